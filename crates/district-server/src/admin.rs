@@ -1,0 +1,150 @@
+//! What `district-server init` and `district-server kiosk …` do on the server's own machine:
+//! create the database, issue tokens, register kiosks. Works while the server runs.
+
+use protocol::content::Kind;
+use rusqlite::{OptionalExtension, params};
+
+use crate::api::KioskRow;
+use crate::auth::{self, RandomError, Role};
+use crate::config::Config;
+use crate::db::{Db, DbError, now_text};
+use crate::{kiosks, records};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Random(#[from] RandomError),
+    #[error(
+        "the database at {0} is already initialised; for another staff token run `district-server staff-token`"
+    )]
+    AlreadyInitialised(String),
+    #[error("the database at {0} is not initialised yet: run `district-server init` first")]
+    NotInitialised(String),
+    #[error("a kiosk named `{0}` already exists; remove it first to issue a new token")]
+    KioskExists(String),
+    #[error("no kiosk named `{0}`")]
+    NoSuchKiosk(String),
+    #[error("`{0}` is not a valid {1}: use 1 to 64 of a-z, 0-9, `-` and `_`")]
+    BadName(String, &'static str),
+}
+
+impl From<rusqlite::Error> for AdminError {
+    fn from(e: rusqlite::Error) -> Self {
+        AdminError::Db(DbError::Sqlite(e))
+    }
+}
+
+fn valid_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_'))
+}
+
+const CREATED_KEY: &str = "created_at";
+
+fn open(config: &Config) -> Result<Db, AdminError> {
+    Ok(Db::open(&config.db_path())?)
+}
+
+fn require_initialised(db: &Db) -> Result<(), AdminError> {
+    let created = db.read_blocking(|tx| records::meta(tx, CREATED_KEY))?;
+    if created.is_none() {
+        return Err(AdminError::NotInitialised(db.path().display().to_string()));
+    }
+    Ok(())
+}
+
+/// Creates the database and the first staff token, which is returned (and never stored).
+pub fn init(config: &Config) -> Result<String, AdminError> {
+    let db = open(config)?;
+    let path = db.path().display().to_string();
+    db.write_blocking(|tx| {
+        if records::meta(tx, CREATED_KEY)?.is_some() {
+            return Err(AdminError::AlreadyInitialised(path));
+        }
+        let now = now_text();
+        records::set_meta(tx, CREATED_KEY, &now)?;
+        let token = auth::generate_token(Role::Staff)?;
+        auth::insert_token(tx, &token, Role::Staff, None, &now)?;
+        Ok(token)
+    })
+}
+
+/// Issues another staff token; with `revoke_others`, every earlier staff token stops working.
+pub fn staff_token(config: &Config, revoke_others: bool) -> Result<String, AdminError> {
+    let db = open(config)?;
+    require_initialised(&db)?;
+    db.write_blocking(|tx| {
+        if revoke_others {
+            tx.execute("DELETE FROM tokens WHERE role = 'staff'", [])?;
+        }
+        let token = auth::generate_token(Role::Staff)?;
+        auth::insert_token(tx, &token, Role::Staff, None, &now_text())?;
+        Ok(token)
+    })
+}
+
+/// A registered kiosk's token and anything the operator should know.
+#[derive(Debug, Clone)]
+pub struct NewKiosk {
+    pub token: String,
+    /// Set when the station is not (yet) among the published stations.
+    pub warning: Option<String>,
+}
+
+/// Registers a kiosk at a station and returns its token (shown once, stored hashed).
+pub fn add_kiosk(config: &Config, name: &str, station: &str) -> Result<NewKiosk, AdminError> {
+    if !valid_name(name) {
+        return Err(AdminError::BadName(name.into(), "kiosk name"));
+    }
+    if !valid_name(station) {
+        return Err(AdminError::BadName(station.into(), "station id"));
+    }
+    let db = open(config)?;
+    require_initialised(&db)?;
+    db.write_blocking(|tx| {
+        let exists: Option<String> = tx
+            .query_row("SELECT id FROM kiosks WHERE id = ?1", [name], |r| r.get(0))
+            .optional()?;
+        if exists.is_some() {
+            return Err(AdminError::KioskExists(name.into()));
+        }
+        let now = now_text();
+        tx.execute(
+            "INSERT INTO kiosks (id, station, created_at) VALUES (?1, ?2, ?3)",
+            params![name, station, now],
+        )?;
+        let token = auth::generate_token(Role::Kiosk)?;
+        auth::insert_token(tx, &token, Role::Kiosk, Some(name), &now)?;
+        let known = records::get(tx, Kind::Station, station)?.is_some();
+        Ok(NewKiosk {
+            token,
+            warning: (!known).then(|| {
+                format!(
+                    "station `{station}` is not published (yet); the kiosk gets district-wide content until a push defines it"
+                )
+            }),
+        })
+    })
+}
+
+/// Removes a kiosk; its token stops working at once. Its submissions stay.
+pub fn remove_kiosk(config: &Config, name: &str) -> Result<(), AdminError> {
+    let db = open(config)?;
+    db.write_blocking(|tx| {
+        let n = tx.execute("DELETE FROM kiosks WHERE id = ?1", [name])?;
+        if n == 0 {
+            return Err(AdminError::NoSuchKiosk(name.into()));
+        }
+        Ok(())
+    })
+}
+
+/// Every registered kiosk.
+pub fn list_kiosks(config: &Config) -> Result<Vec<KioskRow>, AdminError> {
+    let db = open(config)?;
+    Ok(db.read_blocking(|tx| kiosks::list(tx))?)
+}

@@ -1,0 +1,159 @@
+//! The staff API's bodies (`/v1/staff/…`), shared by the server and `kioskctl`. The kiosk side
+//! of the protocol lives in [`protocol::wire`].
+
+use chrono::NaiveDateTime;
+use protocol::content::{Content, Kind, WishStatus};
+use protocol::text::{Lang, Text};
+use serde::{Deserialize, Serialize};
+
+/// Body of `POST /v1/staff/push`: a validated bundle's content, images by sha256.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub content: Content,
+    /// Only compute what would change.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// What a push changes for one kind of record (ids sorted).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KindDiff {
+    pub kind: Kind,
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+impl KindDiff {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty()
+    }
+}
+
+/// Answer of `POST /v1/staff/push`: what changed (or, for a dry run, what would).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushPlan {
+    pub dry_run: bool,
+    /// The head before the push and after it (equal when nothing changed or on a dry run).
+    pub head_before: u64,
+    pub head_after: u64,
+    /// One entry per kind a bundle carries, in [`Kind`] order.
+    pub kinds: Vec<KindDiff>,
+    /// Records that stay as they are.
+    pub unchanged: u64,
+    /// Whether the district (name, time zone) changes.
+    pub district_changed: bool,
+    /// Images the server lacks (a dry run does not upload them).
+    #[serde(default)]
+    pub missing_blobs: Vec<String>,
+}
+
+impl PushPlan {
+    pub fn change_count(&self) -> usize {
+        self.kinds
+            .iter()
+            .map(|k| k.added.len() + k.changed.len() + k.removed.len())
+            .sum()
+    }
+}
+
+/// Body of `POST /v1/staff/blobs/missing`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlobQuery {
+    pub sha256: Vec<String>,
+}
+
+/// Answer of `POST /v1/staff/blobs/missing`: the subset the server lacks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingBlobs {
+    pub missing: Vec<String>,
+}
+
+/// One kiosk as staff see it. Times are RFC 3339.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskRow {
+    pub id: String,
+    pub station: String,
+    pub created_at: String,
+    pub last_seen_at: Option<String>,
+    pub kiosk_version: Option<String>,
+    pub content_seq: Option<u64>,
+    pub outbox_depth: Option<u64>,
+    pub free_disk_bytes: Option<u64>,
+    pub kiosk_clock: Option<String>,
+}
+
+/// Answer of `GET /v1/staff/kiosks`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskList {
+    pub head: u64,
+    pub kiosks: Vec<KioskRow>,
+}
+
+/// One wish as staff moderate it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WishRow {
+    pub id: String,
+    pub kiosk_id: String,
+    /// Station of the kiosk it was left at.
+    pub station: String,
+    pub text: String,
+    pub lang: Lang,
+    pub display_name: String,
+    pub status: WishStatus,
+    /// Where it is shown once approved: a station, or district-wide when absent.
+    pub scope: Option<String>,
+    pub created_at: String,
+    pub received_at: String,
+    pub decided_at: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Answer of `GET /v1/staff/wishes`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WishList {
+    pub wishes: Vec<WishRow>,
+}
+
+/// Body of `POST /v1/staff/wishes/{id}/{approve|reject|fulfil}`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct WishDecision {
+    /// On approval: show it at every kiosk of the district, not only its own station's.
+    #[serde(default)]
+    pub district_wide: bool,
+    /// A note for other staff (why rejected, who fulfilled it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One sign-up as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignupRow {
+    pub id: String,
+    pub kiosk_id: String,
+    pub name: String,
+    pub contact: String,
+    pub party_size: u32,
+    pub created_at: String,
+    pub received_at: String,
+}
+
+/// The sign-ups of one occurrence of an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OccurrenceSignups {
+    pub start: NaiveDateTime,
+    /// Places taken (sum of party sizes).
+    pub taken: u32,
+    pub signups: Vec<SignupRow>,
+}
+
+/// Answer of `GET /v1/staff/events/{id}/signups`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventSignups {
+    pub event: String,
+    /// Absent when the event is no longer published.
+    pub title: Option<Text>,
+    /// Places per occurrence; absent means unlimited.
+    pub capacity: Option<u32>,
+    pub occurrences: Vec<OccurrenceSignups>,
+}

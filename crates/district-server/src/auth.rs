@@ -1,0 +1,185 @@
+//! Bearer tokens: one per kiosk, and staff tokens. Stored as their sha256 only. Kiosk tokens
+//! reach only kiosk routes and staff tokens only staff routes.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use protocol::wire::codes;
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+use crate::db::DbError;
+use crate::error::ApiError;
+use crate::server::AppState;
+
+/// Who a token belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Staff,
+    Kiosk,
+}
+
+impl Role {
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Staff => "staff",
+            Role::Kiosk => "kiosk",
+        }
+    }
+
+    fn prefix(self) -> &'static str {
+        match self {
+            Role::Staff => "lks_",
+            Role::Kiosk => "lkk_",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the operating system's random generator failed: {0}")]
+pub struct RandomError(String);
+
+/// A new random token: a role prefix and 256 random bits in hex.
+pub fn generate_token(role: Role) -> Result<String, RandomError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| RandomError(e.to_string()))?;
+    Ok(format!("{}{}", role.prefix(), hex::encode(bytes)))
+}
+
+/// What is stored for a token. Tokens carry 256 random bits, so a plain hash is enough.
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Stores a token's hash.
+pub fn insert_token(
+    conn: &Connection,
+    token: &str,
+    role: Role,
+    kiosk_id: Option<&str>,
+    now: &str,
+) -> Result<(), DbError> {
+    conn.execute(
+        "INSERT INTO tokens (hash, role, kiosk_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![hash_token(token), role.key(), kiosk_id, now],
+    )?;
+    Ok(())
+}
+
+/// The holder of a valid token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Holder {
+    Staff,
+    Kiosk { id: String, station: String },
+}
+
+pub fn lookup(conn: &Connection, token: &str) -> Result<Option<Holder>, DbError> {
+    let row: Option<(String, Option<String>, Option<String>)> = conn
+        .query_row(
+            "SELECT t.role, k.id, k.station
+             FROM tokens t LEFT JOIN kiosks k ON k.id = t.kiosk_id
+             WHERE t.hash = ?1",
+            [hash_token(token)],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    Ok(match row {
+        Some((role, _, _)) if role == "staff" => Some(Holder::Staff),
+        Some((_, Some(id), Some(station))) => Some(Holder::Kiosk { id, station }),
+        _ => None,
+    })
+}
+
+fn unauthorized(message: &str) -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, codes::UNAUTHORIZED, message).with_header(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Bearer realm=\"district-server\""),
+    )
+}
+
+async fn holder(parts: &Parts, state: &AppState) -> Result<Holder, ApiError> {
+    let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+        return Err(unauthorized(
+            "this route needs `Authorization: Bearer <token>`",
+        ));
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| unauthorized("the Authorization header must be `Bearer <token>`"))?
+        .to_string();
+    state
+        .db
+        .read(move |tx| lookup(tx, &token).map_err(ApiError::from))
+        .await?
+        .ok_or_else(|| {
+            unauthorized("the token is not known to this server (revoked, or from another server)")
+        })
+}
+
+/// An authenticated kiosk.
+#[derive(Debug, Clone)]
+pub struct KioskAuth {
+    pub kiosk_id: String,
+    pub station: String,
+}
+
+impl FromRequestParts<AppState> for KioskAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match holder(parts, state).await? {
+            Holder::Kiosk { id, station } => Ok(KioskAuth {
+                kiosk_id: id,
+                station,
+            }),
+            Holder::Staff => Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                codes::FORBIDDEN,
+                "this route is for kiosks; a staff token cannot use it",
+            )),
+        }
+    }
+}
+
+/// An authenticated staff member.
+#[derive(Debug, Clone, Copy)]
+pub struct StaffAuth;
+
+impl FromRequestParts<AppState> for StaffAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match holder(parts, state).await? {
+            Holder::Staff => Ok(StaffAuth),
+            Holder::Kiosk { .. } => Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                codes::FORBIDDEN,
+                "this route is for staff; a kiosk token cannot use it",
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_prefixed_and_hashed() {
+        let a = generate_token(Role::Kiosk).expect("random");
+        let b = generate_token(Role::Kiosk).expect("random");
+        assert_ne!(a, b);
+        assert!(a.starts_with("lkk_") && a.len() == 4 + 64);
+        assert!(
+            generate_token(Role::Staff)
+                .expect("random")
+                .starts_with("lks_")
+        );
+        assert_eq!(hash_token(&a).len(), 64);
+        assert_ne!(hash_token(&a), a);
+    }
+}

@@ -1,0 +1,161 @@
+//! `district-server`: serve, initialise the database, register kiosks.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use district_server::admin;
+use district_server::config::{Config, DEFAULT_CONFIG};
+use district_server::server;
+
+#[derive(Parser)]
+#[command(
+    name = "district-server",
+    version,
+    about = "The district server for lobby kiosks"
+)]
+struct Cli {
+    /// The TOML config file.
+    #[arg(
+        short,
+        long,
+        global = true,
+        env = "DISTRICT_SERVER_CONFIG",
+        default_value = "district-server.toml"
+    )]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve kiosks and staff over HTTP until Ctrl-C or SIGTERM.
+    Serve {
+        /// Overrides `listen` from the config (e.g. 127.0.0.1:0 for any free port).
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+    },
+    /// Create the database (and a default config file if there is none); print a staff token.
+    Init,
+    /// Print a new staff token.
+    StaffToken {
+        /// Revoke every earlier staff token.
+        #[arg(long)]
+        revoke_others: bool,
+    },
+    /// Register, list and remove kiosks.
+    Kiosk {
+        #[command(subcommand)]
+        command: KioskCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KioskCommand {
+    /// Register a kiosk at a station and print its token.
+    Add {
+        /// The kiosk's name: a-z, 0-9, `-`, `_`.
+        name: String,
+        /// Id of the station the kiosk stands in.
+        #[arg(long)]
+        station: String,
+    },
+    /// List registered kiosks.
+    List,
+    /// Remove a kiosk; its token stops working.
+    Remove { name: String },
+}
+
+fn load(path: &Path) -> anyhow::Result<Config> {
+    Ok(Config::load(path)?)
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve { listen } => {
+            let mut config = load(&cli.config)?;
+            if let Some(addr) = listen {
+                config.listen = addr;
+            }
+            init_logging(&config.log);
+            let runtime = tokio::runtime::Runtime::new().context("cannot start the runtime")?;
+            runtime.block_on(server::run(config, |addr| {
+                println!("district-server listening on http://{addr}");
+                let _ = std::io::stdout().flush();
+            }))?;
+        }
+        Command::Init => {
+            if !cli.config.exists() {
+                std::fs::write(&cli.config, DEFAULT_CONFIG)
+                    .with_context(|| format!("cannot write {}", cli.config.display()))?;
+                eprintln!("Wrote a default config to {}.", cli.config.display());
+            }
+            let config = load(&cli.config)?;
+            let token = admin::init(&config)?;
+            eprintln!(
+                "Created the database in {}.\nStaff token (shown once, keep it secret; kioskctl reads it from KIOSKCTL_TOKEN):",
+                config.data_dir.display()
+            );
+            println!("{token}");
+        }
+        Command::StaffToken { revoke_others } => {
+            let config = load(&cli.config)?;
+            let token = admin::staff_token(&config, revoke_others)?;
+            eprintln!("New staff token (shown once):");
+            println!("{token}");
+        }
+        Command::Kiosk { command } => {
+            let config = load(&cli.config)?;
+            match command {
+                KioskCommand::Add { name, station } => {
+                    let created = admin::add_kiosk(&config, &name, &station)?;
+                    if let Some(w) = &created.warning {
+                        eprintln!("Note: {w}");
+                    }
+                    eprintln!(
+                        "Registered kiosk `{name}` at station `{station}`. Its token (shown once; put it in the kiosk's config):"
+                    );
+                    println!("{}", created.token);
+                }
+                KioskCommand::List => {
+                    for k in admin::list_kiosks(&config)? {
+                        println!(
+                            "{}\tstation {}\tlast seen {}",
+                            k.id,
+                            k.station,
+                            k.last_seen_at.as_deref().unwrap_or("never")
+                        );
+                    }
+                }
+                KioskCommand::Remove { name } => {
+                    admin::remove_kiosk(&config, &name)?;
+                    eprintln!("Removed kiosk `{name}`; its token no longer works.");
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("district-server: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! `kioskctl`: the staff's command line for a district server.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use district_server::api::WishDecision;
+use district_server::ctl::{self, Client};
+use district_server::wishes::{self, Action};
+
+#[derive(Parser)]
+#[command(
+    name = "kioskctl",
+    version,
+    about = "Publish content to a district server and moderate what kiosks send"
+)]
+struct Cli {
+    /// The district server.
+    #[arg(
+        long,
+        global = true,
+        env = "KIOSKCTL_SERVER",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    server: String,
+    /// A staff token (from `district-server init`); better given in KIOSKCTL_TOKEN.
+    #[arg(long, global = true, env = "KIOSKCTL_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate a bundle folder, upload its new images and publish its content.
+    Push {
+        bundle_dir: PathBuf,
+        /// Only print what would change (added / changed / removed per kind).
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Validate a bundle folder locally, without a server.
+    Check { bundle_dir: PathBuf },
+    /// Moderate visitors' wishes.
+    Wishes {
+        #[command(subcommand)]
+        command: WishCommand,
+    },
+    /// Sign-ups for events.
+    Signups {
+        #[command(subcommand)]
+        command: SignupCommand,
+    },
+    /// Kiosks: last heartbeat, versions, content seq, outbox depth.
+    Kiosks,
+}
+
+#[derive(Subcommand)]
+enum WishCommand {
+    /// List wishes.
+    List {
+        /// pending, approved, claimed, fulfilled, rejected or all.
+        #[arg(long, default_value = "pending")]
+        status: String,
+    },
+    /// Approve a pending wish: kiosks of its station (or all, with --district-wide) show it.
+    Approve {
+        id: String,
+        #[arg(long)]
+        district_wide: bool,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Reject a wish; an approved one disappears from kiosks.
+    Reject {
+        id: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Mark an approved wish fulfilled; it disappears from kiosks.
+    Fulfil {
+        id: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SignupCommand {
+    /// List the sign-ups of an event, per occurrence.
+    List { event: String },
+}
+
+fn client(cli: &Cli) -> anyhow::Result<Client> {
+    let token = cli
+        .token
+        .as_deref()
+        .context("no staff token: pass --token or set KIOSKCTL_TOKEN")?;
+    Ok(Client::new(&cli.server, token)?)
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::Check { bundle_dir } => {
+            let bundle = ctl::load_bundle(bundle_dir)?;
+            println!(
+                "{} is valid: {} records, {} images, checksum {}",
+                bundle_dir.display(),
+                bundle.content.records().len(),
+                bundle.blobs.len(),
+                bundle.content.checksum()
+            );
+        }
+        Command::Push {
+            bundle_dir,
+            dry_run,
+        } => {
+            let client = client(&cli)?;
+            let outcome = ctl::push_bundle(&client, bundle_dir, *dry_run, |line| {
+                eprintln!("{line}");
+            })
+            .await?;
+            print!("{}", ctl::format_push(client.server(), &outcome));
+        }
+        Command::Kiosks => {
+            let list = client(&cli)?.kiosks().await?;
+            print!("{}", ctl::format_kiosks(&list, chrono::Utc::now()));
+        }
+        Command::Wishes { command } => {
+            let client = client(&cli)?;
+            let (id, action, decision) = match command {
+                WishCommand::List { status } => {
+                    let status = match status.as_str() {
+                        "all" => None,
+                        s => Some(wishes::parse_status(s).map_err(anyhow::Error::msg)?),
+                    };
+                    print!("{}", ctl::format_wishes(&client.wishes(status).await?));
+                    return Ok(());
+                }
+                WishCommand::Approve {
+                    id,
+                    district_wide,
+                    note,
+                } => (
+                    id,
+                    Action::Approve,
+                    WishDecision {
+                        district_wide: *district_wide,
+                        note: note.clone(),
+                    },
+                ),
+                WishCommand::Reject { id, note } => (
+                    id,
+                    Action::Reject,
+                    WishDecision {
+                        district_wide: false,
+                        note: note.clone(),
+                    },
+                ),
+                WishCommand::Fulfil { id, note } => (
+                    id,
+                    Action::Fulfil,
+                    WishDecision {
+                        district_wide: false,
+                        note: note.clone(),
+                    },
+                ),
+            };
+            let row = client.decide_wish(id, action, &decision).await?;
+            println!("wish {} is now {}", row.id, wishes::status_key(row.status));
+        }
+        Command::Signups {
+            command: SignupCommand::List { event },
+        } => {
+            let signups = client(&cli)?.signups(event).await?;
+            print!("{}", ctl::format_signups(&signups));
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("kioskctl: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kioskctl: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! The server's TOML configuration file.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Tombstones are kept at least this long: a kiosk offline for less never needs a full resync.
+pub const MIN_TOMBSTONE_DAYS: u32 = 90;
+
+/// `district-server.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on; loopback unless a reverse proxy or the LAN should reach it directly.
+    #[serde(default = "default_listen")]
+    pub listen: SocketAddr,
+    /// Folder holding the database and the blob store; relative paths are relative to the
+    /// config file's folder.
+    pub data_dir: PathBuf,
+    /// Days a deletion stays in the change feed before it may be purged (at least 90).
+    #[serde(default = "default_tombstone_days")]
+    pub tombstone_days: u32,
+    /// Log filter (`tracing` env-filter syntax) when `RUST_LOG` is not set.
+    #[serde(default = "default_log")]
+    pub log: String,
+}
+
+fn default_listen() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 8080))
+}
+
+fn default_tombstone_days() -> u32 {
+    MIN_TOMBSTONE_DAYS
+}
+
+fn default_log() -> String {
+    "info".into()
+}
+
+/// A config file written by `district-server init` when none exists.
+pub const DEFAULT_CONFIG: &str = r#"# district-server configuration
+# Address to listen on. Keep loopback and put a TLS reverse proxy in front for kiosks on the LAN.
+listen = "127.0.0.1:8080"
+# Database and blob store; relative to this file's folder.
+data_dir = "data"
+# Days deletions stay in the change feed (at least 90).
+tombstone_days = 90
+# Log filter when RUST_LOG is not set.
+log = "info"
+"#;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {cause}")]
+    Read {
+        path: PathBuf,
+        cause: std::io::Error,
+    },
+    #[error("config file {path} is not valid: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+impl Config {
+    /// Reads and checks a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|cause| ConfigError::Read {
+            path: path.to_path_buf(),
+            cause,
+        })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        Config::parse(&text, base).map_err(|message| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        })
+    }
+
+    /// Parses config text; relative `data_dir` is resolved against `base`.
+    pub fn parse(text: &str, base: &Path) -> Result<Config, String> {
+        let mut config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+        if config.tombstone_days < MIN_TOMBSTONE_DAYS {
+            return Err(format!(
+                "tombstone_days = {} is too short: kiosks offline longer would miss deletions; use at least {MIN_TOMBSTONE_DAYS}",
+                config.tombstone_days
+            ));
+        }
+        if config.data_dir.as_os_str().is_empty() {
+            return Err("data_dir must not be empty".into());
+        }
+        if config.data_dir.is_relative() {
+            config.data_dir = base.join(&config.data_dir);
+        }
+        Ok(config)
+    }
+
+    /// A config for a data folder, with defaults for everything else (tests, tools).
+    pub fn for_data_dir(data_dir: impl Into<PathBuf>) -> Config {
+        Config {
+            listen: default_listen(),
+            data_dir: data_dir.into(),
+            tombstone_days: MIN_TOMBSTONE_DAYS,
+            log: default_log(),
+        }
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir.join("district.db")
+    }
+
+    pub fn blob_dir(&self) -> PathBuf {
+        self.data_dir.join("blobs")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_relative_data_dir() {
+        let c = Config::parse("data_dir = \"data\"", Path::new("/etc/ds")).expect("parses");
+        assert_eq!(c.listen, default_listen());
+        assert_eq!(c.data_dir, PathBuf::from("/etc/ds/data"));
+        assert_eq!(c.tombstone_days, 90);
+        let d = Config::parse(DEFAULT_CONFIG, Path::new("/x")).expect("default parses");
+        assert_eq!(d.data_dir, PathBuf::from("/x/data"));
+    }
+
+    #[test]
+    fn rejects_unknown_keys_and_short_retention() {
+        let e = Config::parse("data_dir = \"d\"\nlisten_on = \"x\"", Path::new("."))
+            .expect_err("unknown key");
+        assert!(e.contains("listen_on"), "{e}");
+        let e = Config::parse("data_dir = \"d\"\ntombstone_days = 7", Path::new("."))
+            .expect_err("short");
+        assert!(e.contains("at least 90"), "{e}");
+        assert!(Config::parse("listen = \"127.0.0.1:1\"", Path::new(".")).is_err());
+    }
+}

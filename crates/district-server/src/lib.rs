@@ -1,0 +1,26 @@
+//! The district server: holds the district's content, hands kiosks what changed since their
+//! cursor, keeps images by sha256, and takes visitors' wishes and sign-ups. `kioskctl` is the
+//! staff's command-line client. `docs/PROTOCOL.md` is the wire contract.
+//!
+//! - [`config`]: the TOML file. [`db`]: SQLite, its migrations and transaction discipline.
+//! - [`records`]: published records and the change feed; [`push`]: staff pushes as diffs.
+//! - [`blobs`]: the content-addressed image store. [`auth`]: bearer tokens and roles.
+//! - [`submissions`], [`wishes`], [`kiosks`]: what kiosks send and staff moderate.
+//! - [`routes`]: the HTTP surface; [`server`]: running it. [`admin`]: `init`, `kiosk add`.
+//! - [`api`]: staff request/answer bodies; [`ctl`]: `kioskctl`'s client.
+
+pub mod admin;
+pub mod api;
+pub mod auth;
+pub mod blobs;
+pub mod config;
+pub mod ctl;
+pub mod db;
+pub mod error;
+pub mod kiosks;
+pub mod push;
+pub mod records;
+pub mod routes;
+pub mod server;
+pub mod submissions;
+pub mod wishes;

@@ -1,0 +1,301 @@
+//! Staff push: check submitted content with the same rules as a bundle import, compare it with
+//! what the server publishes, and apply the difference as puts and deletes in one transaction.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use protocol::bundle::{self, BundleImage, Manifest};
+use protocol::content::{Article, Content, District, Kind, Record, Station};
+use rusqlite::Connection;
+
+use crate::api::{KindDiff, PushPlan};
+use crate::blobs::BlobStore;
+use crate::db::DbError;
+use crate::records;
+
+/// The kinds a bundle carries and a push replaces. Wishes come from kiosks and are never
+/// touched by a push.
+pub const PUSHED_KINDS: [Kind; 5] = [
+    Kind::Section,
+    Kind::Station,
+    Kind::Room,
+    Kind::Article,
+    Kind::Event,
+];
+
+const DISTRICT_KEY: &str = "district";
+
+/// The difference between what is published and what a push brings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diff {
+    pub kinds: Vec<KindDiff>,
+    pub unchanged: u64,
+    /// Records to put, in kind order (referenced before referencing), then id order.
+    pub puts: Vec<Record>,
+    /// Records to delete, in reverse kind order (referencing before referenced).
+    pub deletes: Vec<(Kind, String)>,
+}
+
+/// Compares the live records of [`PUSHED_KINDS`] with `new`.
+pub fn diff(current: &BTreeMap<(Kind, String), serde_json::Value>, new: &[Record]) -> Diff {
+    let mut kinds: BTreeMap<Kind, KindDiff> = PUSHED_KINDS
+        .iter()
+        .map(|&kind| {
+            (
+                kind,
+                KindDiff {
+                    kind,
+                    added: Vec::new(),
+                    changed: Vec::new(),
+                    removed: Vec::new(),
+                },
+            )
+        })
+        .collect();
+    let mut sorted: Vec<&Record> = new
+        .iter()
+        .filter(|r| PUSHED_KINDS.contains(&r.kind()))
+        .collect();
+    sorted.sort_by(|a, b| (a.kind(), a.id()).cmp(&(b.kind(), b.id())));
+    let mut seen = BTreeSet::new();
+    let mut puts = Vec::new();
+    let mut unchanged = 0;
+    for record in sorted {
+        let key = (record.kind(), record.id().to_string());
+        let entry = kinds.entry(record.kind()).or_insert_with(|| KindDiff {
+            kind: record.kind(),
+            added: Vec::new(),
+            changed: Vec::new(),
+            removed: Vec::new(),
+        });
+        match current.get(&key) {
+            None => {
+                entry.added.push(key.1.clone());
+                puts.push(record.clone());
+            }
+            Some(old) if *old != record.to_json() => {
+                entry.changed.push(key.1.clone());
+                puts.push(record.clone());
+            }
+            Some(_) => unchanged += 1,
+        }
+        seen.insert(key);
+    }
+    let mut deletes = Vec::new();
+    for (kind, id) in current.keys().rev() {
+        if PUSHED_KINDS.contains(kind) && !seen.contains(&(*kind, id.clone())) {
+            deletes.push((*kind, id.clone()));
+        }
+    }
+    for (kind, id) in current.keys() {
+        if PUSHED_KINDS.contains(kind)
+            && !seen.contains(&(*kind, id.clone()))
+            && let Some(entry) = kinds.get_mut(kind)
+        {
+            entry.removed.push(id.clone());
+        }
+    }
+    Diff {
+        kinds: kinds.into_values().collect(),
+        unchanged,
+        puts,
+        deletes,
+    }
+}
+
+/// The district as last pushed.
+pub fn district(conn: &Connection) -> Result<Option<District>, DbError> {
+    records::meta(conn, DISTRICT_KEY)?
+        .map(|s| serde_json::from_str(&s).map_err(|e| DbError::Corrupt(format!("district: {e}"))))
+        .transpose()
+}
+
+/// Compares `content` with what is published and, unless `dry_run`, applies the difference:
+/// each put and delete takes the next sequence number in the caller's transaction.
+pub fn apply(
+    conn: &Connection,
+    content: &Content,
+    dry_run: bool,
+    missing_blobs: Vec<String>,
+    now: &str,
+) -> Result<PushPlan, DbError> {
+    let head_before = records::head(conn)?;
+    let current = records::live(conn, &PUSHED_KINDS)?;
+    let d = diff(&current, &content.records());
+    let district_changed = district(conn)?.as_ref() != Some(&content.district);
+    if !dry_run {
+        for record in &d.puts {
+            records::put(conn, record, now)?;
+        }
+        for (kind, id) in &d.deletes {
+            records::delete(conn, *kind, id, now)?;
+        }
+        if district_changed {
+            let json = serde_json::to_string(&content.district)
+                .map_err(|e| DbError::Corrupt(format!("district: {e}")))?;
+            records::set_meta(conn, DISTRICT_KEY, &json)?;
+        }
+    }
+    Ok(PushPlan {
+        dry_run,
+        head_before,
+        head_after: records::head(conn)?,
+        kinds: d.kinds,
+        unchanged: d.unchanged,
+        district_changed,
+        missing_blobs,
+    })
+}
+
+/// Every image a content references, sorted, without repeats.
+pub fn referenced_blobs(content: &Content) -> Vec<String> {
+    let set: BTreeSet<String> = content
+        .records()
+        .iter()
+        .flat_map(|r| {
+            r.blobs()
+                .into_iter()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    set.into_iter().collect()
+}
+
+fn image_file(sha: &str) -> String {
+    format!("images/{sha}")
+}
+
+/// Checks pushed content with the bundle rules of [`protocol::bundle::validate`], reading its
+/// images from the blob store. Returns the content as validated (image sizes as decoded here),
+/// or every problem found. Images listed in `missing` (allowed on a dry run) are not checked.
+pub fn validate(
+    content: &Content,
+    blobs: &BlobStore,
+    missing: &[String],
+) -> Result<Content, Vec<String>> {
+    if !content.wishes.is_empty() {
+        return Err(vec![
+            "content.wishes must be empty: wishes come from kiosks, not from bundles".into(),
+        ]);
+    }
+    let to_file = |img: &protocol::ImageRef| BundleImage {
+        file: image_file(&img.sha256),
+        alt: img.alt.clone(),
+    };
+    let manifest = Manifest {
+        format: bundle::FORMAT,
+        district: content.district.clone(),
+        sections: content.sections.clone(),
+        articles: content
+            .articles
+            .iter()
+            .map(|a| Article {
+                id: a.id.clone(),
+                section: a.section.clone(),
+                order: a.order,
+                category: a.category,
+                title: a.title.clone(),
+                summary: a.summary.clone(),
+                body: a.body.clone(),
+                images: a.images.iter().map(to_file).collect(),
+                link: a.link.clone(),
+                publish_at: a.publish_at,
+                expire_at: a.expire_at,
+                scope: a.scope.clone(),
+            })
+            .collect(),
+        stations: content
+            .stations
+            .iter()
+            .map(|s| Station {
+                id: s.id.clone(),
+                order: s.order,
+                name: s.name.clone(),
+                building: s.building.clone(),
+                floor: s.floor.clone(),
+                address: s.address.clone(),
+                hours: s.hours.clone(),
+                area_m2: s.area_m2,
+                summary: s.summary.clone(),
+                serves: s.serves.clone(),
+                image: s.image.as_ref().map(to_file),
+            })
+            .collect(),
+        rooms: content.rooms.clone(),
+        events: content.events.clone(),
+    };
+    let source = |path: &str| -> std::io::Result<Vec<u8>> {
+        let sha = path.strip_prefix("images/").unwrap_or(path);
+        match blobs.get(sha) {
+            Ok(Some(bytes)) => Ok(bytes),
+            Ok(None) => Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "the server has no image with this sha256; upload it first",
+            )),
+            Err(e) => Err(std::io::Error::other(e.to_string())),
+        }
+    };
+    match bundle::validate(manifest, &source) {
+        Ok(valid) => Ok(valid.content),
+        Err(e) => {
+            let skipped: Vec<String> = missing
+                .iter()
+                .map(|sha| format!("cannot read `{}`", image_file(sha)))
+                .collect();
+            let problems: Vec<String> = e
+                .problems()
+                .iter()
+                .filter(|p| !skipped.iter().any(|s| p.message.starts_with(s.as_str())))
+                .map(|p| p.to_string())
+                .collect();
+            if problems.is_empty() {
+                Ok(content.clone())
+            } else {
+                Err(problems)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use protocol::content::Room;
+    use protocol::text::Text;
+
+    fn room(id: &str, capacity: u32) -> Record {
+        Record::Room(Room {
+            id: id.into(),
+            station: "s".into(),
+            order: 1,
+            name: Text::new("室", "Room"),
+            description: Text::new("描述", "Description"),
+            capacity: Some(capacity),
+        })
+    }
+
+    #[test]
+    fn diff_sorts_adds_changes_and_removals() {
+        let mut current = BTreeMap::new();
+        for r in [room("a", 1), room("b", 1), room("c", 1)] {
+            current.insert((r.kind(), r.id().to_string()), r.to_json());
+        }
+        let new = [room("d", 1), room("b", 2), room("a", 1)];
+        let d = diff(&current, &new);
+        let rooms = d
+            .kinds
+            .iter()
+            .find(|k| k.kind == Kind::Room)
+            .expect("rooms");
+        assert_eq!(rooms.added, ["d"]);
+        assert_eq!(rooms.changed, ["b"]);
+        assert_eq!(rooms.removed, ["c"]);
+        assert_eq!(d.unchanged, 1);
+        assert_eq!(
+            d.puts.iter().map(Record::id).collect::<Vec<_>>(),
+            ["b", "d"]
+        );
+        assert_eq!(d.deletes, [(Kind::Room, "c".to_string())]);
+        assert_eq!(d.kinds.len(), PUSHED_KINDS.len());
+    }
+}

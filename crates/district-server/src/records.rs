@@ -1,0 +1,260 @@
+//! Published records and the change feed over them.
+//!
+//! Each `(kind, id)` has one row holding its latest state and the sequence number of the change
+//! that produced it. A change takes the next number from the `head` counter inside the caller's
+//! write transaction, so commit order is sequence order and a reader never sees a gap that
+//! fills later. "What changed since N" is then the rows with `seq > N`.
+
+use std::collections::BTreeMap;
+
+use protocol::content::{Kind, Record};
+use protocol::wire::{Change, ChangesPage, Op};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::db::DbError;
+
+/// The audience value meaning "every kiosk of the district".
+const DISTRICT: &str = "";
+
+fn counter(conn: &Connection, name: &str) -> Result<u64, DbError> {
+    let v: i64 = conn.query_row("SELECT value FROM counters WHERE name = ?1", [name], |r| {
+        r.get(0)
+    })?;
+    Ok(v as u64)
+}
+
+/// The last sequence number handed out.
+pub fn head(conn: &Connection) -> Result<u64, DbError> {
+    counter(conn, "head")
+}
+
+/// The highest sequence number of a purged tombstone: cursors below it may miss deletions.
+pub fn purged_through(conn: &Connection) -> Result<u64, DbError> {
+    counter(conn, "purged_through")
+}
+
+fn next_seq(conn: &Connection) -> Result<u64, DbError> {
+    let v: i64 = conn.query_row(
+        "UPDATE counters SET value = value + 1 WHERE name = 'head' RETURNING value",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(v as u64)
+}
+
+fn current_rev(conn: &Connection, kind: Kind, id: &str) -> Result<Option<(u64, bool)>, DbError> {
+    Ok(conn
+        .query_row(
+            "SELECT rev, deleted FROM records WHERE kind = ?1 AND id = ?2",
+            params![kind.key(), id],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? != 0)),
+        )
+        .optional()?)
+}
+
+/// Inserts or replaces a record as a new change; returns its sequence number.
+pub fn put(conn: &Connection, record: &Record, now: &str) -> Result<u64, DbError> {
+    let kind = record.kind();
+    let id = record.id();
+    let rev = current_rev(conn, kind, id)?.map_or(1, |(rev, _)| rev + 1);
+    let seq = next_seq(conn)?;
+    let data = record.to_json().to_string();
+    let scope = record.scope();
+    conn.execute(
+        "INSERT INTO records (kind, id, seq, rev, deleted, scope, data, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7)
+         ON CONFLICT (kind, id) DO UPDATE SET
+           seq = excluded.seq, rev = excluded.rev, deleted = 0, scope = excluded.scope,
+           data = excluded.data, updated_at = excluded.updated_at",
+        params![kind.key(), id, seq as i64, rev as i64, scope, data, now],
+    )?;
+    conn.execute(
+        "INSERT OR IGNORE INTO record_audience (kind, id, audience) VALUES (?1, ?2, ?3)",
+        params![kind.key(), id, scope.unwrap_or(DISTRICT)],
+    )?;
+    Ok(seq)
+}
+
+/// Replaces a live record by a tombstone; returns its sequence number, or `None` when there
+/// was no live record to delete.
+pub fn delete(conn: &Connection, kind: Kind, id: &str, now: &str) -> Result<Option<u64>, DbError> {
+    let Some((rev, false)) = current_rev(conn, kind, id)? else {
+        return Ok(None);
+    };
+    let seq = next_seq(conn)?;
+    conn.execute(
+        "UPDATE records SET seq = ?3, rev = ?4, deleted = 1, scope = NULL, data = NULL,
+           updated_at = ?5
+         WHERE kind = ?1 AND id = ?2",
+        params![kind.key(), id, seq as i64, (rev + 1) as i64, now],
+    )?;
+    Ok(Some(seq))
+}
+
+fn parse_kind(s: &str) -> Result<Kind, DbError> {
+    s.parse::<Kind>().map_err(DbError::Corrupt)
+}
+
+fn parse_json(s: &str) -> Result<serde_json::Value, DbError> {
+    serde_json::from_str(s).map_err(|e| DbError::Corrupt(format!("record data: {e}")))
+}
+
+/// The data of every live record of `kinds`.
+pub fn live(
+    conn: &Connection,
+    kinds: &[Kind],
+) -> Result<BTreeMap<(Kind, String), serde_json::Value>, DbError> {
+    let mut stmt =
+        conn.prepare("SELECT kind, id, data FROM records WHERE deleted = 0 ORDER BY kind, id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let (kind, id, data) = row?;
+        let kind = parse_kind(&kind)?;
+        if kinds.contains(&kind) {
+            out.insert((kind, id), parse_json(&data)?);
+        }
+    }
+    Ok(out)
+}
+
+/// One live record.
+pub fn get(conn: &Connection, kind: Kind, id: &str) -> Result<Option<Record>, DbError> {
+    let data: Option<String> = conn
+        .query_row(
+            "SELECT data FROM records WHERE kind = ?1 AND id = ?2 AND deleted = 0",
+            params![kind.key(), id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    data.map(|d| {
+        Record::from_json(kind, parse_json(&d)?)
+            .map_err(|e| DbError::Corrupt(format!("{} `{id}`: {e}", kind.key())))
+    })
+    .transpose()
+}
+
+/// The changes after `since` that concern a kiosk of `station`, at most `limit` of them.
+///
+/// A kiosk gets a put for a live record that is district-wide or scoped to its station, and a
+/// delete for a record it may hold (one that was ever shown to it) that is deleted or has
+/// moved to another station. With `since == 0` the client starts empty, so deletes are left out.
+pub fn changes(
+    conn: &Connection,
+    since: u64,
+    limit: u32,
+    station: &str,
+) -> Result<ChangesPage, DbError> {
+    let head = head(conn)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.seq, r.kind, r.id, r.rev, r.deleted, r.scope, r.data
+         FROM records r
+         WHERE r.seq > ?1 AND r.seq <= ?2
+           AND ((r.deleted = 0 AND (r.scope IS NULL OR r.scope = ?3))
+                OR (?1 > 0 AND EXISTS (
+                      SELECT 1 FROM record_audience a
+                      WHERE a.kind = r.kind AND a.id = r.id AND a.audience IN ('', ?3))))
+         ORDER BY r.seq
+         LIMIT ?4",
+    )?;
+    let rows = stmt.query_map(
+        params![since as i64, head as i64, station, limit as i64],
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)? != 0,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+            ))
+        },
+    )?;
+    let mut changes = Vec::new();
+    for row in rows {
+        let (seq, kind, id, rev, deleted, scope, data) = row?;
+        let visible = !deleted && scope.as_deref().is_none_or(|s| s == station);
+        let data = match (visible, data) {
+            (true, Some(d)) => Some(parse_json(&d)?),
+            (true, None) => {
+                return Err(DbError::Corrupt(format!(
+                    "{kind} `{id}` is live without data"
+                )));
+            }
+            (false, _) => None,
+        };
+        changes.push(Change {
+            seq: seq as u64,
+            kind: parse_kind(&kind)?,
+            id,
+            op: if visible { Op::Put } else { Op::Delete },
+            rev: rev as u64,
+            data,
+        });
+    }
+    let to = if changes.len() >= limit as usize {
+        changes.last().map_or(head, |c| c.seq)
+    } else {
+        head
+    };
+    Ok(ChangesPage::new(since, to, head, changes))
+}
+
+/// What a purge removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Purged {
+    pub tombstones: u64,
+    pub purged_through: u64,
+}
+
+/// Removes tombstones last changed before `before` (RFC 3339 UTC text) and raises
+/// `purged_through` to the highest sequence number removed.
+pub fn purge_tombstones(conn: &Connection, before: &str) -> Result<Purged, DbError> {
+    let max: Option<i64> = conn.query_row(
+        "SELECT MAX(seq) FROM records WHERE deleted = 1 AND updated_at < ?1",
+        [before],
+        |r| r.get(0),
+    )?;
+    conn.execute(
+        "DELETE FROM record_audience WHERE (kind, id) IN
+           (SELECT kind, id FROM records WHERE deleted = 1 AND updated_at < ?1)",
+        [before],
+    )?;
+    let n = conn.execute(
+        "DELETE FROM records WHERE deleted = 1 AND updated_at < ?1",
+        [before],
+    )?;
+    if let Some(max) = max {
+        conn.execute(
+            "UPDATE counters SET value = MAX(value, ?1) WHERE name = 'purged_through'",
+            [max],
+        )?;
+    }
+    Ok(Purged {
+        tombstones: n as u64,
+        purged_through: purged_through(conn)?,
+    })
+}
+
+/// A small fact in the `meta` table.
+pub fn meta(conn: &Connection, key: &str) -> Result<Option<String>, DbError> {
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+pub fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<(), DbError> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}

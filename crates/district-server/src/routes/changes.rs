@@ -1,0 +1,85 @@
+//! `GET /v1/changes?since=SEQ&limit=N`: the change feed a kiosk pulls.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use protocol::wire::{ChangesPage, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, codes};
+use serde::Deserialize;
+
+use crate::auth::KioskAuth;
+use crate::error::{ApiError, Query};
+use crate::records;
+use crate::server::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct ChangesQuery {
+    since: u64,
+    limit: Option<u32>,
+}
+
+enum Answer {
+    NotModified(u64),
+    Page(ChangesPage),
+}
+
+/// The ETag of the feed: it names the head, so `If-None-Match` with the ETag of the page that
+/// brought a client to the head answers 304 until the head moves.
+pub fn etag(head: u64) -> String {
+    format!("\"head-{head}\"")
+}
+
+fn gone(message: String) -> ApiError {
+    ApiError::new(StatusCode::GONE, codes::CURSOR_EXPIRED, message)
+}
+
+pub async fn changes(
+    State(state): State<AppState>,
+    kiosk: KioskAuth,
+    Query(q): Query<ChangesQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let limit = q.limit.unwrap_or(DEFAULT_PAGE_LIMIT).min(MAX_PAGE_LIMIT);
+    if limit == 0 {
+        return Err(ApiError::bad_request("`limit` must be at least 1"));
+    }
+    let since = q.since;
+    let if_none_match = headers.get(header::IF_NONE_MATCH).cloned();
+    let answer = state
+        .db
+        .read(move |tx| {
+            let head = records::head(tx)?;
+            if since > head {
+                return Err(gone(format!(
+                    "cursor {since} is ahead of this server's head {head}: the server's history is not the one your content came from; resync from since=0"
+                )));
+            }
+            let purged = records::purged_through(tx)?;
+            if since > 0 && since < purged {
+                return Err(gone(format!(
+                    "cursor {since} is older than the deletions this server still keeps (up to {purged} were purged); resync from since=0"
+                )));
+            }
+            if since == head && super::etag_matches(if_none_match.as_ref(), &etag(head)) {
+                return Ok(Answer::NotModified(head));
+            }
+            Ok(Answer::Page(records::changes(tx, since, limit, &kiosk.station)?))
+        })
+        .await?;
+    let (status, head, body) = match answer {
+        Answer::NotModified(head) => (StatusCode::NOT_MODIFIED, head, None),
+        Answer::Page(page) => (StatusCode::OK, page.head, Some(page)),
+    };
+    let mut response = match body {
+        Some(page) => (status, axum::Json(page)).into_response(),
+        None => status.into_response(),
+    };
+    let h = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&etag(head)) {
+        h.insert(header::ETAG, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
+    Ok(response)
+}

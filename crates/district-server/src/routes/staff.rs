@@ -1,0 +1,294 @@
+//! Staff routes: push content and images, moderate wishes, read sign-ups and kiosk health.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use protocol::bundle::check_image;
+use protocol::content::{Kind, Record, is_sha256_hex, sha256_hex};
+use protocol::wire::codes;
+use serde::Deserialize;
+
+use crate::api::{
+    BlobQuery, EventSignups, KioskList, MissingBlobs, OccurrenceSignups, PushPlan, PushRequest,
+    SignupRow, WishDecision, WishList, WishRow,
+};
+use crate::auth::StaffAuth;
+use crate::db::now_text;
+use crate::error::{ApiError, Json, Path, Query};
+use crate::server::AppState;
+use crate::wishes::{self, Action};
+use crate::{kiosks, push, records, submissions};
+
+fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(ApiError::internal)
+}
+
+pub async fn push(
+    State(state): State<AppState>,
+    _staff: StaffAuth,
+    Json(req): Json<PushRequest>,
+) -> Result<axum::Json<PushPlan>, ApiError> {
+    let store = state.blobs.clone();
+    let dry_run = req.dry_run;
+    let (missing, checked) = blocking(move || {
+        let missing: Vec<String> = push::referenced_blobs(&req.content)
+            .into_iter()
+            .filter(|sha| is_sha256_hex(sha) && !store.contains(sha))
+            .collect();
+        if !dry_run && !missing.is_empty() {
+            return (missing, None);
+        }
+        let skip = if dry_run { missing.clone() } else { Vec::new() };
+        let checked = push::validate(&req.content, &store, &skip);
+        (missing, Some(checked))
+    })
+    .await?;
+    let content = match checked {
+        None => {
+            return Err(unprocessable(
+                codes::MISSING_BLOBS,
+                format!(
+                    "the content references {} image(s) the server does not have; upload them first (PUT /v1/staff/blobs/sha256/HEX), then push again",
+                    missing.len()
+                ),
+            )
+            .with_details(missing));
+        }
+        Some(Err(problems)) => {
+            return Err(unprocessable(
+                codes::INVALID_BUNDLE,
+                format!(
+                    "the content was refused and nothing changed: {} problem(s)",
+                    problems.len()
+                ),
+            )
+            .with_details(problems));
+        }
+        Some(Ok(content)) => content,
+    };
+    let plan = if dry_run {
+        state
+            .db
+            .read(move |tx| {
+                Ok::<_, ApiError>(push::apply(tx, &content, true, missing, &now_text())?)
+            })
+            .await?
+    } else {
+        state
+            .db
+            .write(move |tx| {
+                Ok::<_, ApiError>(push::apply(tx, &content, false, missing, &now_text())?)
+            })
+            .await?
+    };
+    tracing::info!(
+        dry_run,
+        changes = plan.change_count(),
+        head_before = plan.head_before,
+        head_after = plan.head_after,
+        "push"
+    );
+    Ok(axum::Json(plan))
+}
+
+pub async fn missing_blobs(
+    State(state): State<AppState>,
+    _staff: StaffAuth,
+    Json(q): Json<BlobQuery>,
+) -> Result<axum::Json<MissingBlobs>, ApiError> {
+    if let Some(bad) = q.sha256.iter().find(|s| !is_sha256_hex(s)) {
+        return Err(ApiError::bad_request(format!(
+            "`{bad}` is not a blob name: 64 lower-case hex digits"
+        )));
+    }
+    let store = state.blobs.clone();
+    let missing = blocking(move || {
+        q.sha256
+            .into_iter()
+            .filter(|s| !store.contains(s))
+            .collect::<Vec<_>>()
+    })
+    .await?;
+    Ok(axum::Json(MissingBlobs { missing }))
+}
+
+#[derive(Debug, serde::Serialize)]
+struct Stored {
+    sha256: String,
+    created: bool,
+}
+
+pub async fn put_blob(
+    State(state): State<AppState>,
+    _staff: StaffAuth,
+    Path(sha): Path<String>,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body = body?;
+    if !is_sha256_hex(&sha) {
+        return Err(ApiError::bad_request(format!(
+            "`{sha}` is not a blob name: 64 lower-case hex digits"
+        )));
+    }
+    let store = state.blobs.clone();
+    let name = sha.clone();
+    let created = blocking(move || {
+        let actual = sha256_hex(&body);
+        if actual != name {
+            return Err(unprocessable(
+                codes::INVALID_BLOB,
+                format!(
+                    "the body hashes to {actual}, not {name}: the upload is damaged or misnamed"
+                ),
+            ));
+        }
+        check_image(&body).map_err(|m| {
+            unprocessable(codes::INVALID_BLOB, format!("blob {name} is refused: {m}"))
+        })?;
+        Ok(store.put(&name, &body)?)
+    })
+    .await??;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        axum::Json(Stored {
+            sha256: sha,
+            created,
+        }),
+    )
+        .into_response())
+}
+
+pub async fn kiosks(
+    State(state): State<AppState>,
+    _staff: StaffAuth,
+) -> Result<axum::Json<KioskList>, ApiError> {
+    let list = state
+        .db
+        .read(|tx| {
+            Ok::<_, ApiError>(KioskList {
+                head: records::head(tx)?,
+                kiosks: kiosks::list(tx)?,
+            })
+        })
+        .await?;
+    Ok(axum::Json(list))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct WishQuery {
+    status: Option<String>,
+}
+
+pub async fn wishes(
+    State(state): State<AppState>,
+    _staff: StaffAuth,
+    Query(q): Query<WishQuery>,
+) -> Result<axum::Json<WishList>, ApiError> {
+    let status = match q.status.as_deref() {
+        None | Some("all") => None,
+        Some(s) => Some(wishes::parse_status(s).map_err(ApiError::bad_request)?),
+    };
+    let list = state
+        .db
+        .read(move |tx| Ok::<_, ApiError>(wishes::list(tx, status)?))
+        .await?;
+    Ok(axum::Json(WishList { wishes: list }))
+}
+
+pub async fn decide_wish(
+    State(state): State<AppState>,
+    _staff: StaffAuth,
+    Path((id, action)): Path<(String, String)>,
+    Json(decision): Json<WishDecision>,
+) -> Result<axum::Json<WishRow>, ApiError> {
+    let action: Action = action.parse().map_err(ApiError::not_found)?;
+    let row = state
+        .db
+        .write(move |tx| wishes::decide(tx, &id, action, &decision, &now_text()))
+        .await?;
+    tracing::info!(wish = %row.id, status = ?row.status, "wish decided");
+    Ok(axum::Json(row))
+}
+
+pub async fn signups(
+    State(state): State<AppState>,
+    _staff: StaffAuth,
+    Path(event): Path<String>,
+) -> Result<axum::Json<EventSignups>, ApiError> {
+    let answer = state
+        .db
+        .read(move |tx| {
+            let published = match records::get(tx, Kind::Event, &event)? {
+                Some(Record::Event(e)) => Some(e),
+                _ => None,
+            };
+            let capacity = match &published {
+                Some(e) => submissions::capacity(tx, e)?,
+                None => None,
+            };
+            let mut stmt = tx.prepare(
+                "SELECT occurrence_start, id, kiosk_id, name, contact, party_size, created_at,
+                   received_at
+                 FROM signups WHERE event = ?1 ORDER BY occurrence_start, received_at, id",
+            )?;
+            let rows = stmt.query_map([&event], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    SignupRow {
+                        id: r.get(1)?,
+                        kiosk_id: r.get(2)?,
+                        name: r.get(3)?,
+                        contact: r.get(4)?,
+                        party_size: r.get(5)?,
+                        created_at: r.get(6)?,
+                        received_at: r.get(7)?,
+                    },
+                ))
+            })?;
+            let mut occurrences: Vec<OccurrenceSignups> = Vec::new();
+            for row in rows {
+                let (start, signup) = row?;
+                let start = start
+                    .parse()
+                    .map_err(|e| ApiError::internal(format!("signup occurrence `{start}`: {e}")))?;
+                match occurrences.last_mut() {
+                    Some(o) if o.start == start => {
+                        o.taken += signup.party_size;
+                        o.signups.push(signup);
+                    }
+                    _ => occurrences.push(OccurrenceSignups {
+                        start,
+                        taken: signup.party_size,
+                        signups: vec![signup],
+                    }),
+                }
+            }
+            if published.is_none() && occurrences.is_empty() {
+                return Err(ApiError::not_found(format!(
+                    "no event `{event}` is published and none has sign-ups"
+                )));
+            }
+            Ok(EventSignups {
+                title: published.as_ref().map(|e| e.title.clone()),
+                event,
+                capacity,
+                occurrences,
+            })
+        })
+        .await?;
+    Ok(axum::Json(answer))
+}

@@ -1,0 +1,137 @@
+//! The running server: shared state, the listener, graceful shutdown, housekeeping.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use tokio::net::TcpListener;
+
+use crate::blobs::{BlobError, BlobStore};
+use crate::config::Config;
+use crate::db::{Db, DbError, time_text};
+use crate::records::{self, Purged};
+
+/// What every handler gets: cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub blobs: Arc<BlobStore>,
+    pub config: Arc<Config>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Blob(#[from] BlobError),
+    #[error("the database at {0} is not initialised: run `district-server init` first")]
+    NotInitialised(String),
+    #[error("cannot listen on {addr}: {cause}")]
+    Bind {
+        addr: SocketAddr,
+        cause: std::io::Error,
+    },
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+impl AppState {
+    /// Opens the database and blob store of an initialised data folder.
+    pub fn open(config: Config) -> Result<AppState, ServerError> {
+        let db = Db::open(&config.db_path())?;
+        let created = db.read_blocking(|tx| records::meta(tx, "created_at"))?;
+        if created.is_none() {
+            return Err(ServerError::NotInitialised(db.path().display().to_string()));
+        }
+        let blobs = BlobStore::open(&config.blob_dir())?;
+        Ok(AppState {
+            db,
+            blobs: Arc::new(blobs),
+            config: Arc::new(config),
+        })
+    }
+
+    /// Purges tombstones older than the configured retention, as of `now`.
+    pub async fn purge_tombstones(&self, now: DateTime<Utc>) -> Result<Purged, DbError> {
+        let before = time_text(now - chrono::Duration::days(i64::from(self.config.tombstone_days)));
+        self.db
+            .write(move |tx| records::purge_tombstones(tx, &before))
+            .await
+    }
+}
+
+/// Serves `state` on `listener` until `shutdown` completes, purging old tombstones hourly.
+pub async fn serve(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let housekeeping = tokio::spawn({
+        let state = state.clone();
+        async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                tick.tick().await;
+                match state.purge_tombstones(Utc::now()).await {
+                    Ok(p) if p.tombstones > 0 => tracing::info!(
+                        tombstones = p.tombstones,
+                        purged_through = p.purged_through,
+                        "purged old tombstones"
+                    ),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "purging tombstones failed"),
+                }
+            }
+        }
+    });
+    let app = crate::routes::router(state);
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    housekeeping.abort();
+    Ok(result?)
+}
+
+/// Binds the configured address and serves until Ctrl-C or SIGTERM. `on_listening` gets the
+/// bound address (useful with port 0).
+pub async fn run(config: Config, on_listening: impl FnOnce(SocketAddr)) -> Result<(), ServerError> {
+    let addr = config.listen;
+    let state = AppState::open(config)?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|cause| ServerError::Bind { addr, cause })?;
+    let bound = listener.local_addr()?;
+    on_listening(bound);
+    tracing::info!(%bound, "district server listening");
+    serve(state, listener, shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

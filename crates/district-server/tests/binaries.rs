@@ -1,0 +1,269 @@
+//! The two binaries as an operator and staff use them: init, register a kiosk, serve on a free
+//! loopback port, push with kioskctl, and read the feed as the kiosk.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+
+use common::{BundleDir, manifest, t};
+use protocol::wire::ChangesPage;
+
+const SERVER: &str = env!("CARGO_BIN_EXE_district-server");
+const CTL: &str = env!("CARGO_BIN_EXE_kioskctl");
+
+fn run(bin: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(bin)
+        .args(args)
+        .env_remove("KIOSKCTL_TOKEN")
+        .env_remove("KIOSKCTL_SERVER")
+        .env_remove("DISTRICT_SERVER_CONFIG")
+        .envs(env.iter().copied())
+        .output()
+        .expect("runs")
+}
+
+fn ok(out: Output) -> (String, String) {
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    // Shown with `--nocapture`: what a person sees.
+    println!("{stdout}{stderr}");
+    assert!(out.status.success(), "failed: {stdout}\n{stderr}");
+    (stdout, stderr)
+}
+
+fn failed(out: Output) -> String {
+    assert!(
+        !out.status.success(),
+        "should fail: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    println!("{stderr}");
+    stderr
+}
+
+/// The server process; killed when dropped.
+struct Served(Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(config: &Path) -> (Served, String) {
+    let mut child = Command::new(SERVER)
+        .args([
+            "--config",
+            &config.display().to_string(),
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let served = Served(child);
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("reads");
+    let url = line
+        .trim()
+        .strip_prefix("district-server listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    (served, url)
+}
+
+#[test]
+fn operator_and_staff_workflow() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("server.toml");
+    let cfg = config.display().to_string();
+
+    let (stdout, stderr) = ok(run(SERVER, &["--config", &cfg, "init"], &[]));
+    let staff = stdout.trim().to_string();
+    assert!(staff.starts_with("lks_"), "{stdout}");
+    assert!(stderr.contains("default config"), "{stderr}");
+    assert!(dir.path().join("data/district.db").exists());
+    let again = failed(run(SERVER, &["--config", &cfg, "init"], &[]));
+    assert!(again.contains("already initialised"), "{again}");
+
+    let (stdout, stderr) = ok(run(
+        SERVER,
+        &[
+            "--config",
+            &cfg,
+            "kiosk",
+            "add",
+            "lobby-1",
+            "--station",
+            "s1",
+        ],
+        &[],
+    ));
+    let kiosk = stdout.trim().to_string();
+    assert!(kiosk.starts_with("lkk_"), "{stdout}");
+    assert!(stderr.contains("not published"), "{stderr}");
+    let dup = failed(run(
+        SERVER,
+        &[
+            "--config",
+            &cfg,
+            "kiosk",
+            "add",
+            "lobby-1",
+            "--station",
+            "s1",
+        ],
+        &[],
+    ));
+    assert!(dup.contains("already exists"), "{dup}");
+    let bad = failed(run(
+        SERVER,
+        &[
+            "--config",
+            &cfg,
+            "kiosk",
+            "add",
+            "Lobby 1",
+            "--station",
+            "s1",
+        ],
+        &[],
+    ));
+    assert!(bad.contains("not a valid kiosk name"), "{bad}");
+
+    let (_server, url) = serve(&config);
+    let staff_env = [
+        ("KIOSKCTL_TOKEN", staff.as_str()),
+        ("KIOSKCTL_SERVER", url.as_str()),
+    ];
+
+    let m = manifest();
+    let bundle = BundleDir::new(&m);
+    let bdir = bundle.path().display().to_string();
+    let (stdout, _) = ok(run(CTL, &["push", &bdir, "--dry-run"], &staff_env));
+    assert!(
+        stdout.contains("Dry run") && stdout.contains("nothing was changed"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("+ harbour-walk"), "{stdout}");
+    assert!(stdout.contains("2 image(s) to upload"), "{stdout}");
+
+    let (stdout, _) = ok(run(CTL, &["push", &bdir], &staff_env));
+    assert!(stdout.contains("Pushed to"), "{stdout}");
+    assert!(stdout.contains("2 image(s) uploaded"), "{stdout}");
+
+    // Edit one article: the dry run names exactly it.
+    let mut m2 = m.clone();
+    m2["articles"][0]["summary"] = t("走一走", "A stroll");
+    let edited = BundleDir::new(&m2);
+    let edir = edited.path().display().to_string();
+    let (stdout, _) = ok(run(CTL, &["push", &edir, "--dry-run"], &staff_env));
+    assert!(
+        stdout.contains("article  0 added, 1 changed, 0 removed"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("~ harbour-walk"), "{stdout}");
+
+    // The kiosk reads what was pushed.
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let page: ChangesPage = rt.block_on(async {
+        reqwest::Client::new()
+            .get(format!("{url}/v1/changes?since=0"))
+            .bearer_auth(&kiosk)
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json")
+    });
+    page.verify(0).expect("verifies");
+    let content = bundle.content();
+    assert_eq!(page.changes.len(), common::visible(&content, "s1").len());
+
+    let (stdout, _) = ok(run(CTL, &["kiosks"], &staff_env));
+    assert!(
+        stdout.contains("lobby-1") && stdout.contains("never"),
+        "{stdout}"
+    );
+    let (stdout, _) = ok(run(CTL, &["wishes", "list"], &staff_env));
+    assert!(stdout.contains("No wishes"), "{stdout}");
+    let (stdout, _) = ok(run(CTL, &["signups", "list", "finance-talk"], &staff_env));
+    assert!(
+        stdout.contains("Personal finance talk") && stdout.contains("no sign-ups"),
+        "{stdout}"
+    );
+
+    // A kiosk token is refused on staff routes.
+    let err = failed(run(
+        CTL,
+        &["kiosks"],
+        &[
+            ("KIOSKCTL_TOKEN", kiosk.as_str()),
+            ("KIOSKCTL_SERVER", url.as_str()),
+        ],
+    ));
+    assert!(err.contains("403") && err.contains("staff"), "{err}");
+    // No token at all.
+    let err = failed(run(CTL, &["--server", &url, "kiosks"], &[]));
+    assert!(err.contains("KIOSKCTL_TOKEN"), "{err}");
+
+    // An invalid bundle: every problem is listed, nothing is sent.
+    let mut broken = m.clone();
+    broken["events"][0]["end"] = "2030-01-19T13:00:00".into();
+    broken["rooms"][0]["name"] = t("", "Reading area");
+    let broken = BundleDir::new(&broken);
+    let err = failed(run(
+        CTL,
+        &["push", &broken.path().display().to_string()],
+        &staff_env,
+    ));
+    assert!(err.contains("nothing was sent"), "{err}");
+    assert!(
+        err.contains("events[0] \"finance-talk\": field `end`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("rooms[0] \"s1-reading\": field `name.zh`"),
+        "{err}"
+    );
+    let (stdout, _) = ok(run(CTL, &["check", &bdir], &[]));
+    assert!(stdout.contains("is valid"), "{stdout}");
+}
+
+#[test]
+fn serve_refuses_an_uninitialised_or_broken_config() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("server.toml");
+    std::fs::write(&config, "data_dir = \"data\"\n").expect("writes");
+    let cfg = config.display().to_string();
+    let err = failed(run(
+        SERVER,
+        &["--config", &cfg, "serve", "--listen", "127.0.0.1:0"],
+        &[],
+    ));
+    assert!(err.contains("district-server init"), "{err}");
+    std::fs::write(&config, "data_dir = \"data\"\ntombstone_days = 30\n").expect("writes");
+    let err = failed(run(SERVER, &["--config", &cfg, "serve"], &[]));
+    assert!(err.contains("at least 90"), "{err}");
+    let err = failed(run(
+        SERVER,
+        &[
+            "--config",
+            &dir.path().join("absent.toml").display().to_string(),
+            "kiosk",
+            "list",
+        ],
+        &[],
+    ));
+    assert!(err.contains("cannot read config file"), "{err}");
+}

@@ -1,0 +1,154 @@
+//! Blob serving: immutable caching, ranges, verification before every answer.
+
+mod common;
+
+use common::{BundleDir, TestServer, error_of, manifest};
+use reqwest::header::{
+    ACCEPT_RANGES, CACHE_CONTROL, CONTENT_RANGE, CONTENT_TYPE, ETAG, IF_NONE_MATCH, RANGE,
+};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn blobs_are_immutable_resumable_and_verified() {
+    let server = TestServer::start().await;
+    let kiosk = server.kiosk("lobby-1", "s1");
+    let m = manifest();
+    server.push(&m).await;
+    let bundle = BundleDir::new(&m);
+    let blobs = district_server::ctl::load_bundle(bundle.path())
+        .expect("bundle")
+        .blobs;
+    let (sha, blob) = blobs.iter().next().expect("a blob");
+    let path = format!("/v1/blobs/sha256/{sha}");
+    let len = blob.bytes.len();
+
+    let r = server.get(&path, &kiosk).await;
+    assert_eq!(r.status(), 200);
+    let h = r.headers().clone();
+    assert_eq!(h[CONTENT_TYPE], "image/png");
+    assert_eq!(h[ACCEPT_RANGES], "bytes");
+    assert!(
+        h[CACHE_CONTROL]
+            .to_str()
+            .expect("ascii")
+            .contains("immutable")
+    );
+    assert_eq!(h[ETAG].to_str().expect("ascii"), format!("\"{sha}\""));
+    assert_eq!(
+        r.bytes().await.expect("body").as_ref(),
+        blob.bytes.as_slice()
+    );
+
+    let ranged = |range: String| {
+        let server = &server;
+        let kiosk = &kiosk;
+        let path = &path;
+        async move {
+            server
+                .http
+                .get(server.url(path))
+                .bearer_auth(kiosk)
+                .header(RANGE, range)
+                .send()
+                .await
+                .expect("request")
+        }
+    };
+    // Resume: the first part, then the rest.
+    let r = ranged("bytes=0-9".into()).await;
+    assert_eq!(r.status(), 206);
+    assert_eq!(
+        r.headers()[CONTENT_RANGE].to_str().expect("ascii"),
+        format!("bytes 0-9/{len}")
+    );
+    let mut got = r.bytes().await.expect("body").to_vec();
+    assert_eq!(got.len(), 10);
+    let r = ranged("bytes=10-".into()).await;
+    assert_eq!(r.status(), 206);
+    got.extend_from_slice(&r.bytes().await.expect("body"));
+    assert_eq!(got, blob.bytes);
+    let r = ranged("bytes=-4".into()).await;
+    assert_eq!(
+        r.bytes().await.expect("body").as_ref(),
+        &blob.bytes[len - 4..]
+    );
+    let r = ranged(format!("bytes={len}-")).await;
+    assert_eq!(
+        r.headers()[CONTENT_RANGE].to_str().expect("ascii"),
+        format!("bytes */{len}")
+    );
+    let (status, code, _) = error_of(r).await;
+    assert_eq!((status, code.as_str()), (416, "range_not_satisfiable"));
+
+    let r = server
+        .http
+        .get(server.url(&path))
+        .bearer_auth(&kiosk)
+        .header(IF_NONE_MATCH, format!("\"{sha}\""))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), 304);
+    let r = server
+        .http
+        .head(server.url(&path))
+        .bearer_auth(&kiosk)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()[ETAG].to_str().expect("ascii"),
+        format!("\"{sha}\"")
+    );
+
+    // Corrupt the file on disk: it is never served, and staff see it missing again.
+    let file = server.config().blob_dir().join(&sha[..2]).join(sha);
+    let mut bytes = std::fs::read(&file).expect("blob file");
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0xff;
+    std::fs::write(&file, &bytes).expect("corrupts");
+    let r = server.get(&path, &kiosk).await;
+    assert_eq!(error_of(r).await.0, 404);
+    let missing = server
+        .client()
+        .missing_blobs(vec![sha.clone()])
+        .await
+        .expect("missing");
+    assert_eq!(missing, vec![sha.clone()]);
+    // Pushing again restores it.
+    let outcome = server.try_push(&m, false).await.expect("push");
+    assert_eq!(outcome.uploaded.len(), 1);
+    assert_eq!(outcome.plan.change_count(), 0);
+    let r = server.get(&path, &kiosk).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.bytes().await.expect("body").as_ref(),
+        blob.bytes.as_slice()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_missing_images_are_uploaded() {
+    let server = TestServer::start().await;
+    let m = manifest();
+    let dry = server.try_push(&m, true).await.expect("dry run");
+    assert_eq!(
+        dry.plan.missing_blobs.len(),
+        2,
+        "a dry run reports what it would upload"
+    );
+    assert!(dry.uploaded.is_empty());
+    assert_eq!(server.head().await, 0);
+    let missing = server
+        .client()
+        .missing_blobs(dry.plan.missing_blobs.clone())
+        .await
+        .expect("missing");
+    assert_eq!(missing.len(), 2, "a dry run uploads nothing");
+
+    let first = server.try_push(&m, false).await.expect("push");
+    assert_eq!(first.uploaded.len(), 2);
+    let second = server.try_push(&m, false).await.expect("push");
+    assert!(second.uploaded.is_empty());
+    assert_eq!(second.already_there, 2);
+}

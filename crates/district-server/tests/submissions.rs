@@ -1,0 +1,466 @@
+//! Visitors' submissions and staff moderation, against the real server on 127.0.0.1.
+
+mod common;
+
+use common::{Replica, TestServer, error_of, manifest};
+use district_server::api::{EventSignups, WishDecision, WishList};
+use district_server::wishes::Action;
+use protocol::content::{Kind, Record, WishStatus};
+use protocol::text::Lang;
+use protocol::wire::{
+    Op, SignupSubmission, Submission, SubmissionId, SubmissionResults, SubmissionStatus,
+    WishSubmission,
+};
+use serde_json::{Value, json};
+
+fn new_id() -> SubmissionId {
+    SubmissionId::parse(&uuid::Uuid::now_v7().to_string()).expect("v7")
+}
+
+fn now() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::Utc::now().fixed_offset()
+}
+
+fn wish(text: &str) -> Submission {
+    Submission::wish(
+        new_id(),
+        now(),
+        &WishSubmission {
+            text: text.into(),
+            lang: Lang::Zh,
+            display_name: "李".into(),
+        },
+    )
+}
+
+fn signup(event: &str, occurrence: Option<&str>, party: u32) -> Submission {
+    Submission::signup(
+        new_id(),
+        now(),
+        &SignupSubmission {
+            event: event.into(),
+            occurrence_start: occurrence.map(|o| o.parse().expect("time")),
+            name: "Wang Fang".into(),
+            contact: "138 0000 0000".into(),
+            party_size: party,
+        },
+    )
+}
+
+async fn submit(
+    server: &TestServer,
+    token: &str,
+    items: &[Submission],
+) -> Vec<(SubmissionStatus, String)> {
+    let r = server
+        .post_json("/v1/submissions", token, &json!({ "items": items }))
+        .await;
+    assert_eq!(r.status(), 200);
+    let results: SubmissionResults = r.json().await.expect("results");
+    assert_eq!(results.results.len(), items.len());
+    for (res, item) in results.results.iter().zip(items) {
+        assert_eq!(res.id, item.id.as_str(), "answers come in request order");
+    }
+    results
+        .results
+        .into_iter()
+        .map(|r| (r.status, r.message))
+        .collect()
+}
+
+fn statuses(v: &[(SubmissionStatus, String)]) -> Vec<SubmissionStatus> {
+    v.iter().map(|(s, _)| *s).collect()
+}
+
+async fn wishes(server: &TestServer) -> WishList {
+    server.client().wishes(None).await.expect("wishes")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn submissions_are_idempotent_by_id() {
+    use SubmissionStatus::*;
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    let a = server.kiosk("kiosk-a", "s1");
+    let b = server.kiosk("kiosk-b", "s2");
+    let w = wish("希望有更多英文书");
+    assert_eq!(
+        statuses(&submit(&server, &a, std::slice::from_ref(&w)).await),
+        [Accepted]
+    );
+    // A retry after a lost answer resends the same id.
+    let again = submit(&server, &a, std::slice::from_ref(&w)).await;
+    assert_eq!(statuses(&again), [Duplicate]);
+    // The same id twice in one request, too.
+    let w2 = wish("second");
+    assert_eq!(
+        statuses(&submit(&server, &a, &[w2.clone(), w2.clone()]).await),
+        [Accepted, Duplicate]
+    );
+    // Another kiosk reusing an id does not overwrite anything.
+    assert_eq!(
+        statuses(&submit(&server, &b, std::slice::from_ref(&w)).await),
+        [Conflict]
+    );
+    let list = wishes(&server).await;
+    assert_eq!(list.wishes.len(), 2, "never two records for one id");
+    assert_eq!(list.wishes[0].id, w.id.as_str());
+    assert_eq!(list.wishes[0].station, "s1");
+    assert_eq!(list.wishes[0].status, WishStatus::Pending);
+
+    // Sign-ups: a resend does not take places twice.
+    let s = signup("finance-talk", None, 2);
+    assert_eq!(
+        statuses(&submit(&server, &a, std::slice::from_ref(&s)).await),
+        [Accepted]
+    );
+    assert_eq!(
+        statuses(&submit(&server, &a, std::slice::from_ref(&s)).await),
+        [Duplicate]
+    );
+    let list: EventSignups = server
+        .client()
+        .signups("finance-talk")
+        .await
+        .expect("signups");
+    assert_eq!(list.occurrences.len(), 1);
+    assert_eq!(list.occurrences[0].taken, 2);
+    assert_eq!(list.occurrences[0].signups.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_item_is_judged_alone_and_bad_ones_are_rejected() {
+    use SubmissionStatus::*;
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    let a = server.kiosk("kiosk-a", "s1");
+    let good = wish("good");
+    let mut blank = wish("   ");
+    blank.payload["display_name"] = "x".into();
+    let too_long = wish(&"长".repeat(501));
+    let not_a_wish = Submission {
+        payload: json!({ "colour": "blue" }),
+        ..wish("x")
+    };
+    let body = json!({ "items": [
+        good,
+        blank,
+        too_long,
+        not_a_wish,
+        { "id": "0190b2a8-7c3e-4abc-8def-0123456789ab", "kind": "wish", "created_at": "2030-01-01T00:00:00+08:00",
+          "payload": { "text": "v4 id", "lang": "zh", "display_name": "x" } },
+        { "id": uuid::Uuid::now_v7().to_string(), "kind": "feedback", "created_at": "2030-01-01T00:00:00+08:00", "payload": {} },
+    ]});
+    let r = server.post_json("/v1/submissions", &a, &body).await;
+    assert_eq!(r.status(), 200);
+    let results: SubmissionResults = r.json().await.expect("results");
+    let got: Vec<_> = results.results.iter().map(|r| r.status).collect();
+    assert_eq!(
+        got,
+        [Accepted, Rejected, Rejected, Rejected, Rejected, Rejected]
+    );
+    assert!(
+        results.results[1].message.contains("text"),
+        "{:?}",
+        results.results[1]
+    );
+    assert!(
+        results.results[2].message.contains("500"),
+        "{:?}",
+        results.results[2]
+    );
+    assert!(
+        results.results[4].message.contains("version 7"),
+        "{:?}",
+        results.results[4]
+    );
+    // Resending a rejected item gets the same answer, not `accepted`.
+    let again = server
+        .post_json(
+            "/v1/submissions",
+            &a,
+            &json!({ "items": [body["items"][1]] }),
+        )
+        .await;
+    let again: SubmissionResults = again.json().await.expect("results");
+    assert_eq!(again.results[0].status, Rejected);
+    assert_eq!(wishes(&server).await.wishes.len(), 1);
+
+    // An item without an id refuses the whole request, and nothing of it is stored.
+    let r = server
+        .post_json(
+            "/v1/submissions",
+            &a,
+            &json!({ "items": [wish("lost"), { "kind": "wish" }] }),
+        )
+        .await;
+    let (status, code, body) = error_of(r).await;
+    assert_eq!((status, code.as_str()), (400, "bad_request"));
+    assert!(
+        body["message"].as_str().unwrap_or("").contains("items[1]"),
+        "{body}"
+    );
+    assert_eq!(wishes(&server).await.wishes.len(), 1);
+    // Too many items at once.
+    let many: Vec<Value> = (0..101).map(|_| json!(wish("x"))).collect();
+    let r = server
+        .post_json("/v1/submissions", &a, &json!({ "items": many }))
+        .await;
+    assert_eq!(error_of(r).await.0, 400);
+    assert_eq!(wishes(&server).await.wishes.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signups_respect_capacity_and_the_event() {
+    use SubmissionStatus::*;
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    let a = server.kiosk("kiosk-a", "s1");
+    let b = server.kiosk("kiosk-b", "s2");
+    // finance-talk: 3 places.
+    let r = submit(
+        &server,
+        &a,
+        &[
+            signup("finance-talk", None, 2),
+            signup("finance-talk", None, 2),
+            signup("finance-talk", None, 1),
+            signup("finance-talk", None, 1),
+        ],
+    )
+    .await;
+    assert_eq!(statuses(&r), [Accepted, Conflict, Accepted, Conflict]);
+    assert!(r[1].1.contains("full"), "{}", r[1].1);
+    let list = server
+        .client()
+        .signups("finance-talk")
+        .await
+        .expect("signups");
+    assert_eq!(list.capacity, Some(3));
+    assert_eq!(list.occurrences[0].taken, 3);
+
+    let r = submit(
+        &server,
+        &a,
+        &[
+            signup("closed-talk", None, 1),
+            signup("past-talk", None, 1),
+            signup("no-such-event", None, 1),
+            signup("finance-talk", Some("2030-01-26T14:00:00"), 1),
+            signup("finance-talk", None, 0),
+            signup("finance-talk", None, 11),
+            // Scoped to s2: not offered at an s1 kiosk.
+            signup("handicraft", Some("2030-01-14T12:00:00"), 1),
+        ],
+    )
+    .await;
+    assert_eq!(
+        statuses(&r),
+        [
+            Conflict, Conflict, Conflict, Rejected, Rejected, Rejected, Rejected
+        ]
+    );
+    assert!(r[0].1.contains("closed"), "{}", r[0].1);
+    assert!(r[1].1.contains("started"), "{}", r[1].1);
+
+    // A weekly event: places are per occurrence (the room holds 2), and the occurrence must exist.
+    let r = submit(
+        &server,
+        &b,
+        &[
+            signup("handicraft", None, 1),
+            signup("handicraft", Some("2030-01-15T12:00:00"), 1),
+            signup("handicraft", Some("2030-01-14T12:00:00"), 2),
+            signup("handicraft", Some("2030-01-14T12:00:00"), 1),
+            signup("handicraft", Some("2030-01-21T12:00:00"), 1),
+        ],
+    )
+    .await;
+    assert_eq!(
+        statuses(&r),
+        [Rejected, Rejected, Accepted, Conflict, Accepted]
+    );
+    let list = server
+        .client()
+        .signups("handicraft")
+        .await
+        .expect("signups");
+    assert_eq!(list.capacity, Some(2), "from the room");
+    let taken: Vec<_> = list
+        .occurrences
+        .iter()
+        .map(|o| (o.start.to_string(), o.taken))
+        .collect();
+    assert_eq!(
+        taken,
+        [
+            ("2030-01-14 12:00:00".to_string(), 2),
+            ("2030-01-21 12:00:00".to_string(), 1)
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wishes_go_pending_approved_fulfilled_and_only_approved_reach_kiosks() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    let a = server.kiosk("kiosk-a", "s1");
+    let b = server.kiosk("kiosk-b", "s2");
+    let mut ra = Replica::default();
+    let mut rb = Replica::default();
+    ra.sync(&server, &a, 500).await;
+    rb.sync(&server, &b, 500).await;
+
+    let w1 = wish("想学太极拳");
+    let w2 = wish("spam");
+    let w3 = wish("a wish for everyone");
+    submit(&server, &a, &[w1.clone(), w2.clone(), w3.clone()]).await;
+    // Pending wishes are not in any feed.
+    let head = ra.since;
+    assert!(server.page(&a, head, 500).await.changes.is_empty());
+    assert_eq!(
+        server.head().await,
+        head,
+        "submissions do not touch the feed"
+    );
+
+    let client = server.client();
+    let approved = client
+        .decide_wish(w1.id.as_str(), Action::Approve, &WishDecision::default())
+        .await
+        .expect("approves");
+    assert_eq!(approved.status, WishStatus::Approved);
+    assert_eq!(approved.scope.as_deref(), Some("s1"));
+    let page = server.page(&a, ra.since, 500).await;
+    assert_eq!(page.changes.len(), 1);
+    assert_eq!(
+        (page.changes[0].kind, page.changes[0].op),
+        (Kind::Wish, Op::Put)
+    );
+    match page.changes[0].record().expect("valid") {
+        Some(Record::Wish(w)) => {
+            assert_eq!(w.text, "想学太极拳");
+            assert_eq!(w.status, WishStatus::Approved);
+            assert_eq!(w.id, w1.id.as_str());
+        }
+        other => panic!("expected a wish, got {other:?}"),
+    }
+    ra.apply(&page);
+    // Station-scoped: kiosk b does not get it.
+    assert!(server.page(&b, rb.since, 500).await.changes.is_empty());
+
+    // Rejecting a pending wish: never published.
+    let before = server.head().await;
+    client
+        .decide_wish(
+            w2.id.as_str(),
+            Action::Reject,
+            &WishDecision {
+                district_wide: false,
+                note: Some("spam".into()),
+            },
+        )
+        .await
+        .expect("rejects");
+    assert_eq!(server.head().await, before);
+
+    // District-wide approval reaches both.
+    client
+        .decide_wish(
+            w3.id.as_str(),
+            Action::Approve,
+            &WishDecision {
+                district_wide: true,
+                note: None,
+            },
+        )
+        .await
+        .expect("approves");
+    ra.sync(&server, &a, 500).await;
+    rb.sync(&server, &b, 500).await;
+    assert_eq!(ra.ids(Kind::Wish).len(), 2);
+    assert_eq!(rb.ids(Kind::Wish), [w3.id.to_string()]);
+
+    // Fulfilled: gone from kiosks.
+    client
+        .decide_wish(w1.id.as_str(), Action::Fulfil, &WishDecision::default())
+        .await
+        .expect("fulfils");
+    let page = server.page(&a, ra.since, 500).await;
+    assert_eq!(page.changes.len(), 1);
+    assert_eq!(
+        (page.changes[0].id.as_str(), page.changes[0].op),
+        (w1.id.as_str(), Op::Delete)
+    );
+    ra.apply(&page);
+    assert!(
+        server.page(&b, rb.since, 500).await.changes.is_empty(),
+        "b never had w1"
+    );
+
+    // Rejecting an approved wish removes it too.
+    client
+        .decide_wish(w3.id.as_str(), Action::Reject, &WishDecision::default())
+        .await
+        .expect("rejects");
+    ra.sync(&server, &a, 500).await;
+    rb.sync(&server, &b, 500).await;
+    assert!(ra.ids(Kind::Wish).is_empty());
+    assert!(rb.ids(Kind::Wish).is_empty());
+
+    // Impossible moves are refused with 409 and change nothing.
+    let w4 = wish("pending one");
+    submit(&server, &a, std::slice::from_ref(&w4)).await;
+    let head = server.head().await;
+    for (id, action) in [
+        (w1.id.as_str(), Action::Approve),
+        (w2.id.as_str(), Action::Fulfil),
+        (w4.id.as_str(), Action::Fulfil),
+    ] {
+        let e = client
+            .decide_wish(id, action, &WishDecision::default())
+            .await
+            .expect_err("refused");
+        assert_eq!(e.code(), Some("conflict"), "{e}");
+    }
+    let e = client
+        .decide_wish(
+            "0190b2a8-7c3e-7abc-8def-0123456789ab",
+            Action::Approve,
+            &WishDecision::default(),
+        )
+        .await
+        .expect_err("unknown");
+    assert_eq!(e.code(), Some("not_found"));
+    assert_eq!(server.head().await, head);
+
+    let pending = client
+        .wishes(Some(WishStatus::Pending))
+        .await
+        .expect("list");
+    assert_eq!(pending.wishes.len(), 1);
+    let all = wishes(&server).await;
+    let states: Vec<_> = all.wishes.iter().map(|w| w.status).collect();
+    assert_eq!(
+        states,
+        [
+            WishStatus::Fulfilled,
+            WishStatus::Rejected,
+            WishStatus::Rejected,
+            WishStatus::Pending
+        ]
+    );
+    assert_eq!(all.wishes[1].note.as_deref(), Some("spam"));
+
+    // A push never touches wishes.
+    let w5 = wish("stays");
+    submit(&server, &a, std::slice::from_ref(&w5)).await;
+    client
+        .decide_wish(w5.id.as_str(), Action::Approve, &WishDecision::default())
+        .await
+        .expect("ok");
+    let plan = server.push(&manifest()).await;
+    assert_eq!(plan.change_count(), 0);
+    ra.sync(&server, &a, 500).await;
+    assert_eq!(ra.ids(Kind::Wish), [w5.id.to_string()]);
+}

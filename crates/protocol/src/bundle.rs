@@ -1,0 +1,576 @@
+//! The content bundle: how staff author content and how the kiosk ships its demo content.
+//!
+//! A bundle is a folder:
+//! ```text
+//! bundle.json      the manifest (format, district, sections, articles, stations, rooms, events)
+//! images/…         PNG or JPEG files the manifest names by relative path
+//! ```
+//! [`Bundle::load`] parses and validates it completely before anyone applies any of it: every
+//! published text in both languages, ids unique, references resolved, images decodable and within
+//! limits. Problems name the file, the record and the field; all of them are reported at once.
+//! `docs/BUNDLE.md` is the reference for authors.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::Cursor;
+
+use serde::{Deserialize, Serialize};
+
+use crate::content::{
+    Article, Content, District, Event, ImageRef, Room, Section, Station, sha256_hex,
+};
+use crate::text::Text;
+
+/// File name of the manifest at the bundle's root.
+pub const MANIFEST: &str = "bundle.json";
+/// The manifest format this code reads.
+pub const FORMAT: u32 = 1;
+/// Largest image file accepted, in bytes.
+pub const MAX_IMAGE_BYTES: usize = 8 * 1024 * 1024;
+/// Largest image side accepted, in pixels (a kiosk screen is 1920 at most).
+pub const MAX_IMAGE_SIDE: u32 = 4096;
+/// Smallest image side accepted, in pixels.
+pub const MIN_IMAGE_SIDE: u32 = 16;
+/// Longest id accepted.
+pub const MAX_ID_LEN: usize = 64;
+
+/// An image as the manifest names it: a file inside the bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleImage {
+    pub file: String,
+    pub alt: Text,
+}
+
+/// `bundle.json` as written by staff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: u32,
+    pub district: District,
+    pub sections: Vec<Section>,
+    pub articles: Vec<Article<BundleImage>>,
+    pub stations: Vec<Station<BundleImage>>,
+    pub rooms: Vec<Room>,
+    pub events: Vec<Event>,
+}
+
+/// Where a bundle's files come from: a folder on disk, files embedded in a binary, an upload.
+pub trait BundleSource {
+    /// Reads the file at `path`, relative to the bundle root with `/` separators.
+    fn read(&self, path: &str) -> std::io::Result<Vec<u8>>;
+}
+
+impl<F> BundleSource for F
+where
+    F: Fn(&str) -> std::io::Result<Vec<u8>>,
+{
+    fn read(&self, path: &str) -> std::io::Result<Vec<u8>> {
+        self(path)
+    }
+}
+
+impl BundleSource for BTreeMap<String, Vec<u8>> {
+    fn read(&self, path: &str) -> std::io::Result<Vec<u8>> {
+        self.get(path).cloned().ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::NotFound, "no such file in the bundle")
+        })
+    }
+}
+
+/// An image file that passed validation, ready to store under its sha256.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blob {
+    pub bytes: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    pub mime: &'static str,
+}
+
+/// A validated bundle: canonical content and every image it references, keyed by sha256.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    pub content: Content,
+    pub blobs: BTreeMap<String, Blob>,
+}
+
+/// One thing wrong with a bundle, located as precisely as the problem allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// File inside the bundle: the manifest or an image.
+    pub file: String,
+    /// The record, e.g. `articles[3] "harbour-walk"`.
+    pub record: Option<String>,
+    /// The field inside the record, e.g. `title.en`.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(record) = &self.record {
+            write!(f, ": {record}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": field `{field}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    #[error("cannot read {file}: {source}")]
+    Read {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{file}: not a valid manifest at `{path}` (line {line}, column {column}): {message}")]
+    Manifest {
+        file: String,
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("the bundle has {} problem(s):\n{}", .0.len(), list(.0))]
+    Invalid(Vec<Problem>),
+}
+
+fn list(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("  - {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl BundleError {
+    /// The individual problems, for tools that show them one by one.
+    pub fn problems(&self) -> Vec<Problem> {
+        match self {
+            BundleError::Invalid(p) => p.clone(),
+            BundleError::Read { file, source } => vec![Problem {
+                file: file.clone(),
+                record: None,
+                field: None,
+                message: source.to_string(),
+            }],
+            BundleError::Manifest {
+                file,
+                path,
+                message,
+                ..
+            } => vec![Problem {
+                file: file.clone(),
+                record: None,
+                field: Some(path.clone()),
+                message: message.clone(),
+            }],
+        }
+    }
+}
+
+impl Bundle {
+    /// Reads, parses and validates a whole bundle. Nothing is returned unless all of it is valid.
+    pub fn load(source: &dyn BundleSource) -> Result<Bundle, BundleError> {
+        let bytes = source.read(MANIFEST).map_err(|e| BundleError::Read {
+            file: MANIFEST.into(),
+            source: e,
+        })?;
+        let manifest = parse_manifest(&bytes)?;
+        validate(manifest, source)
+    }
+}
+
+/// Parses `bundle.json`, naming the JSON path of the first thing that does not fit.
+pub fn parse_manifest(bytes: &[u8]) -> Result<Manifest, BundleError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        BundleError::Manifest {
+            file: MANIFEST.into(),
+            path,
+            line: inner.line(),
+            column: inner.column(),
+            message: inner.to_string(),
+        }
+    })
+}
+
+/// Collects problems while walking the manifest.
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn at(&mut self, record: &str, field: &str, message: impl Into<String>) {
+        self.problems.push(Problem {
+            file: MANIFEST.into(),
+            record: Some(record.into()),
+            field: (!field.is_empty()).then(|| field.into()),
+            message: message.into(),
+        });
+    }
+
+    fn text(&mut self, record: &str, field: &str, text: &Text) {
+        if let Some(lang) = text.missing() {
+            self.at(
+                record,
+                &format!("{field}.{}", lang.code()),
+                "must not be empty: every published text needs Chinese and English",
+            );
+        }
+    }
+
+    fn id(&mut self, record: &str, id: &str, seen: &mut HashSet<String>) {
+        let well_formed = !id.is_empty()
+            && id.len() <= MAX_ID_LEN
+            && id
+                .bytes()
+                .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_'));
+        if !well_formed {
+            self.at(
+                record,
+                "id",
+                format!(
+                    "`{id}` is not a valid id: use 1 to {MAX_ID_LEN} of a-z, 0-9, `-` and `_`"
+                ),
+            );
+        }
+        if !seen.insert(id.to_string()) {
+            self.at(record, "id", format!("`{id}` is used twice"));
+        }
+    }
+
+    fn reference(&mut self, record: &str, field: &str, id: &str, known: &HashSet<String>, what: &str) {
+        if !known.contains(id) {
+            self.at(record, field, format!("refers to {what} `{id}`, which the bundle does not define"));
+        }
+    }
+
+    fn scope(&mut self, record: &str, scope: &Option<String>, stations: &HashSet<String>) {
+        if let Some(s) = scope {
+            self.reference(record, "scope", s, stations, "station");
+        }
+    }
+}
+
+fn label(kind: &str, index: usize, id: &str) -> String {
+    format!("{kind}[{index}] \"{id}\"")
+}
+
+/// Validates a parsed manifest against its files; returns canonical content and blobs.
+pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle, BundleError> {
+    let mut c = Checker {
+        problems: Vec::new(),
+    };
+    let m = &manifest;
+    if m.format != FORMAT {
+        c.problems.push(Problem {
+            file: MANIFEST.into(),
+            record: None,
+            field: Some("format".into()),
+            message: format!("format {} is not supported (this version reads {FORMAT})", m.format),
+        });
+    }
+    let district = "district".to_string();
+    c.text(&district, "name", &m.district.name);
+    if m.district.timezone.parse::<chrono_tz::Tz>().is_err() {
+        c.at(&district, "timezone", format!("`{}` is not an IANA time zone", m.district.timezone));
+    }
+
+    let mut station_ids = HashSet::new();
+    for (i, s) in m.stations.iter().enumerate() {
+        let r = label("stations", i, &s.id);
+        c.id(&r, &s.id, &mut station_ids);
+        for (field, text) in [
+            ("name", &s.name),
+            ("building", &s.building),
+            ("floor", &s.floor),
+            ("address", &s.address),
+            ("hours", &s.hours),
+            ("summary", &s.summary),
+        ] {
+            c.text(&r, field, text);
+        }
+        for (j, b) in s.serves.iter().enumerate() {
+            c.text(&r, &format!("serves[{j}]"), b);
+        }
+    }
+
+    let mut section_ids = HashSet::new();
+    for (i, s) in m.sections.iter().enumerate() {
+        let r = label("sections", i, &s.id);
+        c.id(&r, &s.id, &mut section_ids);
+        c.text(&r, "title", &s.title);
+        c.text(&r, "subtitle", &s.subtitle);
+        if !Section::ICONS.contains(&s.icon.as_str()) {
+            c.at(&r, "icon", format!("`{}` is not one of the kiosk's icons: {}", s.icon, Section::ICONS.join(", ")));
+        }
+        if !is_colour(&s.color) {
+            c.at(&r, "color", format!("`{}` is not a colour of the form #RRGGBB", s.color));
+        }
+        c.scope(&r, &s.scope, &station_ids);
+    }
+
+    let mut room_ids = HashSet::new();
+    let mut room_station = BTreeMap::new();
+    for (i, room) in m.rooms.iter().enumerate() {
+        let r = label("rooms", i, &room.id);
+        c.id(&r, &room.id, &mut room_ids);
+        c.reference(&r, "station", &room.station, &station_ids, "station");
+        c.text(&r, "name", &room.name);
+        c.text(&r, "description", &room.description);
+        if room.capacity == Some(0) {
+            c.at(&r, "capacity", "must be at least 1 when given");
+        }
+        room_station.insert(room.id.clone(), room.station.clone());
+    }
+
+    let mut article_ids = HashSet::new();
+    for (i, a) in m.articles.iter().enumerate() {
+        let r = label("articles", i, &a.id);
+        c.id(&r, &a.id, &mut article_ids);
+        c.reference(&r, "section", &a.section, &section_ids, "section");
+        c.text(&r, "title", &a.title);
+        c.text(&r, "summary", &a.summary);
+        if a.body.is_empty() {
+            c.at(&r, "body", "needs at least one paragraph");
+        }
+        for (j, p) in a.body.iter().enumerate() {
+            c.text(&r, &format!("body[{j}]"), p);
+        }
+        for (j, img) in a.images.iter().enumerate() {
+            c.text(&r, &format!("images[{j}].alt"), &img.alt);
+        }
+        if let Some(link) = &a.link
+            && !is_link(link)
+        {
+            c.at(&r, "link", format!("`{link}` is not an http(s) address"));
+        }
+        if let (Some(p), Some(e)) = (a.publish_at, a.expire_at)
+            && e <= p
+        {
+            c.at(&r, "expire_at", "must be later than publish_at");
+        }
+        c.scope(&r, &a.scope, &station_ids);
+    }
+
+    let mut event_ids = HashSet::new();
+    for (i, e) in m.events.iter().enumerate() {
+        let r = label("events", i, &e.id);
+        c.id(&r, &e.id, &mut event_ids);
+        c.reference(&r, "station", &e.station, &station_ids, "station");
+        match room_station.get(&e.room) {
+            None => c.at(&r, "room", format!("refers to room `{}`, which the bundle does not define", e.room)),
+            Some(st) if *st != e.station => c.at(
+                &r,
+                "room",
+                format!("room `{}` belongs to station `{st}`, not `{}`", e.room, e.station),
+            ),
+            Some(_) => {}
+        }
+        c.text(&r, "title", &e.title);
+        c.text(&r, "description", &e.description);
+        if e.end <= e.start {
+            c.at(&r, "end", "must be later than start");
+        } else if e.end - e.start > chrono::Duration::days(7) {
+            c.at(&r, "end", "an event may last at most 7 days");
+        }
+        if e.capacity == Some(0) {
+            c.at(&r, "capacity", "must be at least 1 when given");
+        }
+        if let Some(rec) = &e.recurrence {
+            if !rec.weekly {
+                c.at(&r, "recurrence.weekly", "only weekly recurrence is supported");
+            }
+            if let Some(until) = rec.until
+                && until < e.start.date()
+            {
+                c.at(&r, "recurrence.until", "must not be before the first occurrence");
+            }
+        }
+        c.scope(&r, &e.scope, &station_ids);
+    }
+
+    // Images: read each distinct file once, check it, and name it by its hash.
+    let mut files: BTreeMap<String, Option<(String, u32, u32)>> = BTreeMap::new();
+    let mut blobs = BTreeMap::new();
+    let image_uses = m
+        .articles
+        .iter()
+        .enumerate()
+        .flat_map(|(i, a)| {
+            a.images
+                .iter()
+                .enumerate()
+                .map(move |(j, img)| (label("articles", i, &a.id), format!("images[{j}].file"), img))
+        })
+        .chain(m.stations.iter().enumerate().filter_map(|(i, s)| {
+            s.image
+                .as_ref()
+                .map(|img| (label("stations", i, &s.id), "image.file".to_string(), img))
+        }));
+    let mut used_by: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for (record, field, img) in image_uses {
+        if !is_relative_path(&img.file) {
+            c.at(&record, &field, format!("`{}` must be a relative path inside the bundle", img.file));
+            continue;
+        }
+        used_by.entry(img.file.clone()).or_insert((record, field));
+    }
+    for (file, (record, field)) in &used_by {
+        let checked = match source.read(file) {
+            Err(e) => {
+                c.at(record, field, format!("cannot read `{file}`: {e}"));
+                None
+            }
+            Ok(bytes) => match check_image(&bytes) {
+                Err(message) => {
+                    c.problems.push(Problem {
+                        file: file.clone(),
+                        record: Some(record.clone()),
+                        field: Some(field.clone()),
+                        message,
+                    });
+                    None
+                }
+                Ok(blob) => {
+                    let sha = sha256_hex(&blob.bytes);
+                    let found = (sha.clone(), blob.width, blob.height);
+                    blobs.insert(sha, blob);
+                    Some(found)
+                }
+            },
+        };
+        files.insert(file.clone(), checked);
+    }
+
+    if !c.problems.is_empty() {
+        return Err(BundleError::Invalid(c.problems));
+    }
+
+    let resolve = |img: &BundleImage| -> ImageRef {
+        // Every file was checked above; a missing entry would have been a problem.
+        let (sha256, width, height) = files
+            .get(&img.file)
+            .cloned()
+            .flatten()
+            .unwrap_or_default();
+        ImageRef {
+            sha256,
+            width,
+            height,
+            alt: img.alt.clone(),
+        }
+    };
+    let Manifest {
+        district,
+        sections,
+        articles,
+        stations,
+        rooms,
+        events,
+        ..
+    } = manifest;
+    let content = Content {
+        district,
+        sections,
+        articles: articles
+            .into_iter()
+            .map(|a| Article {
+                images: a.images.iter().map(resolve).collect(),
+                id: a.id,
+                section: a.section,
+                order: a.order,
+                category: a.category,
+                title: a.title,
+                summary: a.summary,
+                body: a.body,
+                link: a.link,
+                publish_at: a.publish_at,
+                expire_at: a.expire_at,
+                scope: a.scope,
+            })
+            .collect(),
+        stations: stations
+            .into_iter()
+            .map(|s| Station {
+                image: s.image.as_ref().map(resolve),
+                id: s.id,
+                order: s.order,
+                name: s.name,
+                building: s.building,
+                floor: s.floor,
+                address: s.address,
+                hours: s.hours,
+                area_m2: s.area_m2,
+                summary: s.summary,
+                serves: s.serves,
+            })
+            .collect(),
+        rooms,
+        events,
+        wishes: Vec::new(),
+    };
+    Ok(Bundle { content, blobs })
+}
+
+/// Checks that bytes are a PNG or JPEG within limits that decodes completely.
+pub fn check_image(bytes: &[u8]) -> Result<Blob, String> {
+    if bytes.len() > MAX_IMAGE_BYTES {
+        return Err(format!(
+            "image is {} bytes; the limit is {MAX_IMAGE_BYTES}",
+            bytes.len()
+        ));
+    }
+    let reader = image::ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| format!("cannot read image: {e}"))?;
+    let (format, mime) = match reader.format() {
+        Some(image::ImageFormat::Png) => (image::ImageFormat::Png, "image/png"),
+        Some(image::ImageFormat::Jpeg) => (image::ImageFormat::Jpeg, "image/jpeg"),
+        _ => return Err("not a PNG or JPEG image".into()),
+    };
+    let (width, height) = reader
+        .into_dimensions()
+        .map_err(|e| format!("not a readable {format:?} image: {e}"))?;
+    if width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE {
+        return Err(format!(
+            "image is {width}×{height}; sides may be {MAX_IMAGE_SIDE} pixels at most"
+        ));
+    }
+    if width < MIN_IMAGE_SIDE || height < MIN_IMAGE_SIDE {
+        return Err(format!(
+            "image is {width}×{height}; sides must be {MIN_IMAGE_SIDE} pixels at least"
+        ));
+    }
+    // Decode fully: a truncated or corrupt file fails here, not on a visitor's screen.
+    image::load_from_memory_with_format(bytes, format)
+        .map_err(|e| format!("image does not decode: {e}"))?;
+    Ok(Blob {
+        bytes: bytes.to_vec(),
+        width,
+        height,
+        mime,
+    })
+}
+
+fn is_colour(s: &str) -> bool {
+    s.len() == 7 && s.starts_with('#') && s[1..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn is_link(s: &str) -> bool {
+    (s.starts_with("https://") || s.starts_with("http://"))
+        && s.len() <= 512
+        && s.len() > "https://".len()
+        && !s.chars().any(char::is_whitespace)
+}
+
+fn is_relative_path(p: &str) -> bool {
+    !p.is_empty()
+        && !p.starts_with('/')
+        && !p.contains('\\')
+        && p.split('/').all(|seg| !seg.is_empty() && seg != ".." && seg != ".")
+}

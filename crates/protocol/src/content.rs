@@ -1,0 +1,437 @@
+//! The records a kiosk shows, in canonical form: what the server stores, what sync carries and what
+//! the kiosk caches. Images are referenced by the sha256 of their bytes, never by path.
+//!
+//! Records that carry images are generic over the image type so the bundle manifest (images by
+//! file path, see [`crate::bundle`]) and the canonical form share one definition.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::text::{Lang, Text};
+
+/// An image as content references it: the blob's hash and what a layout needs before decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ImageRef {
+    /// Lower-case hex sha256 of the image file's bytes.
+    pub sha256: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: Text,
+}
+
+/// The district a deployment serves; times of events are local to its zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct District {
+    pub id: String,
+    pub name: Text,
+    /// IANA zone name, e.g. `Asia/Shanghai`.
+    pub timezone: String,
+}
+
+/// One of the home screen's tiles. Sections are data so another district brings its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Section {
+    pub id: String,
+    pub order: u32,
+    pub title: Text,
+    pub subtitle: Text,
+    /// A name from [`Section::ICONS`]: the kiosk ships the drawings.
+    pub icon: String,
+    /// Accent colour `#RRGGBB`.
+    pub color: String,
+    /// Station id when only that station's kiosks show it; absent means district-wide.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+}
+
+impl Section {
+    /// Icon names the kiosk has drawings for.
+    pub const ICONS: &'static [&'static str] = &[
+        "city", "harbour", "station", "screen", "handshake", "heart", "lantern", "compass",
+    ];
+}
+
+/// What kind of need an article meets; the seeds name these four.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    Learning,
+    Service,
+    Education,
+    Entertainment,
+}
+
+impl Category {
+    pub const ALL: [Category; 4] = [
+        Category::Learning,
+        Category::Service,
+        Category::Education,
+        Category::Entertainment,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Category::Learning => "learning",
+            Category::Service => "service",
+            Category::Education => "education",
+            Category::Entertainment => "entertainment",
+        }
+    }
+}
+
+/// A page inside a section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "I: Deserialize<'de>"))]
+pub struct Article<I = ImageRef> {
+    pub id: String,
+    pub section: String,
+    pub order: u32,
+    pub category: Category,
+    pub title: Text,
+    pub summary: Text,
+    /// Paragraphs of plain text.
+    pub body: Vec<Text>,
+    #[serde(default)]
+    pub images: Vec<I>,
+    /// Shown as a QR code, for reading on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish_at: Option<DateTime<FixedOffset>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expire_at: Option<DateTime<FixedOffset>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+}
+
+impl<I> Article<I> {
+    /// Whether the article is live at `now` (published, not expired).
+    pub fn is_live(&self, now: DateTime<FixedOffset>) -> bool {
+        self.publish_at.is_none_or(|p| p <= now) && self.expire_at.is_none_or(|e| now < e)
+    }
+}
+
+/// A service station (venue) with its rooms, e.g. 海之云 on the 23rd floor of 上方港景大厦.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "I: Deserialize<'de>"))]
+pub struct Station<I = ImageRef> {
+    pub id: String,
+    pub order: u32,
+    pub name: Text,
+    pub building: Text,
+    pub floor: Text,
+    pub address: Text,
+    pub hours: Text,
+    /// Floor area in square metres, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area_m2: Option<u32>,
+    pub summary: Text,
+    /// Buildings the station serves.
+    #[serde(default)]
+    pub serves: Vec<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<I>,
+}
+
+/// A room or function area inside a station.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Room {
+    pub id: String,
+    pub station: String,
+    pub order: u32,
+    pub name: Text,
+    pub description: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<u32>,
+}
+
+/// Repetition of an event; weekly is what stations plan (lunchtime classes, reading hours).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recurrence {
+    pub weekly: bool,
+    /// Last date an occurrence may start on; absent means until further notice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<NaiveDate>,
+}
+
+/// Something happening in a room; times are local to the district's zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: String,
+    pub station: String,
+    pub room: String,
+    pub title: Text,
+    pub description: Text,
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<u32>,
+    #[serde(default)]
+    pub signup_open: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<Recurrence>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+}
+
+/// A visitor's small wish as kiosks show it once staff approved it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Wish {
+    pub id: String,
+    pub text: String,
+    pub lang: Lang,
+    pub display_name: String,
+    pub status: WishStatus,
+    pub created_at: DateTime<FixedOffset>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WishStatus {
+    Pending,
+    Approved,
+    Claimed,
+    Fulfilled,
+    Rejected,
+}
+
+/// The kinds of record sync carries, in the order a consistent apply wants them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Section,
+    Station,
+    Room,
+    Article,
+    Event,
+    Wish,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [
+        Kind::Section,
+        Kind::Station,
+        Kind::Room,
+        Kind::Article,
+        Kind::Event,
+        Kind::Wish,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Kind::Section => "section",
+            Kind::Station => "station",
+            Kind::Room => "room",
+            Kind::Article => "article",
+            Kind::Event => "event",
+            Kind::Wish => "wish",
+        }
+    }
+}
+
+impl std::str::FromStr for Kind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.key() == s)
+            .ok_or_else(|| format!("unknown record kind `{s}`"))
+    }
+}
+
+/// Any one record, for code that handles all kinds alike (sync, checksums).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Record {
+    Section(Section),
+    Station(Station),
+    Room(Room),
+    Article(Article),
+    Event(Event),
+    Wish(Wish),
+}
+
+impl Record {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Record::Section(_) => Kind::Section,
+            Record::Station(_) => Kind::Station,
+            Record::Room(_) => Kind::Room,
+            Record::Article(_) => Kind::Article,
+            Record::Event(_) => Kind::Event,
+            Record::Wish(_) => Kind::Wish,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        match self {
+            Record::Section(r) => &r.id,
+            Record::Station(r) => &r.id,
+            Record::Room(r) => &r.id,
+            Record::Article(r) => &r.id,
+            Record::Event(r) => &r.id,
+            Record::Wish(r) => &r.id,
+        }
+    }
+
+    /// Station the record is limited to; `None` for district-wide records.
+    pub fn scope(&self) -> Option<&str> {
+        match self {
+            Record::Section(r) => r.scope.as_deref(),
+            Record::Article(r) => r.scope.as_deref(),
+            Record::Event(r) => r.scope.as_deref(),
+            Record::Wish(r) => r.scope.as_deref(),
+            Record::Station(_) | Record::Room(_) => None,
+        }
+    }
+
+    /// Blobs the record needs on disk before it may be shown.
+    pub fn blobs(&self) -> Vec<&str> {
+        match self {
+            Record::Article(a) => a.images.iter().map(|i| i.sha256.as_str()).collect(),
+            Record::Station(s) => s.image.iter().map(|i| i.sha256.as_str()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The record's JSON, as stored and as sync carries it in `data`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let value = match self {
+            Record::Section(r) => serde_json::to_value(r),
+            Record::Station(r) => serde_json::to_value(r),
+            Record::Room(r) => serde_json::to_value(r),
+            Record::Article(r) => serde_json::to_value(r),
+            Record::Event(r) => serde_json::to_value(r),
+            Record::Wish(r) => serde_json::to_value(r),
+        };
+        // Serialising these plain structs cannot fail: no maps with non-string keys, no floats.
+        value.unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Parses a record of `kind` from its JSON.
+    pub fn from_json(kind: Kind, value: serde_json::Value) -> Result<Record, serde_json::Error> {
+        Ok(match kind {
+            Kind::Section => Record::Section(serde_json::from_value(value)?),
+            Kind::Station => Record::Station(serde_json::from_value(value)?),
+            Kind::Room => Record::Room(serde_json::from_value(value)?),
+            Kind::Article => Record::Article(serde_json::from_value(value)?),
+            Kind::Event => Record::Event(serde_json::from_value(value)?),
+            Kind::Wish => Record::Wish(serde_json::from_value(value)?),
+        })
+    }
+}
+
+/// A complete, validated set of content: what a bundle yields and what a cache holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Content {
+    pub district: District,
+    pub sections: Vec<Section>,
+    pub articles: Vec<Article>,
+    pub stations: Vec<Station>,
+    pub rooms: Vec<Room>,
+    pub events: Vec<Event>,
+    #[serde(default)]
+    pub wishes: Vec<Wish>,
+}
+
+impl Content {
+    /// Every record, in [`Kind`] order.
+    pub fn records(&self) -> Vec<Record> {
+        let mut out = Vec::new();
+        out.extend(self.sections.iter().cloned().map(Record::Section));
+        out.extend(self.stations.iter().cloned().map(Record::Station));
+        out.extend(self.rooms.iter().cloned().map(Record::Room));
+        out.extend(self.articles.iter().cloned().map(Record::Article));
+        out.extend(self.events.iter().cloned().map(Record::Event));
+        out.extend(self.wishes.iter().cloned().map(Record::Wish));
+        out
+    }
+
+    /// Canonical checksum of a set of records: equal exactly when two holders have the same
+    /// records with the same data, whatever order they store them in.
+    pub fn checksum_of<'a>(records: impl IntoIterator<Item = &'a Record>) -> String {
+        let sorted: BTreeMap<(Kind, &str), String> = records
+            .into_iter()
+            .map(|r| ((r.kind(), r.id()), r.to_json().to_string()))
+            .collect();
+        let mut hasher = Sha256::new();
+        for ((kind, id), json) in sorted {
+            hasher.update(kind.key().as_bytes());
+            hasher.update([0]);
+            hasher.update(id.as_bytes());
+            hasher.update([0]);
+            hasher.update(json.as_bytes());
+            hasher.update([b'\n']);
+        }
+        hex::encode(hasher.finalize())
+    }
+
+    pub fn checksum(&self) -> String {
+        Content::checksum_of(self.records().iter())
+    }
+}
+
+/// Lower-case hex sha256 of bytes, the name of a blob.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Whether `s` looks like a blob name (64 lower-case hex digits).
+pub fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn room(id: &str) -> Record {
+        Record::Room(Room {
+            id: id.into(),
+            station: "s".into(),
+            order: 1,
+            name: Text::new("阅览区", "Reading area"),
+            description: Text::new("书", "Books"),
+            capacity: Some(20),
+        })
+    }
+
+    #[test]
+    fn checksum_ignores_order_but_not_data() {
+        let a = [room("a"), room("b")];
+        let b = [room("b"), room("a")];
+        assert_eq!(Content::checksum_of(&a), Content::checksum_of(&b));
+        let mut changed = room("a");
+        if let Record::Room(r) = &mut changed {
+            r.capacity = Some(21);
+        }
+        assert_ne!(
+            Content::checksum_of(&a),
+            Content::checksum_of(&[changed, room("b")])
+        );
+    }
+
+    #[test]
+    fn record_json_round_trips() {
+        let r = room("x");
+        let back = Record::from_json(r.kind(), r.to_json()).expect("parses");
+        assert_eq!(back, r);
+        assert!(Record::from_json(Kind::Event, r.to_json()).is_err());
+    }
+
+    #[test]
+    fn sha256_names() {
+        let h = sha256_hex(b"abc");
+        assert!(is_sha256_hex(&h));
+        assert!(!is_sha256_hex("ABC"));
+        assert_eq!(
+            h,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,21 @@
+//! The contract shared by the kiosk, the district server and the staff tools.
+//!
+//! - [`text`]: bilingual text, the shape of every published string.
+//! - [`content`]: the records a kiosk shows (sections, articles, stations, rooms, events, wishes)
+//!   in their canonical form, images referenced by sha256.
+//! - [`bundle`]: the on-disk content bundle staff author and the kiosk embeds as demo content,
+//!   and its validation into [`content::Content`] plus verified image blobs.
+//!
+//! This crate does no I/O: callers hand it bytes (see [`bundle::BundleSource`]).
+
+pub mod bundle;
+pub mod content;
+pub mod text;
+pub mod wire;
+
+pub use bundle::{Bundle, BundleError, BundleSource, Problem};
+pub use content::{
+    Article, Category, Content, Event, ImageRef, Kind, Record, Recurrence, Room, Section, Station,
+    Wish,
+};
+pub use text::{Lang, Text};

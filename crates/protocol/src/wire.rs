@@ -1,0 +1,586 @@
+//! The sync wire format between kiosks and the district server (`docs/PROTOCOL.md` is the
+//! prose spec; these types are its executable half). Plain serde types, no I/O.
+//!
+//! - [`ChangesPage`] / [`Change`]: what `GET /v1/changes` answers, with a checksum the client
+//!   verifies ([`ChangesPage::verify`]) before applying anything.
+//! - [`Submission`] and its payloads ([`WishSubmission`], [`SignupSubmission`]): outbox items,
+//!   answered per item by [`SubmissionResult`].
+//! - [`Heartbeat`], [`KioskInfo`], [`ErrorBody`], and the schema version the client announces.
+
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::content::{District, Kind, Record};
+use crate::text::Lang;
+
+/// The version of this wire format. Clients send it in [`SCHEMA_HEADER`] (or the
+/// [`SCHEMA_QUERY`] parameter); a server that cannot speak it answers `426 Upgrade Required`.
+pub const SCHEMA_VERSION: u32 = 1;
+/// Request header carrying the client's [`SCHEMA_VERSION`]; also sent back on every answer.
+pub const SCHEMA_HEADER: &str = "x-lobby-schema";
+/// Query parameter that may carry the schema version instead of the header.
+pub const SCHEMA_QUERY: &str = "schema";
+/// Header listing, comma separated, the schema versions a server supports (sent with `426`).
+pub const SUPPORTED_SCHEMAS_HEADER: &str = "x-lobby-schema-supported";
+
+/// Changes per page when the client does not say.
+pub const DEFAULT_PAGE_LIMIT: u32 = 500;
+/// Most changes a page may carry; larger `limit`s are clamped to it.
+pub const MAX_PAGE_LIMIT: u32 = 1000;
+/// Most outbox items one `POST /v1/submissions` may carry.
+pub const MAX_SUBMISSIONS_PER_REQUEST: usize = 100;
+
+/// Longest wish text, in characters.
+pub const MAX_WISH_CHARS: usize = 500;
+/// Longest display name on a wish, in characters.
+pub const MAX_DISPLAY_NAME_CHARS: usize = 40;
+/// Longest name on a sign-up, in characters.
+pub const MAX_SIGNUP_NAME_CHARS: usize = 80;
+/// Longest contact (phone, e-mail, room number) on a sign-up, in characters.
+pub const MAX_CONTACT_CHARS: usize = 120;
+/// Largest party one sign-up may book.
+pub const MAX_PARTY_SIZE: u32 = 10;
+
+/// What a change does to the record it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Op {
+    /// Insert or replace the record with `data`.
+    Put,
+    /// Remove the record (a tombstone); removing a record the client lacks is not an error.
+    Delete,
+}
+
+/// One entry of the change feed: the latest state of one record as of `seq`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// Server-wide sequence number; strictly increasing within and across pages.
+    pub seq: u64,
+    pub kind: Kind,
+    pub id: String,
+    pub op: Op,
+    /// The record's revision, counting every put and delete of this `(kind, id)` from 1.
+    pub rev: u64,
+    /// The record's JSON ([`Record::to_json`]) for a put; absent for a delete.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+}
+
+impl Change {
+    /// The record a put carries, checked against the change's kind and id; `None` for a delete.
+    pub fn record(&self) -> Result<Option<Record>, WireError> {
+        match (self.op, &self.data) {
+            (Op::Delete, None) => Ok(None),
+            (Op::Delete, Some(_)) => Err(WireError::Malformed(format!(
+                "change {}: a delete must not carry data",
+                self.seq
+            ))),
+            (Op::Put, None) => Err(WireError::Malformed(format!(
+                "change {}: a put must carry data",
+                self.seq
+            ))),
+            (Op::Put, Some(data)) => {
+                let record = Record::from_json(self.kind, data.clone()).map_err(|e| {
+                    WireError::Malformed(format!(
+                        "change {}: data is not a valid {}: {e}",
+                        self.seq,
+                        self.kind.key()
+                    ))
+                })?;
+                if record.id() != self.id {
+                    return Err(WireError::Malformed(format!(
+                        "change {}: data has id `{}`, the change names `{}`",
+                        self.seq,
+                        record.id(),
+                        self.id
+                    )));
+                }
+                Ok(Some(record))
+            }
+        }
+    }
+}
+
+/// One answer of `GET /v1/changes`: the changes with `from < seq <= to` visible to the kiosk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangesPage {
+    /// The `since` the client asked for.
+    pub from: u64,
+    /// The cursor to ask from next; equals `head` when the client has caught up.
+    pub to: u64,
+    /// The server's latest sequence number when the page was read.
+    pub head: u64,
+    pub changes: Vec<Change>,
+    /// Lower-case hex sha256 of the page's canonical JSON without this field; see
+    /// [`ChangesPage::compute_checksum`].
+    pub checksum: String,
+}
+
+/// The fields the checksum covers, in canonical (sorted) key order.
+#[derive(Serialize)]
+struct Covered<'a> {
+    changes: &'a [Change],
+    from: u64,
+    head: u64,
+    to: u64,
+}
+
+impl ChangesPage {
+    /// A page with its checksum filled in.
+    pub fn new(from: u64, to: u64, head: u64, changes: Vec<Change>) -> ChangesPage {
+        let mut page = ChangesPage {
+            from,
+            to,
+            head,
+            changes,
+            checksum: String::new(),
+        };
+        page.checksum = page.compute_checksum();
+        page
+    }
+
+    /// sha256 (lower-case hex) of the canonical JSON ([`canonical_json`]) of the object
+    /// `{"changes": …, "from": …, "head": …, "to": …}`: every field of the page but `checksum`.
+    pub fn compute_checksum(&self) -> String {
+        let covered = Covered {
+            changes: &self.changes,
+            from: self.from,
+            head: self.head,
+            to: self.to,
+        };
+        // Serialising these plain structs into a Value cannot fail (string keys, no floats).
+        let value = serde_json::to_value(covered).unwrap_or(serde_json::Value::Null);
+        hex::encode(Sha256::digest(canonical_json(&value).as_bytes()))
+    }
+
+    /// Everything a client must check before applying a page: the checksum, the cursor
+    /// arithmetic, the order of `seq`s, and that every put carries a record of its kind and id.
+    pub fn verify(&self, since: u64) -> Result<(), WireError> {
+        let expected = self.compute_checksum();
+        if self.checksum != expected {
+            return Err(WireError::Checksum {
+                got: self.checksum.clone(),
+                computed: expected,
+            });
+        }
+        if self.from != since {
+            return Err(WireError::Malformed(format!(
+                "page starts at {} but {since} was asked for",
+                self.from
+            )));
+        }
+        if self.to < self.from || self.to > self.head {
+            return Err(WireError::Malformed(format!(
+                "page cursor is inconsistent: from {} to {} head {}",
+                self.from, self.to, self.head
+            )));
+        }
+        let mut last = self.from;
+        for change in &self.changes {
+            if change.seq <= last || change.seq > self.to {
+                return Err(WireError::Malformed(format!(
+                    "change {} is out of order or outside ({}, {}]",
+                    change.seq, self.from, self.to
+                )));
+            }
+            last = change.seq;
+            change.record()?;
+        }
+        Ok(())
+    }
+}
+
+/// Canonical JSON, the form checksums are computed over:
+/// no whitespace; object keys sorted by their UTF-8 bytes; strings escaped as `serde_json` does
+/// (`\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`, other controls as `\u00xx`, everything else
+/// literal UTF-8); integers in plain decimal; `true`, `false`, `null`.
+pub fn canonical_json(value: &serde_json::Value) -> String {
+    let mut out = String::new();
+    write_canonical(value, &mut out);
+    out
+}
+
+fn write_canonical(value: &serde_json::Value, out: &mut String) {
+    use serde_json::Value;
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::String(s) => out.push_str(&json_string(s)),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            out.push('{');
+            for (i, (key, item)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&json_string(key));
+                out.push(':');
+                write_canonical(item, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn json_string(s: &str) -> String {
+    // Serialising a string cannot fail.
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+/// A client-chosen submission id: a UUID version 7 in lower-case hyphenated form. It is the
+/// server's primary key for the item, which makes resending safe.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct SubmissionId(String);
+
+impl SubmissionId {
+    /// Parses `8-4-4-4-12` hex digits with version nibble 7 and the RFC 9562 variant;
+    /// upper-case input is accepted and stored lower-case.
+    pub fn parse(s: &str) -> Result<SubmissionId, WireError> {
+        let lower = s.to_ascii_lowercase();
+        let bytes = lower.as_bytes();
+        let shape_ok = bytes.len() == 36
+            && bytes.iter().enumerate().all(|(i, b)| match i {
+                8 | 13 | 18 | 23 => *b == b'-',
+                _ => b.is_ascii_hexdigit(),
+            });
+        if !shape_ok {
+            return Err(WireError::Malformed(format!(
+                "`{s}` is not a UUID in hyphenated form"
+            )));
+        }
+        if bytes[14] != b'7' {
+            return Err(WireError::Malformed(format!(
+                "`{s}` is not a UUID version 7"
+            )));
+        }
+        if !matches!(bytes[19], b'8' | b'9' | b'a' | b'b') {
+            return Err(WireError::Malformed(format!(
+                "`{s}` does not have the RFC 9562 variant"
+            )));
+        }
+        Ok(SubmissionId(lower))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for SubmissionId {
+    type Error = WireError;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        SubmissionId::parse(&s)
+    }
+}
+
+impl From<SubmissionId> for String {
+    fn from(id: SubmissionId) -> String {
+        id.0
+    }
+}
+
+impl std::fmt::Display for SubmissionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What an outbox item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SubmissionKind {
+    /// `payload` is a [`WishSubmission`].
+    Wish,
+    /// `payload` is a [`SignupSubmission`].
+    Signup,
+}
+
+impl SubmissionKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            SubmissionKind::Wish => "wish",
+            SubmissionKind::Signup => "signup",
+        }
+    }
+}
+
+/// One outbox item as the kiosk sends it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Submission {
+    pub id: SubmissionId,
+    pub kind: SubmissionKind,
+    /// When the visitor submitted it, on the kiosk's clock.
+    pub created_at: DateTime<FixedOffset>,
+    pub payload: serde_json::Value,
+}
+
+impl Submission {
+    pub fn wish(
+        id: SubmissionId,
+        created_at: DateTime<FixedOffset>,
+        wish: &WishSubmission,
+    ) -> Self {
+        Submission {
+            id,
+            kind: SubmissionKind::Wish,
+            created_at,
+            payload: serde_json::to_value(wish).unwrap_or(serde_json::Value::Null),
+        }
+    }
+
+    pub fn signup(
+        id: SubmissionId,
+        created_at: DateTime<FixedOffset>,
+        signup: &SignupSubmission,
+    ) -> Self {
+        Submission {
+            id,
+            kind: SubmissionKind::Signup,
+            created_at,
+            payload: serde_json::to_value(signup).unwrap_or(serde_json::Value::Null),
+        }
+    }
+}
+
+/// A visitor's wish, as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WishSubmission {
+    pub text: String,
+    pub lang: Lang,
+    /// A name or initials to show with the wish once approved.
+    pub display_name: String,
+}
+
+/// A visitor's sign-up for an event (for a recurring event, one occurrence of it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignupSubmission {
+    /// The event's id.
+    pub event: String,
+    /// Start of the occurrence, local time of the district; required for recurring events,
+    /// optional (and then equal to the event's start) otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurrence_start: Option<NaiveDateTime>,
+    pub name: String,
+    pub contact: String,
+    pub party_size: u32,
+}
+
+/// Body of `POST /v1/submissions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubmissionBatch {
+    pub items: Vec<Submission>,
+}
+
+/// The server's verdict on one item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SubmissionStatus {
+    /// Stored now. Drop it from the outbox.
+    Accepted,
+    /// Stored earlier under this id. Drop it from the outbox.
+    Duplicate,
+    /// Invalid and will never be accepted (message says why). Drop it; keep a note locally.
+    Rejected,
+    /// Valid but refused by the server's state: event full, sign-up closed, event over.
+    /// Drop it; the message can be shown to staff.
+    Conflict,
+}
+
+/// Per-item answer of `POST /v1/submissions`, in the order of the request's items.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionResult {
+    pub id: String,
+    pub status: SubmissionStatus,
+    pub message: String,
+}
+
+/// Body of the answer to `POST /v1/submissions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionResults {
+    pub results: Vec<SubmissionResult>,
+}
+
+/// Body of `POST /v1/heartbeat`: what the maintenance screen shows, reported to staff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Heartbeat {
+    pub kiosk_version: String,
+    /// The cursor of the kiosk's applied content.
+    pub content_seq: u64,
+    /// Items waiting in the kiosk's outbox.
+    pub outbox_depth: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_disk_bytes: Option<u64>,
+    /// The kiosk's clock, so staff see a skewed clock.
+    pub clock: DateTime<FixedOffset>,
+}
+
+/// Answer to a heartbeat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeartbeatReply {
+    pub server_time: DateTime<FixedOffset>,
+    /// The server's head: a kiosk whose `content_seq` is below it has something to pull.
+    pub head: u64,
+}
+
+/// Answer to `GET /v1/kiosk`: who the server thinks this kiosk is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskInfo {
+    pub kiosk_id: String,
+    pub station: String,
+    /// The district as last pushed by staff; absent before the first push.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<District>,
+    pub head: u64,
+    pub schema_version: u32,
+}
+
+/// Body of every error answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// A stable machine-readable code, one of [`codes`].
+    pub error: String,
+    /// What went wrong and what to do, for a person.
+    pub message: String,
+    /// Individual problems when there are several (e.g. everything wrong with a bundle).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<String>,
+}
+
+/// Error codes of [`ErrorBody::error`].
+pub mod codes {
+    pub const UNAUTHORIZED: &str = "unauthorized";
+    pub const FORBIDDEN: &str = "forbidden";
+    pub const NOT_FOUND: &str = "not_found";
+    pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
+    pub const BAD_REQUEST: &str = "bad_request";
+    pub const BAD_JSON: &str = "bad_json";
+    pub const BODY_TOO_LARGE: &str = "body_too_large";
+    pub const UNSUPPORTED_MEDIA_TYPE: &str = "unsupported_media_type";
+    pub const UNSUPPORTED_SCHEMA: &str = "unsupported_schema";
+    pub const CURSOR_EXPIRED: &str = "cursor_expired";
+    pub const RANGE_NOT_SATISFIABLE: &str = "range_not_satisfiable";
+    pub const INVALID_BUNDLE: &str = "invalid_bundle";
+    pub const MISSING_BLOBS: &str = "missing_blobs";
+    pub const INVALID_BLOB: &str = "invalid_blob";
+    pub const CONFLICT: &str = "conflict";
+    pub const INTERNAL: &str = "internal";
+}
+
+/// What is wrong with something received over the wire.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WireError {
+    #[error("page checksum mismatch: the page says {got}, its content hashes to {computed}")]
+    Checksum { got: String, computed: String },
+    #[error("{0}")]
+    Malformed(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::Room;
+    use crate::text::Text;
+
+    fn page() -> ChangesPage {
+        let room = Record::Room(Room {
+            id: "r1".into(),
+            station: "s1".into(),
+            order: 1,
+            name: Text::new("阅览区", "Reading \"area\""),
+            description: Text::new("书", "Books\n"),
+            capacity: Some(20),
+        });
+        ChangesPage::new(
+            3,
+            9,
+            12,
+            vec![
+                Change {
+                    seq: 4,
+                    kind: Kind::Room,
+                    id: "r1".into(),
+                    op: Op::Put,
+                    rev: 2,
+                    data: Some(room.to_json()),
+                },
+                Change {
+                    seq: 9,
+                    kind: Kind::Event,
+                    id: "e1".into(),
+                    op: Op::Delete,
+                    rev: 3,
+                    data: None,
+                },
+            ],
+        )
+    }
+
+    #[test]
+    fn a_page_verifies_after_a_round_trip() {
+        let p = page();
+        let text = serde_json::to_string(&p).expect("serialises");
+        let back: ChangesPage = serde_json::from_str(&text).expect("parses");
+        assert_eq!(back, p);
+        back.verify(3).expect("verifies");
+        assert!(back.verify(2).is_err(), "wrong cursor");
+    }
+
+    #[test]
+    fn every_flipped_byte_is_caught() {
+        let text = serde_json::to_vec(&page()).expect("serialises");
+        for i in 0..text.len() {
+            for flip in [0x01u8, 0x20] {
+                let mut bad = text.clone();
+                bad[i] ^= flip;
+                let caught = match serde_json::from_slice::<ChangesPage>(&bad) {
+                    Err(_) => true,
+                    Ok(p) => p.verify(3).is_err(),
+                };
+                // Changing insignificant whitespace is the only harmless edit; there is none.
+                assert!(
+                    caught,
+                    "flip {flip:#x} at byte {i} went unnoticed: {}",
+                    String::from_utf8_lossy(&bad)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn canonical_json_sorts_keys_and_drops_whitespace() {
+        let v: serde_json::Value =
+            serde_json::from_str(r#"{ "b": [1, {"z": null, "a": true}], "a": "x\u00e9\n" }"#)
+                .expect("parses");
+        assert_eq!(
+            canonical_json(&v),
+            "{\"a\":\"xé\\n\",\"b\":[1,{\"a\":true,\"z\":null}]}"
+        );
+    }
+
+    #[test]
+    fn submission_ids_are_uuid_v7() {
+        let id = SubmissionId::parse("0190B2A8-7C3E-7ABC-8DEF-0123456789AB").expect("v7");
+        assert_eq!(id.as_str(), "0190b2a8-7c3e-7abc-8def-0123456789ab");
+        assert!(SubmissionId::parse("0190b2a8-7c3e-4abc-8def-0123456789ab").is_err());
+        assert!(SubmissionId::parse("0190b2a8-7c3e-7abc-cdef-0123456789ab").is_err());
+        assert!(SubmissionId::parse("not-a-uuid").is_err());
+        let json = serde_json::to_string(&id).expect("serialises");
+        assert_eq!(json, "\"0190b2a8-7c3e-7abc-8def-0123456789ab\"");
+        assert!(serde_json::from_str::<SubmissionId>("\"x\"").is_err());
+    }
+}

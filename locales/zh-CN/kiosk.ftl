@@ -1,0 +1,81 @@
+# 界面文字（简体中文）。内容自带中英文；这里只有界面本身的文字。
+# 每个消息在 en-US/kiosk.ftl 中必须有同名消息（测试会检查）。
+
+app-name = 红垒e站
+status-online = 在线
+status-offline = 离线
+status-demo-content = 正在显示演示内容
+status-updated-now = 刚刚更新
+status-updated-minutes = { $minutes } 分钟前更新
+status-updated-hours = { $hours } 小时前更新
+status-updated-days = { $days } 天前更新
+
+nav-back = 返回
+nav-home = 首页
+nav-schedule = 活动日程
+nav-stations = 红垒驿站
+
+home-welcome = 欢迎来到红垒驿站
+home-intro = 了解中山、参加活动、写下你的微心愿——轻触任一板块开始。
+home-today = 今日活动
+home-today-none = 今天各驿站没有安排活动，看看本周日程吧。
+home-full-schedule = 全部日程
+section-count = { $count } 篇内容
+
+section-empty = 这个板块暂时还没有内容。
+
+category-learning = 学习
+category-service = 服务
+category-education = 教育
+category-entertainment = 娱乐
+
+article-scan = 用手机扫码继续阅读
+
+schedule-title = 活动日程
+schedule-today = 今天
+schedule-week = 本周
+schedule-all-stations = 全部驿站
+schedule-none = 所选时间没有活动。
+schedule-view-station = 查看驿站
+action-close = 关闭
+
+event-seats = 名额 { $capacity } 人
+event-no-limit = 不限名额
+event-signup-open = 可报名
+event-signup-closed = 无需报名
+
+station-building = 楼宇
+station-address = 地址
+station-hours = 开放时间
+station-area = 面积
+station-area-value = { $area } 平方米
+station-serves = 服务楼宇
+station-rooms = 功能区
+station-upcoming = 近期活动
+room-capacity = 可容纳 { $capacity } 人
+
+list-separator = 、
+time-range = { $start }–{ $end }
+date-day = { $month }月{ $day }日 { $weekday }
+date-range = { $from } 至 { $to }
+
+weekday-1 = 周一
+weekday-2 = 周二
+weekday-3 = 周三
+weekday-4 = 周四
+weekday-5 = 周五
+weekday-6 = 周六
+weekday-7 = 周日
+
+month-1 = 1月
+month-2 = 2月
+month-3 = 3月
+month-4 = 4月
+month-5 = 5月
+month-6 = 6月
+month-7 = 7月
+month-8 = 8月
+month-9 = 9月
+month-10 = 10月
+month-11 = 11月
+month-12 = 12月

@@ -1,0 +1,697 @@
+//! The kiosk on the UI thread: navigation, language, and turning view models into Slint models.
+//! Content is asked of the [`ContentSource`]; nothing here reads the disk.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
+use std::sync::Arc;
+
+use protocol::text::Lang;
+use slint::{ComponentHandle, Image, Model, ModelRc, SharedString, VecModel};
+
+use crate::clock::Clock;
+use crate::i18n::{Localizer, hhmm};
+use crate::ui;
+use crate::view::{self, EventLine, Range, Screen, ScreenView};
+use crate::worker::{ContentSource, ContentStatus, Delivery, Request};
+
+/// The running kiosk UI. Cloning shares it.
+#[derive(Clone)]
+pub struct App {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    window: ui::AppWindow,
+    loc: Arc<Localizer>,
+    source: ContentSource,
+    clock: Cell<Clock>,
+    state: RefCell<State>,
+    models: Models,
+}
+
+struct State {
+    stack: Vec<Screen>,
+    lang: Lang,
+    /// Answers to older requests are dropped.
+    request: u64,
+    /// Event details of the rows on screen, by occurrence key.
+    details: HashMap<String, view::EventDetail>,
+    status: ContentStatus,
+    online: bool,
+}
+
+/// The models the adapters show; created once so lists keep their scroll position on updates.
+struct Models {
+    tiles: Rc<VecModel<ui::SectionTile>>,
+    today: Rc<VecModel<ui::EventRow>>,
+    cards: Rc<VecModel<ui::ArticleCard>>,
+    paragraphs: Rc<VecModel<SharedString>>,
+    pictures: Rc<VecModel<ui::Picture>>,
+    schedule_stations: Rc<VecModel<ui::ChipItem>>,
+    schedule_rows: Rc<VecModel<ui::EventRow>>,
+    station_chips: Rc<VecModel<ui::ChipItem>>,
+    rooms: Rc<VecModel<ui::RoomRow>>,
+    upcoming: Rc<VecModel<ui::EventRow>>,
+}
+
+impl Models {
+    fn new() -> Models {
+        Models {
+            tiles: Rc::new(VecModel::default()),
+            today: Rc::new(VecModel::default()),
+            cards: Rc::new(VecModel::default()),
+            paragraphs: Rc::new(VecModel::default()),
+            pictures: Rc::new(VecModel::default()),
+            schedule_stations: Rc::new(VecModel::default()),
+            schedule_rows: Rc::new(VecModel::default()),
+            station_chips: Rc::new(VecModel::default()),
+            rooms: Rc::new(VecModel::default()),
+            upcoming: Rc::new(VecModel::default()),
+        }
+    }
+}
+
+/// Replaces a model's rows, touching only rows that changed when the length is the same, so a
+/// list being read does not jump.
+fn update<T: Clone + PartialEq + 'static>(model: &VecModel<T>, rows: Vec<T>) {
+    if model.row_count() == rows.len() {
+        for (i, row) in rows.into_iter().enumerate() {
+            if model.row_data(i).as_ref() != Some(&row) {
+                model.set_row_data(i, row);
+            }
+        }
+    } else {
+        model.set_vec(rows);
+    }
+}
+
+fn color((r, g, b): (u8, u8, u8)) -> slint::Color {
+    slint::Color::from_rgb_u8(r, g, b)
+}
+
+fn event_row(line: &EventLine) -> ui::EventRow {
+    ui::EventRow {
+        key: line.key.as_str().into(),
+        is_header: line.is_header,
+        day: line.day.as_str().into(),
+        time: line.time.as_str().into(),
+        title: line.title.as_str().into(),
+        place: line.place.as_str().into(),
+        seats: line.seats.as_str().into(),
+        signup_open: line.signup_open,
+        accent: color(line.accent),
+    }
+}
+
+fn chips(items: &[(String, String, bool)]) -> Vec<ui::ChipItem> {
+    items
+        .iter()
+        .map(|(id, label, selected)| ui::ChipItem {
+            id: id.as_str().into(),
+            label: label.as_str().into(),
+            selected: *selected,
+        })
+        .collect()
+}
+
+impl App {
+    /// Creates the window (not yet shown) and shows the home screen's content as it arrives.
+    pub fn new(
+        source: ContentSource,
+        loc: Arc<Localizer>,
+        clock: Clock,
+        lang: Lang,
+    ) -> Result<App, slint::PlatformError> {
+        let window = ui::AppWindow::new()?;
+        let inner = Rc::new(Inner {
+            window,
+            loc,
+            source,
+            clock: Cell::new(clock),
+            state: RefCell::new(State {
+                stack: vec![Screen::Home],
+                lang,
+                request: 0,
+                details: HashMap::new(),
+                status: ContentStatus::default(),
+                online: false,
+            }),
+            models: Models::new(),
+        });
+        inner.bind_models();
+        Inner::wire_callbacks(&inner);
+        inner.window.global::<ui::Strings>().set_lang(lang.code().into());
+        inner.update_status();
+        Inner::show(&inner);
+        Ok(App { inner })
+    }
+
+    pub fn window(&self) -> &ui::AppWindow {
+        &self.inner.window
+    }
+
+    /// The screen on top of the navigation stack.
+    pub fn current(&self) -> Screen {
+        self.inner.current()
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.inner.state.borrow().lang
+    }
+
+    /// Opens a screen on top of the current one.
+    pub fn navigate(&self, screen: Screen) {
+        Inner::push(&self.inner, screen);
+    }
+
+    pub fn set_lang(&self, lang: Lang) {
+        Inner::set_lang(&self.inner, lang);
+    }
+
+    /// Re-reads the current screen (after a content update), keeping the visitor's place.
+    pub fn refresh(&self) {
+        Inner::show(&self.inner);
+    }
+
+    /// Marks the kiosk online or offline in the status band.
+    pub fn set_online(&self, online: bool) {
+        self.inner.state.borrow_mut().online = online;
+        self.inner.update_status();
+    }
+
+    /// Updates the clock in the status band every second (needs the event loop).
+    pub fn start_clock(&self) -> slint::Timer {
+        let timer = slint::Timer::default();
+        let weak = Rc::downgrade(&self.inner);
+        timer.start(
+            slint::TimerMode::Repeated,
+            std::time::Duration::from_secs(1),
+            move || {
+                if let Some(inner) = weak.upgrade() {
+                    inner.update_status();
+                }
+            },
+        );
+        timer
+    }
+}
+
+impl Inner {
+    fn current(&self) -> Screen {
+        self.state
+            .borrow()
+            .stack
+            .last()
+            .cloned()
+            .unwrap_or(Screen::Home)
+    }
+
+    fn bind_models(&self) {
+        let w = &self.window;
+        let m = &self.models;
+        let home = w.global::<ui::HomeAdapter>();
+        home.set_tiles(ModelRc::from(m.tiles.clone()));
+        home.set_today(ModelRc::from(m.today.clone()));
+        let section = w.global::<ui::SectionAdapter>();
+        section.set_cards(ModelRc::from(m.cards.clone()));
+        let article = w.global::<ui::ArticleAdapter>();
+        article.set_paragraphs(ModelRc::from(m.paragraphs.clone()));
+        article.set_pictures(ModelRc::from(m.pictures.clone()));
+        let schedule = w.global::<ui::ScheduleAdapter>();
+        schedule.set_stations(ModelRc::from(m.schedule_stations.clone()));
+        schedule.set_rows(ModelRc::from(m.schedule_rows.clone()));
+        let station = w.global::<ui::StationAdapter>();
+        station.set_stations(ModelRc::from(m.station_chips.clone()));
+        station.set_rooms(ModelRc::from(m.rooms.clone()));
+        station.set_upcoming(ModelRc::from(m.upcoming.clone()));
+    }
+
+    fn wire_callbacks(this: &Rc<Inner>) {
+        let w = &this.window;
+        // Every callback holds a weak reference: the window must not keep the app alive.
+        fn with(this: &Rc<Inner>, f: impl Fn(&Rc<Inner>) + 'static) -> impl Fn() + 'static {
+            let weak: Weak<Inner> = Rc::downgrade(this);
+            move || {
+                if let Some(inner) = weak.upgrade() {
+                    f(&inner)
+                }
+            }
+        }
+        fn with_arg<A>(
+            this: &Rc<Inner>,
+            f: impl Fn(&Rc<Inner>, A) + 'static,
+        ) -> impl Fn(A) + 'static {
+            let weak: Weak<Inner> = Rc::downgrade(this);
+            move |a| {
+                if let Some(inner) = weak.upgrade() {
+                    f(&inner, a)
+                }
+            }
+        }
+
+        let loc = this.loc.clone();
+        let strings = w.global::<ui::Strings>();
+        strings.on_translate(move |id, lang| {
+            let lang = lang.parse().unwrap_or_default();
+            loc.text(lang, &id).into()
+        });
+        strings.on_toggle_language(with(this, |i| {
+            let lang = i.state.borrow().lang.other();
+            Inner::set_lang(i, lang);
+        }));
+
+        let nav = w.global::<ui::Nav>();
+        nav.on_back(with(this, Inner::back));
+        nav.on_home(with(this, Inner::home));
+        nav.on_schedule(with(this, |i| {
+            if !matches!(i.current(), Screen::Schedule { .. }) {
+                Inner::push(i, Screen::schedule());
+            }
+        }));
+        nav.on_stations(with(this, |i| {
+            if !matches!(i.current(), Screen::Station(_)) {
+                Inner::push(i, Screen::Station(None));
+            }
+        }));
+
+        let home = w.global::<ui::HomeAdapter>();
+        home.on_open_section(with_arg(this, |i, id: SharedString| {
+            Inner::push(i, Screen::Section(id.into()))
+        }));
+        home.on_open_schedule(with(this, |i| Inner::push(i, Screen::schedule())));
+        home.on_open_event(with_arg(this, |i, key: SharedString| {
+            Inner::push(
+                i,
+                Screen::Schedule {
+                    range: Range::Today,
+                    station: None,
+                    open: Some(key.into()),
+                },
+            )
+        }));
+
+        w.global::<ui::SectionAdapter>()
+            .on_open_article(with_arg(this, |i, id: SharedString| {
+                Inner::push(i, Screen::Article(id.into()))
+            }));
+
+        let schedule = w.global::<ui::ScheduleAdapter>();
+        schedule.on_set_range(with_arg(this, |i, range: i32| {
+            Inner::replace_schedule(i, |r, _, open| {
+                *r = Range::from_index(range);
+                *open = None;
+            })
+        }));
+        schedule.on_set_station(with_arg(this, |i, id: SharedString| {
+            Inner::replace_schedule(i, |_, station, open| {
+                *station = (!id.is_empty()).then(|| id.to_string());
+                *open = None;
+            })
+        }));
+        schedule.on_open_event(with_arg(this, |i, key: SharedString| {
+            i.open_detail(&key);
+            if let Some(Screen::Schedule { open, .. }) = i.state.borrow_mut().stack.last_mut() {
+                *open = Some(key.into());
+            }
+        }));
+        schedule.on_close_event(with(this, |i| i.close_detail()));
+        schedule.on_open_station(with_arg(this, |i, id: SharedString| {
+            i.close_detail();
+            Inner::push(i, Screen::Station(Some(id.into())))
+        }));
+
+        let station = w.global::<ui::StationAdapter>();
+        station.on_select_station(with_arg(this, |i, id: SharedString| {
+            if let Some(top) = i.state.borrow_mut().stack.last_mut() {
+                *top = Screen::Station(Some(id.into()));
+            }
+            Inner::show(i);
+        }));
+        station.on_open_event(with_arg(this, |i, key: SharedString| {
+            let station = match i.current() {
+                Screen::Station(id) => id,
+                _ => None,
+            };
+            Inner::push(
+                i,
+                Screen::Schedule {
+                    range: Range::Week,
+                    station,
+                    open: Some(key.into()),
+                },
+            )
+        }));
+    }
+
+    fn push(this: &Rc<Inner>, screen: Screen) {
+        this.state.borrow_mut().stack.push(screen);
+        Inner::show(this);
+    }
+
+    fn back(this: &Rc<Inner>) {
+        // An open event overlay closes first, like a dialog.
+        if let Screen::Schedule { open: Some(_), .. } = this.current() {
+            this.close_detail();
+            return;
+        }
+        {
+            let mut state = this.state.borrow_mut();
+            if state.stack.len() > 1 {
+                state.stack.pop();
+            }
+        }
+        Inner::show(this);
+    }
+
+    fn home(this: &Rc<Inner>) {
+        this.window
+            .global::<ui::ScheduleAdapter>()
+            .set_detail_open(false);
+        this.state.borrow_mut().stack = vec![Screen::Home];
+        Inner::show(this);
+    }
+
+    fn set_lang(this: &Rc<Inner>, lang: Lang) {
+        this.state.borrow_mut().lang = lang;
+        this.window
+            .global::<ui::Strings>()
+            .set_lang(lang.code().into());
+        this.update_status();
+        Inner::show(this);
+    }
+
+    fn replace_schedule(
+        this: &Rc<Inner>,
+        change: impl FnOnce(&mut Range, &mut Option<String>, &mut Option<String>),
+    ) {
+        if let Some(Screen::Schedule {
+            range,
+            station,
+            open,
+        }) = this.state.borrow_mut().stack.last_mut()
+        {
+            change(range, station, open);
+        }
+        this.window
+            .global::<ui::ScheduleAdapter>()
+            .set_detail_open(false);
+        Inner::show(this);
+    }
+
+    fn open_detail(&self, key: &str) {
+        let detail = self.state.borrow().details.get(key).cloned();
+        let adapter = self.window.global::<ui::ScheduleAdapter>();
+        match detail {
+            Some(d) => {
+                adapter.set_detail(ui::EventDetail {
+                    title: d.title.into(),
+                    when: d.when.into(),
+                    station: d.station.into(),
+                    station_id: d.station_id.into(),
+                    room: d.room.into(),
+                    address: d.address.into(),
+                    description: d.description.into(),
+                    seats: d.seats.into(),
+                    signup: d.signup.into(),
+                });
+                adapter.set_detail_open(true);
+            }
+            None => adapter.set_detail_open(false),
+        }
+    }
+
+    fn close_detail(&self) {
+        self.window
+            .global::<ui::ScheduleAdapter>()
+            .set_detail_open(false);
+        if let Some(Screen::Schedule { open, .. }) = self.state.borrow_mut().stack.last_mut() {
+            *open = None;
+        }
+    }
+
+    /// Asks for the current screen's content; it is applied when it arrives.
+    fn show(this: &Rc<Inner>) {
+        let (screen, lang, id) = {
+            let mut state = this.state.borrow_mut();
+            state.request += 1;
+            (
+                state.stack.last().cloned().unwrap_or(Screen::Home),
+                state.lang,
+                state.request,
+            )
+        };
+        let request = Request {
+            screen,
+            lang,
+            now: this.clock.get().now(),
+        };
+        let weak = Rc::downgrade(this);
+        this.source.request(request, move |delivery| {
+            if let Some(inner) = weak.upgrade() {
+                Inner::deliver(&inner, id, delivery);
+            }
+        });
+    }
+
+    fn deliver(this: &Rc<Inner>, id: u64, delivery: Delivery) {
+        if this.state.borrow().request != id {
+            return;
+        }
+        match delivery {
+            Delivery::View(view, status) => {
+                // Events are in the district's zone; follow it once the content names it.
+                if let Some(tz) = status.timezone.as_deref().and_then(|z| z.parse().ok()) {
+                    let mut clock = this.clock.get();
+                    clock.tz = tz;
+                    this.clock.set(clock);
+                }
+                this.state.borrow_mut().status = status;
+                this.update_status();
+                Inner::apply(this, view);
+            }
+            Delivery::Pictures(pictures) => this.apply_pictures(pictures),
+            Delivery::Failed(message) => {
+                tracing::error!(%message, "screen could not be read; keeping what is shown");
+            }
+        }
+    }
+
+    fn apply(this: &Rc<Inner>, view: ScreenView) {
+        let w = &this.window;
+        let m = &this.models;
+        let nav = w.global::<ui::Nav>();
+        match view {
+            ScreenView::Home(v) => {
+                update(
+                    &m.tiles,
+                    v.tiles
+                        .iter()
+                        .map(|t| ui::SectionTile {
+                            id: t.id.as_str().into(),
+                            title: t.title.as_str().into(),
+                            subtitle: t.subtitle.as_str().into(),
+                            icon: t.icon.as_str().into(),
+                            accent: color(t.accent),
+                            count: t.count.as_str().into(),
+                        })
+                        .collect(),
+                );
+                update(&m.today, v.today.iter().map(event_row).collect());
+                w.global::<ui::HomeAdapter>()
+                    .set_today_label(v.today_label.into());
+                this.state.borrow_mut().details = details(&v.today);
+                nav.set_screen(ui::Screen::Home);
+            }
+            ScreenView::Section(v) => {
+                let a = w.global::<ui::SectionAdapter>();
+                a.set_title(v.title.into());
+                a.set_subtitle(v.subtitle.into());
+                a.set_icon(v.icon.into());
+                a.set_accent(color(v.accent));
+                // Keep thumbnails already decoded for the same article.
+                let old: HashMap<SharedString, ui::ArticleCard> =
+                    m.cards.iter().map(|c| (c.id.clone(), c)).collect();
+                update(
+                    &m.cards,
+                    v.cards
+                        .iter()
+                        .map(|c| {
+                            let id: SharedString = c.id.as_str().into();
+                            let kept = old.get(&id).filter(|o| o.has_thumb);
+                            ui::ArticleCard {
+                                title: c.title.as_str().into(),
+                                summary: c.summary.as_str().into(),
+                                category: c.category.as_str().into(),
+                                thumb: kept.map(|o| o.thumb.clone()).unwrap_or_default(),
+                                has_thumb: kept.is_some(),
+                                id,
+                            }
+                        })
+                        .collect(),
+                );
+                nav.set_screen(ui::Screen::Section);
+            }
+            ScreenView::Article(v) => {
+                let a = w.global::<ui::ArticleAdapter>();
+                let same_article = a.get_title() == v.title.as_str();
+                a.set_title(v.title.into());
+                a.set_section_title(v.section_title.into());
+                a.set_category(v.category.into());
+                a.set_accent(color(v.accent));
+                a.set_summary(v.summary.into());
+                a.set_link(v.link.clone().unwrap_or_default().into());
+                a.set_has_qr(false);
+                update(
+                    &m.paragraphs,
+                    v.paragraphs.iter().map(|p| p.as_str().into()).collect(),
+                );
+                let old: HashMap<SharedString, Image> = m
+                    .pictures
+                    .iter()
+                    .filter(|_| same_article)
+                    .map(|p| (p.key.clone(), p.image))
+                    .collect();
+                update(
+                    &m.pictures,
+                    v.pictures
+                        .iter()
+                        .map(|p| {
+                            let key: SharedString = p.spec.key.as_str().into();
+                            ui::Picture {
+                                image: old.get(&key).cloned().unwrap_or_default(),
+                                caption: p.caption.as_str().into(),
+                                aspect: p.spec.aspect(),
+                                key,
+                            }
+                        })
+                        .collect(),
+                );
+                nav.set_screen(ui::Screen::Article);
+            }
+            ScreenView::Schedule(v) => {
+                let a = w.global::<ui::ScheduleAdapter>();
+                a.set_range(v.range.index());
+                a.set_range_label(v.range_label.into());
+                update(&m.schedule_stations, chips(&v.stations));
+                update(&m.schedule_rows, v.rows.iter().map(event_row).collect());
+                this.state.borrow_mut().details = details(&v.rows);
+                if let Screen::Schedule { open: Some(key), .. } = this.current() {
+                    this.open_detail(&key);
+                }
+                nav.set_screen(ui::Screen::Schedule);
+            }
+            ScreenView::Station(v) => {
+                let a = w.global::<ui::StationAdapter>();
+                a.set_name(v.name.into());
+                a.set_building(v.building.into());
+                a.set_floor(v.floor.into());
+                a.set_address(v.address.into());
+                a.set_hours(v.hours.into());
+                a.set_area(v.area.into());
+                a.set_summary(v.summary.into());
+                a.set_serves(v.serves.into());
+                a.set_has_picture(false);
+                if let Some(p) = &v.picture {
+                    a.set_picture_aspect(p.aspect());
+                }
+                update(&m.station_chips, chips(&v.stations));
+                update(
+                    &m.rooms,
+                    v.rooms
+                        .iter()
+                        .map(|r| ui::RoomRow {
+                            name: r.name.as_str().into(),
+                            description: r.description.as_str().into(),
+                            capacity: r.capacity.as_str().into(),
+                        })
+                        .collect(),
+                );
+                update(&m.upcoming, v.upcoming.iter().map(event_row).collect());
+                this.state.borrow_mut().details = details(&v.upcoming);
+                nav.set_screen(ui::Screen::Station);
+            }
+            ScreenView::Missing => {
+                // The record went away (a sync removed it): step back rather than show nothing.
+                tracing::info!(screen = ?this.current(), "screen's content is gone; going back");
+                let mut state = this.state.borrow_mut();
+                if state.stack.len() > 1 {
+                    state.stack.pop();
+                } else {
+                    state.stack = vec![Screen::Home];
+                }
+                drop(state);
+                Inner::show(this);
+                return;
+            }
+        }
+        nav.set_can_go_back(this.state.borrow().stack.len() > 1);
+    }
+
+    fn apply_pictures(&self, pictures: Vec<(String, slint::SharedPixelBuffer<slint::Rgba8Pixel>)>) {
+        let w = &self.window;
+        let m = &self.models;
+        for (key, buffer) in pictures {
+            let image = Image::from_rgba8(buffer);
+            if key == "qr" {
+                let a = w.global::<ui::ArticleAdapter>();
+                a.set_qr(image);
+                a.set_has_qr(true);
+            } else if let Some(id) = key.strip_prefix("thumb:") {
+                if let Some(i) = m.cards.iter().position(|c| c.id == id) {
+                    if let Some(mut card) = m.cards.row_data(i) {
+                        card.thumb = image;
+                        card.has_thumb = true;
+                        m.cards.set_row_data(i, card);
+                    }
+                }
+            } else if key.starts_with("picture:") {
+                if let Some(i) = m.pictures.iter().position(|p| p.key == key.as_str()) {
+                    if let Some(mut picture) = m.pictures.row_data(i) {
+                        picture.image = image;
+                        m.pictures.set_row_data(i, picture);
+                    }
+                }
+            } else if key.starts_with("station:") {
+                let a = w.global::<ui::StationAdapter>();
+                a.set_picture(image);
+                a.set_has_picture(true);
+            }
+        }
+    }
+
+    /// Clock, date, district and freshness in the status band.
+    fn update_status(&self) {
+        let state = self.state.borrow();
+        let lang = state.lang;
+        let now = self.clock.get().now();
+        let status = self.window.global::<ui::Status>();
+        status.set_clock(hhmm(now.naive_local()).into());
+        status.set_date(self.loc.day(lang, now.date_naive()).into());
+        status.set_online(state.online);
+        if let Some(d) = &state.status.district {
+            status.set_district(d.get(lang).into());
+        }
+        let freshness = match (&state.status.source, state.status.last_sync) {
+            (Some(s), _) if s == "demo" => self.loc.text(lang, "status-demo-content"),
+            (_, Some(at)) => {
+                let minutes = (now.with_timezone(&chrono::Utc) - at).num_minutes().max(0);
+                match minutes {
+                    0 => self.loc.text(lang, "status-updated-now"),
+                    1..60 => self.loc.format(lang, "status-updated-minutes", &[("minutes", minutes.into())]),
+                    60..1440 => self.loc.format(lang, "status-updated-hours", &[("hours", (minutes / 60).into())]),
+                    _ => self.loc.format(lang, "status-updated-days", &[("days", (minutes / 1440).into())]),
+                }
+            }
+            _ => String::new(),
+        };
+        status.set_freshness(freshness.into());
+    }
+}
+
+fn details(lines: &[EventLine]) -> HashMap<String, view::EventDetail> {
+    lines
+        .iter()
+        .filter_map(|l| l.detail.clone().map(|d| (l.key.clone(), d)))
+        .collect()
+}

@@ -1,0 +1,169 @@
+//! The kiosk's configuration file (TOML). Everything has a default, so a kiosk runs with no file.
+//!
+//! ```toml
+//! data_dir = "/var/lib/lobby-kiosk"   # cache and outbox
+//! language = "zh"                     # default language: zh or en
+//! server = "https://district.example" # district server (sync)
+//! token = "…"                         # this kiosk's token from `district-server kiosk add`
+//!
+//! [window]
+//! mode = "fullscreen"                 # or "windowed"
+//! width = 1080                        # windowed size
+//! height = 1920
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use protocol::text::Lang;
+use serde::Deserialize;
+
+/// File name looked for in the standard locations.
+pub const FILE_NAME: &str = "kiosk.toml";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum WindowMode {
+    #[default]
+    Fullscreen,
+    Windowed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WindowConfig {
+    pub mode: WindowMode,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Default for WindowConfig {
+    fn default() -> Self {
+        WindowConfig {
+            mode: WindowMode::Fullscreen,
+            width: 1080,
+            height: 1920,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub data_dir: Option<PathBuf>,
+    pub language: Lang,
+    pub window: WindowConfig,
+    pub server: Option<String>,
+    pub token: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("config file {path} is not valid: {message}")]
+    Parse { path: String, message: String },
+}
+
+impl Config {
+    /// Reads `path` if given (it must exist), else the first file found in the standard
+    /// locations, else the defaults. Returns the config and the file it came from.
+    pub fn load(path: Option<&Path>) -> Result<(Config, Option<PathBuf>), ConfigError> {
+        let found = match path {
+            Some(p) => Some(p.to_path_buf()),
+            None => standard_locations().into_iter().find(|p| p.is_file()),
+        };
+        let Some(file) = found else {
+            return Ok((Config::default(), None));
+        };
+        let text = std::fs::read_to_string(&file).map_err(|source| ConfigError::Read {
+            path: file.display().to_string(),
+            source,
+        })?;
+        let config = Config::parse(&text).map_err(|message| ConfigError::Parse {
+            path: file.display().to_string(),
+            message,
+        })?;
+        Ok((config, Some(file)))
+    }
+
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+        if config.window.width < 320 || config.window.height < 320 {
+            return Err("window width and height must be at least 320".into());
+        }
+        Ok(config)
+    }
+
+    /// Where the cache lives: the configured folder, else the user's data folder.
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir.clone().unwrap_or_else(default_data_dir)
+    }
+}
+
+/// `$XDG_CONFIG_HOME/lobby-kiosk/kiosk.toml`, then `/etc/lobby-kiosk/kiosk.toml`.
+pub fn standard_locations() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Some(dirs) = directories::ProjectDirs::from("", "", "lobby-kiosk") {
+        out.push(dirs.config_dir().join(FILE_NAME));
+    }
+    out.push(PathBuf::from("/etc/lobby-kiosk").join(FILE_NAME));
+    out
+}
+
+/// `$XDG_DATA_HOME/lobby-kiosk`, or `./lobby-kiosk-data` where there is no home.
+pub fn default_data_dir() -> PathBuf {
+    directories::ProjectDirs::from("", "", "lobby-kiosk")
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("lobby-kiosk-data"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_is_all_defaults() {
+        let c = Config::parse("").expect("parses");
+        assert_eq!(c, Config::default());
+        assert_eq!(c.window.mode, WindowMode::Fullscreen);
+    }
+
+    #[test]
+    fn full_file_parses() {
+        let c = Config::parse(
+            r#"
+            data_dir = "/tmp/k"
+            language = "en"
+            server = "http://127.0.0.1:8080"
+            token = "abc"
+            [window]
+            mode = "windowed"
+            width = 1920
+            height = 1080
+            "#,
+        )
+        .expect("parses");
+        assert_eq!(c.language, Lang::En);
+        assert_eq!(c.window.mode, WindowMode::Windowed);
+        assert_eq!(c.data_dir(), PathBuf::from("/tmp/k"));
+    }
+
+    #[test]
+    fn mistakes_are_named() {
+        let e = Config::parse("langauge = \"en\"").expect_err("unknown key");
+        assert!(e.contains("langauge"), "{e}");
+        let e = Config::parse("language = \"fr\"").expect_err("bad language");
+        assert!(e.contains("fr"), "{e}");
+        assert!(Config::parse("[window]\nwidth = 10").is_err());
+    }
+
+    #[test]
+    fn explicit_missing_file_is_an_error() {
+        let e = Config::load(Some(Path::new("/nonexistent/kiosk.toml"))).expect_err("missing");
+        assert!(e.to_string().contains("/nonexistent/kiosk.toml"));
+    }
+}

@@ -1,0 +1,244 @@
+//! `kiosk`: runs the kiosk full screen, renders screens headless, reports the cache's state.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use chrono::NaiveDateTime;
+use clap::{Parser, Subcommand};
+use lobby_kiosk::app::App;
+use lobby_kiosk::clock::{Clock, DEFAULT_TZ};
+use lobby_kiosk::config::{Config, WindowMode};
+use lobby_kiosk::i18n::Localizer;
+use lobby_kiosk::view::Screen;
+use lobby_kiosk::worker::{self, ContentSource, Worker};
+use lobby_kiosk::headless;
+use protocol::text::Lang;
+use slint::ComponentHandle;
+
+#[derive(Parser)]
+#[command(name = "kiosk", version, about = "Offline-first lobby kiosk")]
+struct Cli {
+    /// Config file (TOML); default: ~/.config/lobby-kiosk/kiosk.toml, then /etc/lobby-kiosk/kiosk.toml.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Data directory holding the cache; overrides the config file.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the kiosk (the default).
+    Run,
+    /// Render one screen to a PNG with the software renderer; needs no display.
+    Snapshot {
+        /// home, section:KEY, article:ID, schedule, schedule:week, station:ID
+        #[arg(long, default_value = "home")]
+        screen: Screen,
+        /// zh or en
+        #[arg(long, default_value = "zh")]
+        lang: Lang,
+        /// WIDTHxHEIGHT in pixels
+        #[arg(long, default_value = "1080x1920", value_parser = parse_size)]
+        size: (u32, u32),
+        /// Local time in the district to render at, e.g. 2026-11-24T10:00 (default: now).
+        #[arg(long, value_parser = parse_time)]
+        at: Option<NaiveDateTime>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Replace the cache's content with a bundle folder (validated first; nothing changes if it
+    /// has any problem). For kiosks updated by hand, without a district server.
+    Import {
+        /// Folder holding bundle.json and its images.
+        bundle: PathBuf,
+    },
+    /// Print what the cache holds.
+    Status {
+        /// As JSON, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s
+        .split_once(['x', 'X', '×'])
+        .ok_or_else(|| format!("`{s}` is not WIDTHxHEIGHT, e.g. 1080x1920"))?;
+    let num = |v: &str| {
+        v.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (64..=8192).contains(n))
+            .ok_or_else(|| format!("`{v}` is not a size between 64 and 8192"))
+    };
+    Ok((num(w)?, num(h)?))
+}
+
+fn parse_time(s: &str) -> Result<NaiveDateTime, String> {
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+        .ok_or_else(|| format!("`{s}` is not a local time like 2026-11-24T10:00"))
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kiosk: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let (config, config_file) = Config::load(cli.config.as_deref())?;
+    let data_dir = cli.data_dir.clone().unwrap_or_else(|| config.data_dir());
+    let command = cli.command.unwrap_or(Command::Run);
+    if matches!(command, Command::Run | Command::Snapshot { .. }) {
+        lobby_kiosk::fonts::guard(&data_dir.join("fonts"));
+    }
+    match command {
+        Command::Run => run_kiosk(&config, data_dir),
+        Command::Snapshot {
+            screen,
+            lang,
+            size,
+            at,
+            out,
+        } => snapshot(data_dir, screen, lang, size, at, &out),
+        Command::Import { bundle } => import(data_dir, &bundle),
+        Command::Status { json } => status(&config, config_file, data_dir, json),
+    }
+}
+
+fn run_kiosk(config: &Config, data_dir: PathBuf) -> anyhow::Result<()> {
+    if cfg!(target_os = "linux")
+        && ["DISPLAY", "WAYLAND_DISPLAY"]
+            .iter()
+            .all(|v| std::env::var_os(v).is_none_or(|s| s.is_empty()))
+    {
+        bail!(
+            "no display: neither DISPLAY nor WAYLAND_DISPLAY is set. The kiosk needs a graphical \
+             session; to render screens without one, run `kiosk snapshot --screen home --out home.png`"
+        );
+    }
+    let loc = Arc::new(Localizer::new()?);
+    let source = ContentSource::spawn(data_dir, loc.clone()).context("cannot start the content worker")?;
+    let app = App::new(source, loc, Clock::system(DEFAULT_TZ), config.language)
+        .context("cannot open a window (is the display reachable?)")?;
+    let window = app.window().window();
+    match config.window.mode {
+        WindowMode::Fullscreen => window.set_fullscreen(true),
+        WindowMode::Windowed => window.set_size(slint::LogicalSize::new(
+            config.window.width as f32,
+            config.window.height as f32,
+        )),
+    }
+    let _clock = app.start_clock();
+    app.window().run().context("the window system failed")?;
+    Ok(())
+}
+
+fn snapshot(
+    data_dir: PathBuf,
+    screen: Screen,
+    lang: Lang,
+    (width, height): (u32, u32),
+    at: Option<NaiveDateTime>,
+    out: &std::path::Path,
+) -> anyhow::Result<()> {
+    let window = headless::install(width, height)?;
+    let loc = Arc::new(Localizer::new()?);
+    let worker = Worker::open(&data_dir, loc.clone())?;
+    let clock = match at {
+        Some(at) => Clock::fixed(DEFAULT_TZ, at),
+        None => Clock::system(DEFAULT_TZ),
+    };
+    let app = App::new(ContentSource::inline(worker), loc, clock, lang)?;
+    if screen != Screen::Home {
+        app.navigate(screen.clone());
+    }
+    if app.current() != screen {
+        bail!("screen {screen:?} does not exist in the cache");
+    }
+    app.window().show()?;
+    headless::write_png(&window, out)?;
+    println!("{}", out.display());
+    Ok(())
+}
+
+fn import(data_dir: PathBuf, dir: &std::path::Path) -> anyhow::Result<()> {
+    let read = |path: &str| std::fs::read(dir.join(path));
+    let bundle = protocol::Bundle::load(&read)
+        .with_context(|| format!("{} was not imported", dir.display()))?;
+    let (mut store, _) = lobby_kiosk::store::ContentStore::open_or_rebuild(&data_dir)?;
+    store.import_bundle(&bundle, "import")?;
+    let stats = store.stats()?;
+    println!(
+        "imported {}: {} sections, {} articles, {} images, {} stations, {} rooms, {} events",
+        dir.display(),
+        stats.sections,
+        stats.articles,
+        stats.images,
+        stats.stations,
+        stats.rooms,
+        stats.events
+    );
+    Ok(())
+}
+
+fn status(
+    config: &Config,
+    config_file: Option<PathBuf>,
+    data_dir: PathBuf,
+    json: bool,
+) -> anyhow::Result<()> {
+    let store = worker::open_seeded(&data_dir)?;
+    let stats = store.stats()?;
+    let report = serde_json::json!({
+        "data_dir": data_dir,
+        "config_file": config_file,
+        "cache": store.path(),
+        "sections": stats.sections,
+        "articles": stats.articles,
+        "images": stats.images,
+        "stations": stats.stations,
+        "rooms": stats.rooms,
+        "events": stats.events,
+        "wishes": stats.wishes,
+        "content_seq": stats.content_seq,
+        "generation": stats.generation,
+        "source": stats.source,
+        "server": config.server,
+    });
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!("data directory  {}", data_dir.display());
+        println!(
+            "config file     {}",
+            config_file.map_or("(none: defaults)".into(), |p| p.display().to_string())
+        );
+        println!("content         {} (sequence {})", stats.source.as_deref().unwrap_or("none"), stats.content_seq);
+        println!(
+            "records         {} sections, {} articles, {} images, {} stations, {} rooms, {} events",
+            stats.sections, stats.articles, stats.images, stats.stations, stats.rooms, stats.events
+        );
+        println!("server          {}", config.server.as_deref().unwrap_or("(none: offline only)"));
+    }
+    Ok(())
+}

@@ -1,0 +1,158 @@
+//! Image files named by their sha256, next to the database.
+//!
+//! A blob is written to `NAME.part`, flushed to disk, verified and only then renamed to its name,
+//! so a file under a blob's name is always complete and correct, even after a power cut.
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use protocol::content::{is_sha256_hex, sha256_hex};
+use sha2::{Digest, Sha256};
+
+use super::{Result, StoreError};
+
+#[derive(Debug, Clone)]
+pub struct BlobStore {
+    dir: PathBuf,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+impl BlobStore {
+    /// Opens (and creates) the blob folder.
+    pub fn open(dir: impl Into<PathBuf>) -> Result<BlobStore> {
+        let dir = dir.into();
+        fs::create_dir_all(&dir).map_err(io(&dir))?;
+        Ok(BlobStore { dir })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Where the blob lives once complete. Names that are not sha256 hex get a path that never
+    /// exists, so a bad name from anywhere cannot escape the folder.
+    pub fn path(&self, sha256: &str) -> PathBuf {
+        if is_sha256_hex(sha256) {
+            self.dir.join(sha256)
+        } else {
+            self.dir.join("invalid-name")
+        }
+    }
+
+    /// Where a download in progress is kept, for resuming.
+    pub fn part_path(&self, sha256: &str) -> PathBuf {
+        self.path(sha256).with_extension("part")
+    }
+
+    pub fn contains(&self, sha256: &str) -> bool {
+        is_sha256_hex(sha256) && self.path(sha256).is_file()
+    }
+
+    /// Stores bytes under their hash, verifying that `sha256` is their hash.
+    pub fn put(&self, sha256: &str, bytes: &[u8]) -> Result<()> {
+        let actual = sha256_hex(bytes);
+        if actual != sha256 {
+            return Err(StoreError::BlobMismatch {
+                sha256: sha256.to_string(),
+                actual,
+            });
+        }
+        if self.contains(sha256) {
+            return Ok(());
+        }
+        let part = self.part_path(sha256);
+        let mut file = File::create(&part).map_err(io(&part))?;
+        file.write_all(bytes).map_err(io(&part))?;
+        file.sync_all().map_err(io(&part))?;
+        drop(file);
+        self.commit_part(sha256)
+    }
+
+    /// Verifies a finished `.part` file and gives it its name; a file that does not match is
+    /// deleted so the next attempt downloads it afresh.
+    pub fn commit_part(&self, sha256: &str) -> Result<()> {
+        let part = self.part_path(sha256);
+        let mut hasher = Sha256::new();
+        let mut file = File::open(&part).map_err(io(&part))?;
+        std::io::copy(&mut file, &mut hasher).map_err(io(&part))?;
+        file.sync_all().map_err(io(&part))?;
+        let actual = hex::encode(hasher.finalize());
+        if actual != sha256 {
+            let _ = fs::remove_file(&part);
+            return Err(StoreError::BlobMismatch {
+                sha256: sha256.to_string(),
+                actual,
+            });
+        }
+        let target = self.path(sha256);
+        fs::rename(&part, &target).map_err(io(&target))?;
+        // Make the rename itself durable.
+        if let Ok(dir) = File::open(&self.dir) {
+            let _ = dir.sync_all();
+        }
+        Ok(())
+    }
+
+    pub fn read(&self, sha256: &str) -> Result<Vec<u8>> {
+        let path = self.path(sha256);
+        fs::read(&path).map_err(io(&path))
+    }
+
+    /// Deletes a blob; missing blobs are fine.
+    pub fn remove(&self, sha256: &str) -> Result<()> {
+        let path = self.path(sha256);
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(&path)(e)),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn put_verifies_and_names_by_hash() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = BlobStore::open(dir.path().join("blobs")).expect("open");
+        let sha = sha256_hex(b"pixels");
+        store.put(&sha, b"pixels").expect("put");
+        assert!(store.contains(&sha));
+        assert_eq!(store.read(&sha).expect("read"), b"pixels");
+        assert!(!store.part_path(&sha).exists());
+
+        let wrong = sha256_hex(b"other");
+        assert!(matches!(
+            store.put(&wrong, b"pixels"),
+            Err(StoreError::BlobMismatch { .. })
+        ));
+        assert!(!store.contains(&wrong));
+    }
+
+    #[test]
+    fn corrupt_part_is_discarded() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = BlobStore::open(dir.path()).expect("open");
+        let sha = sha256_hex(b"whole file");
+        fs::write(store.part_path(&sha), b"whole fi").expect("write");
+        assert!(store.commit_part(&sha).is_err());
+        assert!(!store.part_path(&sha).exists());
+        assert!(!store.contains(&sha));
+    }
+
+    #[test]
+    fn bad_names_stay_inside_the_folder() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = BlobStore::open(dir.path()).expect("open");
+        assert!(store.path("../../etc/passwd").starts_with(dir.path()));
+        assert!(!store.contains("../x"));
+    }
+}

@@ -1,0 +1,254 @@
+//! `outbox.db`: what visitors typed (wishes, sign-ups), kept until the server confirms it.
+//!
+//! Precious, unlike the content cache: the app never deletes this file, an item is committed
+//! (`synchronous=FULL`) before the visitor is told "received", and it leaves the queue only when
+//! the server has answered for it. Every item carries a UUIDv7 that the server uses as its primary
+//! key, so resending after a lost answer can never create a second record.
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite_migration::{M, Migrations};
+use uuid::Uuid;
+
+use super::{Result, StoreError};
+
+pub const FILE_NAME: &str = "outbox.db";
+
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::new(vec![M::up(
+        "CREATE TABLE items (
+             id TEXT PRIMARY KEY,
+             kind TEXT NOT NULL,
+             payload TEXT NOT NULL,
+             created_at TEXT NOT NULL,
+             state TEXT NOT NULL DEFAULT 'pending'
+                 CHECK (state IN ('pending', 'accepted', 'duplicate', 'rejected', 'conflict')),
+             attempts INTEGER NOT NULL DEFAULT 0,
+             last_error TEXT,
+             answered_at TEXT
+         ) STRICT;
+         CREATE INDEX items_pending ON items (state, id);",
+    )])
+});
+
+/// One thing a visitor submitted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub id: Uuid,
+    /// `wish` or `signup`.
+    pub kind: String,
+    pub payload: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+    pub attempts: u32,
+}
+
+/// The server's answer for one item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// Stored by the server now.
+    Accepted,
+    /// The server had it already (an earlier send whose answer was lost).
+    Duplicate,
+    /// The server will never take it (e.g. invalid); kept for the operator, not resent.
+    Rejected,
+    /// It conflicts with the server's state (e.g. the event is full); kept, not resent.
+    Conflict,
+}
+
+impl Answer {
+    fn key(self) -> &'static str {
+        match self {
+            Answer::Accepted => "accepted",
+            Answer::Duplicate => "duplicate",
+            Answer::Rejected => "rejected",
+            Answer::Conflict => "conflict",
+        }
+    }
+}
+
+pub struct Outbox {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn sql(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+    move |source| StoreError::Sqlite {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+impl Outbox {
+    pub fn open(data_dir: &Path) -> Result<Outbox> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::Io {
+            path: data_dir.display().to_string(),
+            source,
+        })?;
+        let path = data_dir.join(FILE_NAME);
+        let mut conn = Connection::open(&path).map_err(sql(&path))?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = FULL;
+             PRAGMA foreign_keys = ON;",
+        )
+        .map_err(sql(&path))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(sql(&path))?;
+        MIGRATIONS
+            .to_latest(&mut conn)
+            .map_err(|source| StoreError::Migration {
+                path: path.display().to_string(),
+                source,
+            })?;
+        Ok(Outbox { conn, path })
+    }
+
+    /// Stores a submission durably and returns its id. When this returns, the item survives a
+    /// power cut.
+    pub fn enqueue(&self, kind: &str, payload: &serde_json::Value) -> Result<Uuid> {
+        let id = Uuid::now_v7();
+        self.conn
+            .execute(
+                "INSERT INTO items (id, kind, payload, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![id.to_string(), kind, payload.to_string(), Utc::now().to_rfc3339()],
+            )
+            .map_err(sql(&self.path))?;
+        Ok(id)
+    }
+
+    /// The oldest items still waiting for the server, at most `limit`.
+    pub fn pending(&self, limit: usize) -> Result<Vec<Item>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, kind, payload, created_at, attempts FROM items
+                 WHERE state = 'pending' ORDER BY id LIMIT ?1",
+            )
+            .map_err(sql(&self.path))?;
+        let rows = stmt
+            .query_map([limit as i64], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                ))
+            })
+            .map_err(sql(&self.path))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, kind, payload, created_at, attempts) = row.map_err(sql(&self.path))?;
+            // Rows are written only by `enqueue`; a row that fails to parse was damaged on disk
+            // and is skipped (and logged) rather than blocking every item behind it.
+            let parsed = (
+                Uuid::parse_str(&id),
+                serde_json::from_str(&payload),
+                DateTime::parse_from_rfc3339(&created_at),
+            );
+            match parsed {
+                (Ok(id), Ok(payload), Ok(created_at)) => out.push(Item {
+                    id,
+                    kind,
+                    payload,
+                    created_at: created_at.with_timezone(&Utc),
+                    attempts: attempts.max(0) as u32,
+                }),
+                _ => tracing::error!(%id, "unreadable outbox item skipped"),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records that a send was attempted (and why it failed), for the maintenance screen.
+    pub fn attempted(&self, ids: &[Uuid], error: Option<&str>) -> Result<()> {
+        for id in ids {
+            self.conn
+                .execute(
+                    "UPDATE items SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
+                    params![id.to_string(), error],
+                )
+                .map_err(sql(&self.path))?;
+        }
+        Ok(())
+    }
+
+    /// Applies the server's answers in one transaction; answered items leave the queue.
+    pub fn answered(&mut self, answers: &[(Uuid, Answer, Option<String>)]) -> Result<()> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql(&path))?;
+        for (id, answer, message) in answers {
+            tx.execute(
+                "UPDATE items SET state = ?2, last_error = ?3, answered_at = ?4
+                 WHERE id = ?1 AND state = 'pending'",
+                params![id.to_string(), answer.key(), message, Utc::now().to_rfc3339()],
+            )
+            .map_err(sql(&path))?;
+        }
+        tx.commit().map_err(sql(&path))
+    }
+
+    /// Items still waiting for the server.
+    pub fn depth(&self) -> Result<u64> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM items WHERE state = 'pending'", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n.max(0) as u64)
+            .map_err(sql(&self.path))
+    }
+
+    /// The state of one item: `pending`, `accepted`, `duplicate`, `rejected` or `conflict`.
+    pub fn state(&self, id: Uuid) -> Result<Option<String>> {
+        self.conn
+            .query_row(
+                "SELECT state FROM items WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sql(&self.path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_stay_until_answered_and_survive_reopening() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let outbox = Outbox::open(dir.path()).expect("open");
+        let wish = serde_json::json!({"text": "希望楼里有一个读书角", "lang": "zh", "display_name": "L."});
+        let a = outbox.enqueue("wish", &wish).expect("enqueue");
+        let b = outbox
+            .enqueue("signup", &serde_json::json!({"event": "e1", "party_size": 2}))
+            .expect("enqueue");
+        assert!(a < b, "UUIDv7 ids sort by creation");
+        drop(outbox);
+
+        let mut outbox = Outbox::open(dir.path()).expect("reopen");
+        let pending = outbox.pending(10).expect("pending");
+        assert_eq!(pending.iter().map(|i| i.id).collect::<Vec<_>>(), vec![a, b]);
+        assert_eq!(pending[0].payload, wish);
+        assert_eq!(outbox.depth().expect("depth"), 2);
+
+        outbox.attempted(&[a, b], Some("connection reset")).expect("attempted");
+        outbox
+            .answered(&[(a, Answer::Duplicate, None), (b, Answer::Conflict, Some("full".into()))])
+            .expect("answered");
+        assert_eq!(outbox.depth().expect("depth"), 0);
+        assert_eq!(outbox.state(a).expect("state").as_deref(), Some("duplicate"));
+        assert_eq!(outbox.state(b).expect("state").as_deref(), Some("conflict"));
+        assert!(outbox.pending(10).expect("pending").is_empty());
+        // An answer for an item no longer pending changes nothing.
+        outbox.answered(&[(b, Answer::Accepted, None)]).expect("answered");
+        assert_eq!(outbox.state(b).expect("state").as_deref(), Some("conflict"));
+    }
+}

@@ -1,0 +1,269 @@
+//! The reads the screens need. Screens never run SQL themselves; they call these.
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime};
+use protocol::content::{Article, Event, Kind, Record, Room, Section, Station};
+use rusqlite::params;
+use serde::de::DeserializeOwned;
+
+use super::content::{ContentStore, table, timestamp};
+use super::{Result, StoreError};
+
+/// One occurrence of an event: a weekly event occurs many times.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Occurrence {
+    pub event: Event,
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+}
+
+impl ContentStore {
+    fn rows<T: DeserializeOwned>(
+        &self,
+        kind: Kind,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<T>> {
+        let mut stmt = self.conn().prepare_cached(sql).map_err(self.sql_err())?;
+        let rows = stmt
+            .query_map(params, |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(self.sql_err())?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, data) = row.map_err(self.sql_err())?;
+            out.push(
+                serde_json::from_str(&data).map_err(|source| StoreError::Record {
+                    kind: kind.key(),
+                    id,
+                    source,
+                })?,
+            );
+        }
+        Ok(out)
+    }
+
+    fn one<T: DeserializeOwned>(&self, kind: Kind, id: &str) -> Result<Option<T>> {
+        let sql = format!("SELECT id, data FROM {} WHERE id = ?1", table(kind));
+        Ok(self.rows(kind, &sql, [id])?.into_iter().next())
+    }
+
+    /// The home screen's tiles, in order.
+    pub fn sections(&self) -> Result<Vec<Section>> {
+        self.rows(
+            Kind::Section,
+            "SELECT id, data FROM sections ORDER BY ord, id",
+            [],
+        )
+    }
+
+    pub fn section(&self, id: &str) -> Result<Option<Section>> {
+        self.one(Kind::Section, id)
+    }
+
+    /// Articles of a section that are live at `now`, in order.
+    pub fn articles_of(&self, section: &str, now: DateTime<FixedOffset>) -> Result<Vec<Article>> {
+        let all: Vec<Article> = self.rows(
+            Kind::Article,
+            "SELECT id, data FROM articles WHERE section_id = ?1 ORDER BY ord, id",
+            [section],
+        )?;
+        Ok(all.into_iter().filter(|a| a.is_live(now)).collect())
+    }
+
+    pub fn article(&self, id: &str) -> Result<Option<Article>> {
+        self.one(Kind::Article, id)
+    }
+
+    pub fn stations(&self) -> Result<Vec<Station>> {
+        self.rows(
+            Kind::Station,
+            "SELECT id, data FROM stations ORDER BY ord, id",
+            [],
+        )
+    }
+
+    pub fn station(&self, id: &str) -> Result<Option<Station>> {
+        self.one(Kind::Station, id)
+    }
+
+    pub fn rooms_of(&self, station: &str) -> Result<Vec<Room>> {
+        self.rows(
+            Kind::Room,
+            "SELECT id, data FROM rooms WHERE station_id = ?1 ORDER BY ord, id",
+            [station],
+        )
+    }
+
+    pub fn room(&self, id: &str) -> Result<Option<Room>> {
+        self.one(Kind::Room, id)
+    }
+
+    /// Occurrences overlapping `[from, to)`, optionally at one station, sorted by start.
+    pub fn occurrences(
+        &self,
+        from: NaiveDateTime,
+        to: NaiveDateTime,
+        station: Option<&str>,
+    ) -> Result<Vec<Occurrence>> {
+        let events: Vec<Event> = self.rows(
+            Kind::Event,
+            "SELECT id, data FROM events
+             WHERE (?3 IS NULL OR station_id = ?3)
+               AND starts_at < ?2
+               AND ((weekly = 0 AND ends_at > ?1)
+                    OR (weekly = 1 AND (until IS NULL OR until >= substr(?1, 1, 10))))",
+            params![timestamp(from), timestamp(to), station],
+        )?;
+        let mut out: Vec<Occurrence> = events
+            .into_iter()
+            .flat_map(|e| expand(&e, from, to))
+            .collect();
+        out.sort_by(|a, b| {
+            (a.start, a.end, &a.event.id).cmp(&(b.start, b.end, &b.event.id))
+        });
+        Ok(out)
+    }
+
+    /// Occurrences on one local day.
+    pub fn occurrences_on(&self, day: NaiveDate, station: Option<&str>) -> Result<Vec<Occurrence>> {
+        let from = day.and_time(chrono::NaiveTime::MIN);
+        self.occurrences(from, from + Duration::days(1), station)
+    }
+
+    /// Occurrences of the seven days starting at `first_day`.
+    pub fn occurrences_week(
+        &self,
+        first_day: NaiveDate,
+        station: Option<&str>,
+    ) -> Result<Vec<Occurrence>> {
+        let from = first_day.and_time(chrono::NaiveTime::MIN);
+        self.occurrences(from, from + Duration::days(7), station)
+    }
+
+    /// Every record of the cache, for the canonical checksum sync compares.
+    pub fn all_records(&self) -> Result<Vec<Record>> {
+        let mut out = Vec::new();
+        for kind in Kind::ALL {
+            let sql = format!("SELECT id, data FROM {}", table(kind));
+            let values: Vec<serde_json::Value> = self.rows(kind, &sql, [])?;
+            for value in values {
+                let id = value
+                    .get("id")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string();
+                out.push(
+                    Record::from_json(kind, value).map_err(|source| StoreError::Record {
+                        kind: kind.key(),
+                        id,
+                        source,
+                    })?,
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The occurrences of `event` that overlap `[from, to)`.
+fn expand(event: &Event, from: NaiveDateTime, to: NaiveDateTime) -> Vec<Occurrence> {
+    let length = event.end - event.start;
+    let weekly = event.recurrence.as_ref().filter(|r| r.weekly);
+    let Some(rule) = weekly else {
+        let overlaps = event.start < to && event.end > from;
+        return overlaps
+            .then(|| Occurrence {
+                event: event.clone(),
+                start: event.start,
+                end: event.end,
+            })
+            .into_iter()
+            .collect();
+    };
+    // Skip whole weeks that end before the window; one week of slack covers long events.
+    let weeks_before = ((from - event.start).num_days() / 7 - 1).max(0);
+    let mut start = event.start + Duration::weeks(weeks_before);
+    let mut out = Vec::new();
+    while start < to {
+        if rule.until.is_some_and(|until| start.date() > until) {
+            break;
+        }
+        let end = start + length;
+        if end > from {
+            out.push(Occurrence {
+                event: event.clone(),
+                start,
+                end,
+            });
+        }
+        start += Duration::weeks(1);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use protocol::content::Recurrence;
+    use protocol::text::Text;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").expect("valid test time")
+    }
+
+    fn event(start: &str, end: &str, recurrence: Option<Recurrence>) -> Event {
+        Event {
+            id: "e".into(),
+            station: "s".into(),
+            room: "r".into(),
+            title: Text::new("手工", "Crafts"),
+            description: Text::new("午间", "Lunchtime"),
+            start: at(start),
+            end: at(end),
+            capacity: None,
+            signup_open: false,
+            recurrence,
+            scope: None,
+        }
+    }
+
+    #[test]
+    fn one_off_event_inside_or_outside_window() {
+        let e = event("2026-11-24T12:10", "2026-11-24T13:00", None);
+        assert_eq!(expand(&e, at("2026-11-24T00:00"), at("2026-11-25T00:00")).len(), 1);
+        assert!(expand(&e, at("2026-11-25T00:00"), at("2026-11-26T00:00")).is_empty());
+        // Overlapping the window's start counts.
+        assert_eq!(expand(&e, at("2026-11-24T12:30"), at("2026-11-24T18:00")).len(), 1);
+    }
+
+    #[test]
+    fn weekly_event_expands_and_stops_at_until() {
+        let open = event(
+            "2026-11-24T12:10",
+            "2026-11-24T13:00",
+            Some(Recurrence { weekly: true, until: None }),
+        );
+        let later = expand(&open, at("2027-03-01T00:00"), at("2027-03-08T00:00"));
+        assert_eq!(later.len(), 1);
+        assert_eq!(later[0].start, at("2027-03-02T12:10"));
+        assert_eq!(
+            expand(&open, at("2026-11-01T00:00"), at("2026-12-31T00:00")).len(),
+            6
+        );
+
+        let bounded = event(
+            "2026-11-24T12:10",
+            "2026-11-24T13:00",
+            Some(Recurrence {
+                weekly: true,
+                until: NaiveDate::from_ymd_opt(2026, 12, 1),
+            }),
+        );
+        let occ = expand(&bounded, at("2026-11-01T00:00"), at("2026-12-31T00:00"));
+        assert_eq!(
+            occ.iter().map(|o| o.start).collect::<Vec<_>>(),
+            vec![at("2026-11-24T12:10"), at("2026-12-01T12:10")]
+        );
+        // Nothing before the first occurrence.
+        assert!(expand(&bounded, at("2026-11-01T00:00"), at("2026-11-20T00:00")).is_empty());
+    }
+}

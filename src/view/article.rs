@@ -1,0 +1,52 @@
+//! One article: text, pictures and, for a link, a QR code.
+
+use super::{Ctx, PictureSpec, rgb};
+use crate::store::{ContentStore, StoreError};
+
+/// Width article pictures are decoded at: the portrait screen's content width.
+pub const PICTURE_WIDTH: u32 = 1000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticlePicture {
+    pub spec: PictureSpec,
+    pub caption: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleView {
+    pub id: String,
+    pub title: String,
+    pub section_title: String,
+    pub category: String,
+    pub accent: (u8, u8, u8),
+    pub summary: String,
+    pub paragraphs: Vec<String>,
+    pub pictures: Vec<ArticlePicture>,
+    pub link: Option<String>,
+}
+
+pub fn build(store: &ContentStore, id: &str, ctx: &Ctx) -> Result<Option<ArticleView>, StoreError> {
+    let Some(article) = store.article(id)? else {
+        return Ok(None);
+    };
+    let section = store.section(&article.section)?;
+    Ok(Some(ArticleView {
+        title: ctx.t(&article.title),
+        section_title: section.as_ref().map(|s| ctx.t(&s.title)).unwrap_or_default(),
+        accent: rgb(section.as_ref().map_or("", |s| s.color.as_str())),
+        category: ctx.ui(&format!("category-{}", article.category.key())),
+        summary: ctx.t(&article.summary),
+        paragraphs: article.body.iter().map(|p| ctx.t(p)).collect(),
+        pictures: article
+            .images
+            .iter()
+            .enumerate()
+            .map(|(i, img)| ArticlePicture {
+                spec: PictureSpec::new(format!("picture:{}:{i}", article.id), img, PICTURE_WIDTH),
+                caption: ctx.t(&img.alt),
+            })
+            .collect(),
+        link: article.link.clone(),
+        id: article.id,
+    }))
+}

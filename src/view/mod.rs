@@ -1,0 +1,226 @@
+//! View models: what each screen shows, as plain data in the visitor's language, built from the
+//! content cache. Building runs on the content worker (never the UI thread); `crate::app` turns
+//! the result into Slint models.
+
+mod article;
+mod home;
+mod schedule;
+mod section;
+mod station;
+
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use protocol::content::ImageRef;
+use protocol::text::{Lang, Text};
+
+use crate::i18n::Localizer;
+use crate::store::{ContentStore, StoreError};
+
+pub use article::ArticleView;
+pub use home::{HomeView, Tile};
+pub use schedule::{EventDetail, EventLine, Range, ScheduleView};
+pub use section::{Card, SectionView};
+pub use station::{RoomLine, StationView};
+
+/// A place in the kiosk. The navigation stack is a list of these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    Home,
+    Section(String),
+    Article(String),
+    Schedule {
+        range: Range,
+        station: Option<String>,
+        /// Key of the event whose details are open.
+        open: Option<String>,
+    },
+    /// A station; `None` is the first one.
+    Station(Option<String>),
+}
+
+impl Screen {
+    pub fn schedule() -> Screen {
+        Screen::Schedule {
+            range: Range::Today,
+            station: None,
+            open: None,
+        }
+    }
+}
+
+impl std::str::FromStr for Screen {
+    type Err = String;
+
+    /// `home`, `section:KEY`, `article:ID`, `schedule`, `schedule:week`, `station:ID`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (name, arg) = match s.split_once(':') {
+            Some((n, a)) => (n, Some(a)),
+            None => (s, None),
+        };
+        let need = |what: &str| {
+            arg.filter(|a| !a.is_empty())
+                .map(str::to_string)
+                .ok_or_else(|| format!("`{name}` needs {what}, e.g. `{name}:{what}`"))
+        };
+        match name {
+            "home" => Ok(Screen::Home),
+            "section" => Ok(Screen::Section(need("KEY")?)),
+            "article" => Ok(Screen::Article(need("ID")?)),
+            "schedule" => match arg {
+                None | Some("today") => Ok(Screen::schedule()),
+                Some("week") => Ok(Screen::Schedule {
+                    range: Range::Week,
+                    station: None,
+                    open: None,
+                }),
+                Some(other) => Err(format!("unknown schedule range `{other}` (today or week)")),
+            },
+            "station" => Ok(Screen::Station(arg.filter(|a| !a.is_empty()).map(str::to_string))),
+            other => Err(format!(
+                "unknown screen `{other}`: use home, section:KEY, article:ID, schedule[:week] or station:ID"
+            )),
+        }
+    }
+}
+
+/// What a screen is built for: language, the district's local time, the width images fill.
+pub struct Ctx<'a> {
+    pub lang: Lang,
+    pub now: DateTime<FixedOffset>,
+    pub loc: &'a Localizer,
+}
+
+impl Ctx<'_> {
+    pub fn t(&self, text: &Text) -> String {
+        text.get(self.lang).to_string()
+    }
+
+    pub fn ui(&self, id: &str) -> String {
+        self.loc.text(self.lang, id)
+    }
+
+    pub fn local_now(&self) -> NaiveDateTime {
+        self.now.naive_local()
+    }
+}
+
+/// An image the screen wants, decoded later (off the UI thread) at the size it is shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PictureSpec {
+    /// Stable key the UI matches the decoded image with.
+    pub key: String,
+    pub sha256: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl PictureSpec {
+    pub fn new(key: impl Into<String>, image: &ImageRef, max_width: u32) -> PictureSpec {
+        let width = image.width.clamp(1, max_width);
+        let height = ((image.height as u64 * width as u64) / image.width.max(1) as u64).max(1) as u32;
+        PictureSpec {
+            key: key.into(),
+            sha256: image.sha256.clone(),
+            width,
+            height,
+        }
+    }
+
+    pub fn aspect(&self) -> f32 {
+        self.height as f32 / self.width.max(1) as f32
+    }
+}
+
+/// An `#RRGGBB` accent as RGB; unreadable colours fall back to the deployment red.
+pub fn rgb(hex: &str) -> (u8, u8, u8) {
+    let parse = |i: usize| hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok());
+    match (hex.starts_with('#'), parse(1), parse(3), parse(5)) {
+        (true, Some(r), Some(g), Some(b)) if hex.len() == 7 => (r, g, b),
+        _ => (0xC8, 0x10, 0x2E),
+    }
+}
+
+/// One screen's content, ready for the UI thread.
+#[derive(Debug, Clone)]
+pub enum ScreenView {
+    Home(HomeView),
+    Section(SectionView),
+    Article(ArticleView),
+    Schedule(ScheduleView),
+    Station(StationView),
+    /// The record is gone (deleted by a sync while someone looked at it).
+    Missing,
+}
+
+impl ScreenView {
+    /// Images this view wants decoded.
+    pub fn pictures(&self) -> Vec<PictureSpec> {
+        match self {
+            ScreenView::Section(v) => v.cards.iter().filter_map(|c| c.thumb.clone()).collect(),
+            ScreenView::Article(v) => v.pictures.iter().map(|p| p.spec.clone()).collect(),
+            ScreenView::Station(v) => v.picture.iter().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Reads what `screen` shows from the cache.
+pub fn build(store: &ContentStore, screen: &Screen, ctx: &Ctx) -> Result<ScreenView, StoreError> {
+    Ok(match screen {
+        Screen::Home => ScreenView::Home(home::build(store, ctx)?),
+        Screen::Section(id) => section::build(store, id, ctx)?
+            .map(ScreenView::Section)
+            .unwrap_or(ScreenView::Missing),
+        Screen::Article(id) => article::build(store, id, ctx)?
+            .map(ScreenView::Article)
+            .unwrap_or(ScreenView::Missing),
+        Screen::Schedule { range, station, .. } => {
+            ScreenView::Schedule(schedule::build(store, *range, station.as_deref(), ctx)?)
+        }
+        Screen::Station(id) => station::build(store, id.as_deref(), ctx)?
+            .map(ScreenView::Station)
+            .unwrap_or(ScreenView::Missing),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn screens_parse_from_the_command_line() {
+        assert_eq!("home".parse::<Screen>(), Ok(Screen::Home));
+        assert_eq!(
+            "section:folk-culture".parse::<Screen>(),
+            Ok(Screen::Section("folk-culture".into()))
+        );
+        assert_eq!("schedule".parse::<Screen>(), Ok(Screen::schedule()));
+        assert!(matches!(
+            "schedule:week".parse::<Screen>(),
+            Ok(Screen::Schedule { range: Range::Week, .. })
+        ));
+        assert_eq!("station".parse::<Screen>(), Ok(Screen::Station(None)));
+        assert!("article".parse::<Screen>().is_err());
+        assert!("settings".parse::<Screen>().is_err());
+    }
+
+    #[test]
+    fn colours_parse_or_fall_back() {
+        assert_eq!(rgb("#1A2B3C"), (0x1A, 0x2B, 0x3C));
+        assert_eq!(rgb("red"), (0xC8, 0x10, 0x2E));
+        assert_eq!(rgb("#12345"), (0xC8, 0x10, 0x2E));
+    }
+
+    #[test]
+    fn picture_specs_keep_aspect_and_never_upscale() {
+        let img = ImageRef {
+            sha256: "a".repeat(64),
+            width: 1200,
+            height: 800,
+            alt: Text::new("图", "picture"),
+        };
+        let spec = PictureSpec::new("k", &img, 600);
+        assert_eq!((spec.width, spec.height), (600, 400));
+        let spec = PictureSpec::new("k", &img, 4000);
+        assert_eq!((spec.width, spec.height), (1200, 800));
+    }
+}

@@ -1,0 +1,208 @@
+//! The venue schedule: occurrences of a day or a week, optionally at one station, as rows with day
+//! headings; each row carries the details its overlay shows.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate};
+use protocol::content::{Room, Station};
+
+use super::Ctx;
+use crate::store::{ContentStore, Occurrence, StoreError};
+
+/// Accents that tell stations apart in lists, by station order.
+const STATION_ACCENTS: [(u8, u8, u8); 6] = [
+    (0xC8, 0x10, 0x2E),
+    (0x1F, 0x6F, 0xB2),
+    (0x2E, 0x9D, 0x5B),
+    (0xD9, 0x7A, 0x00),
+    (0x7B, 0x4B, 0xB7),
+    (0x00, 0x8C, 0x8C),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Range {
+    Today,
+    /// Today and the six days after it.
+    Week,
+}
+
+impl Range {
+    pub fn index(self) -> i32 {
+        match self {
+            Range::Today => 0,
+            Range::Week => 1,
+        }
+    }
+
+    pub fn from_index(i: i32) -> Range {
+        if i == 1 { Range::Week } else { Range::Today }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventDetail {
+    pub title: String,
+    pub when: String,
+    pub station: String,
+    pub station_id: String,
+    pub room: String,
+    pub address: String,
+    pub description: String,
+    pub seats: String,
+    pub signup: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventLine {
+    /// `EVENT-ID@START`, unique per occurrence; empty for headings.
+    pub key: String,
+    pub is_header: bool,
+    pub day: String,
+    pub time: String,
+    pub title: String,
+    pub place: String,
+    pub seats: String,
+    pub signup_open: bool,
+    pub accent: (u8, u8, u8),
+    pub detail: Option<EventDetail>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScheduleView {
+    pub range: Range,
+    pub station: Option<String>,
+    pub range_label: String,
+    /// Filter chips: (station id or "" for all, label, selected).
+    pub stations: Vec<(String, String, bool)>,
+    pub rows: Vec<EventLine>,
+}
+
+pub fn occurrence_key(o: &Occurrence) -> String {
+    format!("{}@{}", o.event.id, o.start.format("%Y-%m-%dT%H:%M"))
+}
+
+pub fn build(
+    store: &ContentStore,
+    range: Range,
+    station: Option<&str>,
+    ctx: &Ctx,
+) -> Result<ScheduleView, StoreError> {
+    let today = ctx.local_now().date();
+    let (occurrences, range_label) = match range {
+        Range::Today => (
+            store.occurrences_on(today, station)?,
+            ctx.loc.day(ctx.lang, today),
+        ),
+        Range::Week => (
+            store.occurrences_week(today, station)?,
+            ctx.loc.format(
+                ctx.lang,
+                "date-range",
+                &[
+                    ("from", ctx.loc.day(ctx.lang, today).into()),
+                    ("to", ctx.loc.day(ctx.lang, today + Duration::days(6)).into()),
+                ],
+            ),
+        ),
+    };
+    let mut stations = vec![(
+        String::new(),
+        ctx.ui("schedule-all-stations"),
+        station.is_none(),
+    )];
+    stations.extend(store.stations()?.into_iter().map(|s| {
+        let selected = station == Some(s.id.as_str());
+        (s.id.clone(), ctx.t(&s.name), selected)
+    }));
+    Ok(ScheduleView {
+        range,
+        station: station.map(str::to_string),
+        range_label,
+        stations,
+        rows: event_lines(store, &occurrences, range == Range::Week, ctx)?,
+    })
+}
+
+/// Rows for occurrences, with a heading before each new day when `headings` is set.
+pub fn event_lines(
+    store: &ContentStore,
+    occurrences: &[Occurrence],
+    headings: bool,
+    ctx: &Ctx,
+) -> Result<Vec<EventLine>, StoreError> {
+    let stations: Vec<Station> = store.stations()?;
+    let accent_of: HashMap<&str, (u8, u8, u8)> = stations
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), STATION_ACCENTS[i % STATION_ACCENTS.len()]))
+        .collect();
+    let station_of: HashMap<&str, &Station> = stations.iter().map(|s| (s.id.as_str(), s)).collect();
+    let mut rooms: HashMap<String, Option<Room>> = HashMap::new();
+    let mut rows = Vec::new();
+    let mut last_day: Option<NaiveDate> = None;
+    for o in occurrences {
+        let day = o.start.date();
+        if headings && last_day != Some(day) {
+            rows.push(EventLine {
+                key: String::new(),
+                is_header: true,
+                day: ctx.loc.day(ctx.lang, day),
+                time: String::new(),
+                title: String::new(),
+                place: String::new(),
+                seats: String::new(),
+                signup_open: false,
+                accent: STATION_ACCENTS[0],
+                detail: None,
+            });
+        }
+        last_day = Some(day);
+        if !rooms.contains_key(&o.event.room) {
+            rooms.insert(o.event.room.clone(), store.room(&o.event.room)?);
+        }
+        let room = rooms.get(&o.event.room).cloned().flatten();
+        let station = station_of.get(o.event.station.as_str());
+        let station_name = station.map(|s| ctx.t(&s.name)).unwrap_or_default();
+        let room_name = room.as_ref().map(|r| ctx.t(&r.name)).unwrap_or_default();
+        let seats = match o.event.capacity {
+            Some(c) => ctx
+                .loc
+                .format(ctx.lang, "event-seats", &[("capacity", c.into())]),
+            None => ctx.ui("event-no-limit"),
+        };
+        let signup = ctx.ui(if o.event.signup_open {
+            "event-signup-open"
+        } else {
+            "event-signup-closed"
+        });
+        let time = ctx.loc.time_range(ctx.lang, o.start, o.end);
+        rows.push(EventLine {
+            key: occurrence_key(o),
+            is_header: false,
+            day: ctx.loc.day(ctx.lang, day),
+            title: ctx.t(&o.event.title),
+            place: format!("{station_name} · {room_name}"),
+            seats: seats.clone(),
+            signup_open: o.event.signup_open,
+            accent: accent_of
+                .get(o.event.station.as_str())
+                .copied()
+                .unwrap_or(STATION_ACCENTS[0]),
+            detail: Some(EventDetail {
+                title: ctx.t(&o.event.title),
+                when: format!("{} {}", ctx.loc.day(ctx.lang, day), time),
+                station: station_name,
+                station_id: o.event.station.clone(),
+                room: room_name,
+                address: station
+                    .map(|s| format!("{} {} · {}", ctx.t(&s.building), ctx.t(&s.floor), ctx.t(&s.address)))
+                    .unwrap_or_default(),
+                description: ctx.t(&o.event.description),
+                seats,
+                signup,
+            }),
+            time,
+        });
+    }
+    Ok(rows)
+}

@@ -1,0 +1,54 @@
+//! A section's list of article cards.
+
+use super::{Ctx, PictureSpec, rgb};
+use crate::store::{ContentStore, StoreError};
+
+/// Width thumbnails are decoded at (the card's image area).
+pub const THUMB_WIDTH: u32 = 240;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub category: String,
+    pub thumb: Option<PictureSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectionView {
+    pub id: String,
+    pub title: String,
+    pub subtitle: String,
+    pub icon: String,
+    pub accent: (u8, u8, u8),
+    pub cards: Vec<Card>,
+}
+
+pub fn build(store: &ContentStore, id: &str, ctx: &Ctx) -> Result<Option<SectionView>, StoreError> {
+    let Some(section) = store.section(id)? else {
+        return Ok(None);
+    };
+    let cards = store
+        .articles_of(id, ctx.now)?
+        .into_iter()
+        .map(|a| Card {
+            thumb: a
+                .images
+                .first()
+                .map(|img| PictureSpec::new(format!("thumb:{}", a.id), img, THUMB_WIDTH)),
+            title: ctx.t(&a.title),
+            summary: ctx.t(&a.summary),
+            category: ctx.ui(&format!("category-{}", a.category.key())),
+            id: a.id,
+        })
+        .collect();
+    Ok(Some(SectionView {
+        id: section.id,
+        title: ctx.t(&section.title),
+        subtitle: ctx.t(&section.subtitle),
+        icon: section.icon,
+        accent: rgb(&section.color),
+        cards,
+    }))
+}

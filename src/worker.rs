@@ -1,0 +1,231 @@
+//! The content worker: owns the cache connection, builds screens and decodes pictures, so the UI
+//! thread never touches the disk. In tests and headless snapshots the same work runs inline.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use protocol::text::{Lang, Text};
+use slint::{Rgba8Pixel, SharedPixelBuffer};
+use tokio::sync::mpsc;
+
+use crate::demo;
+use crate::i18n::Localizer;
+use crate::media::{self, PictureCache};
+use crate::store::ContentStore;
+use crate::store::content::Opened;
+use crate::view::{self, Ctx, Screen, ScreenView};
+
+/// Bytes of decoded pictures kept for revisits.
+const PICTURE_CACHE_BYTES: usize = 24 * 1024 * 1024;
+/// Pixels per QR module.
+const QR_MODULE_PX: u32 = 6;
+
+/// What the screen is asked for.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub screen: Screen,
+    pub lang: Lang,
+    pub now: DateTime<FixedOffset>,
+}
+
+/// What the status band shows about the content.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContentStatus {
+    pub district: Option<Text>,
+    /// The district's IANA zone.
+    pub timezone: Option<String>,
+    /// `demo` or `server`.
+    pub source: Option<String>,
+    pub last_sync: Option<DateTime<Utc>>,
+}
+
+/// The worker's answers, in the order they come: the view first, then its pictures.
+pub enum Delivery {
+    View(ScreenView, ContentStatus),
+    /// Decoded pictures by their `PictureSpec` key (a QR code has the key `qr`).
+    Pictures(Vec<(String, SharedPixelBuffer<Rgba8Pixel>)>),
+    /// The cache could not be read; the message is for the log.
+    Failed(String),
+}
+
+/// Builds screens from one cache connection.
+pub struct Worker {
+    store: ContentStore,
+    loc: Arc<Localizer>,
+    pictures: PictureCache,
+}
+
+impl Worker {
+    /// Opens the cache in `data_dir`, importing the embedded demo content when it is empty or
+    /// was rebuilt. If the folder cannot hold a cache at all, a cache in the temp folder is used
+    /// so the kiosk still shows content.
+    pub fn open(data_dir: &Path, loc: Arc<Localizer>) -> anyhow::Result<Worker> {
+        let store = match open_seeded(data_dir) {
+            Ok(store) => store,
+            Err(e) => {
+                let fallback = std::env::temp_dir().join("lobby-kiosk-fallback");
+                tracing::error!(error = %e, dir = %data_dir.display(), fallback = %fallback.display(),
+                    "cannot use the data directory; using a temporary cache");
+                open_seeded(&fallback)?
+            }
+        };
+        Ok(Worker {
+            store,
+            loc,
+            pictures: PictureCache::new(PICTURE_CACHE_BYTES),
+        })
+    }
+
+    pub fn store(&self) -> &ContentStore {
+        &self.store
+    }
+
+    /// Answers one request, calling `deliver` once for the view and once for its pictures.
+    pub fn handle(&mut self, request: &Request, deliver: &mut dyn FnMut(Delivery)) {
+        let ctx = Ctx {
+            lang: request.lang,
+            now: request.now,
+            loc: &self.loc,
+        };
+        let view = match view::build(&self.store, &request.screen, &ctx) {
+            Ok(view) => view,
+            Err(e) => {
+                tracing::error!(error = %e, screen = ?request.screen, "cannot read the cache");
+                deliver(Delivery::Failed(e.to_string()));
+                return;
+            }
+        };
+        let specs = view.pictures();
+        let link = match &view {
+            ScreenView::Article(a) => a.link.clone(),
+            _ => None,
+        };
+        deliver(Delivery::View(view, self.status()));
+
+        let mut decoded = Vec::new();
+        for spec in specs {
+            match self.pictures.get(self.store.blobs(), &spec) {
+                Ok(buffer) => decoded.push((spec.key.clone(), buffer)),
+                // A missing or broken image leaves its placeholder; the rest of the page shows.
+                Err(e) => tracing::warn!(error = %e, key = %spec.key, "picture not shown"),
+            }
+        }
+        if let Some(link) = link {
+            match media::qr(&link, QR_MODULE_PX) {
+                Ok(buffer) => decoded.push(("qr".to_string(), buffer)),
+                Err(e) => tracing::warn!(error = %e, "QR code not shown"),
+            }
+        }
+        if !decoded.is_empty() {
+            deliver(Delivery::Pictures(decoded));
+        }
+    }
+
+    fn status(&self) -> ContentStatus {
+        let district = self.store.district().ok().flatten();
+        ContentStatus {
+            timezone: district.as_ref().map(|d| d.timezone.clone()),
+            district: district.map(|d| d.name),
+            source: self.store.meta("source").ok().flatten(),
+            last_sync: self
+                .store
+                .meta("last_sync")
+                .ok()
+                .flatten()
+                .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
+                .map(|t| t.with_timezone(&Utc)),
+        }
+    }
+}
+
+/// Opens the cache and makes sure it has content.
+pub fn open_seeded(data_dir: &Path) -> anyhow::Result<ContentStore> {
+    let (mut store, opened) = ContentStore::open_or_rebuild(data_dir)?;
+    if opened != Opened::Healthy {
+        let bundle = demo::bundle()?;
+        store.import_bundle(&bundle, "demo")?;
+        tracing::info!(dir = %data_dir.display(), ?opened, "imported the embedded demo content");
+    }
+    Ok(store)
+}
+
+type Answer = Box<dyn FnMut(Delivery)>;
+
+/// Where screens come from: a worker thread (the running kiosk) or inline (tests, snapshots).
+pub enum ContentSource {
+    /// Requests made while one is being answered (a screen that redirects) wait in the queue.
+    Inline {
+        worker: std::cell::RefCell<Worker>,
+        queue: std::cell::RefCell<std::collections::VecDeque<(Request, Answer)>>,
+    },
+    Thread(std::sync::mpsc::Sender<(Request, mpsc::UnboundedSender<Delivery>)>),
+}
+
+impl ContentSource {
+    pub fn inline(worker: Worker) -> ContentSource {
+        ContentSource::Inline {
+            worker: std::cell::RefCell::new(worker),
+            queue: Default::default(),
+        }
+    }
+
+    /// Starts the worker thread; opening the cache happens there too.
+    pub fn spawn(data_dir: PathBuf, loc: Arc<Localizer>) -> std::io::Result<ContentSource> {
+        let (tx, rx) = std::sync::mpsc::channel::<(Request, mpsc::UnboundedSender<Delivery>)>();
+        std::thread::Builder::new()
+            .name("content".into())
+            .spawn(move || {
+                let mut worker = match Worker::open(&data_dir, loc) {
+                    Ok(w) => w,
+                    Err(e) => {
+                        tracing::error!(error = %e, "no content cache could be opened");
+                        for (_, reply) in rx {
+                            let _ = reply.send(Delivery::Failed(e.to_string()));
+                        }
+                        return;
+                    }
+                };
+                while let Ok((request, reply)) = rx.recv() {
+                    worker.handle(&request, &mut |d| {
+                        let _ = reply.send(d);
+                    });
+                }
+            })?;
+        Ok(ContentSource::Thread(tx))
+    }
+
+    /// Asks for a screen; `on_delivery` runs on the calling (UI) thread for each answer.
+    pub fn request(&self, request: Request, on_delivery: impl FnMut(Delivery) + 'static) {
+        match self {
+            ContentSource::Inline { worker, queue } => {
+                queue.borrow_mut().push_back((request, Box::new(on_delivery)));
+                // Whoever holds the worker drains the queue; a nested call just enqueues.
+                let Ok(mut worker) = worker.try_borrow_mut() else {
+                    return;
+                };
+                loop {
+                    let next = queue.borrow_mut().pop_front();
+                    let Some((request, mut answer)) = next else { break };
+                    worker.handle(&request, &mut *answer);
+                }
+            }
+            ContentSource::Thread(tx) => {
+                let mut on_delivery = on_delivery;
+                let (reply, mut answers) = mpsc::unbounded_channel();
+                if tx.send((request, reply)).is_err() {
+                    on_delivery(Delivery::Failed("content worker stopped".into()));
+                    return;
+                }
+                let spawned = slint::spawn_local(async move {
+                    while let Some(delivery) = answers.recv().await {
+                        on_delivery(delivery);
+                    }
+                });
+                if let Err(e) = spawned {
+                    tracing::error!(error = %e, "cannot wait for content on the UI thread");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! `kiosk snapshot` renders real screens to PNG without a display, with the embedded font only.
+
+use std::path::Path;
+use std::process::Command;
+
+fn snapshot(data: &Path, screen: &str, lang: &str, size: &str, out: &Path) {
+    // Hide every system font: Chinese must come from the embedded font.
+    let fonts = data.join("fonts.conf");
+    std::fs::write(&fonts, "<?xml version=\"1.0\"?>\n<fontconfig/>\n").expect("write fonts.conf");
+    let status = Command::new(env!("CARGO_BIN_EXE_kiosk"))
+        .args(["--data-dir"])
+        .arg(data)
+        .args(["snapshot", "--screen", screen, "--lang", lang, "--size", size])
+        .args(["--at", "2026-11-24T10:00", "--out"])
+        .arg(out)
+        .env("FONTCONFIG_FILE", &fonts)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .status()
+        .expect("kiosk runs");
+    assert!(status.success(), "snapshot {screen} {lang} failed");
+}
+
+/// Dark ("ink") pixels in a horizontal band: text drawn on the light page.
+fn ink_in_band(img: &image::RgbImage, y0: u32, y1: u32) -> usize {
+    (y0..y1.min(img.height()))
+        .flat_map(|y| (0..img.width()).map(move |x| (x, y)))
+        .filter(|&(x, y)| img.get_pixel(x, y).0.iter().all(|&c| c < 90))
+        .count()
+}
+
+#[test]
+fn home_renders_in_both_languages_with_chinese_glyphs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let zh = dir.path().join("home-zh.png");
+    let en = dir.path().join("home-en.png");
+    snapshot(dir.path(), "home", "zh", "1080x1920", &zh);
+    snapshot(dir.path(), "home", "en", "1080x1920", &en);
+
+    let zh_img = image::open(&zh).expect("zh is a PNG").to_rgb8();
+    let en_img = image::open(&en).expect("en is a PNG").to_rgb8();
+    assert_eq!(zh_img.dimensions(), (1080, 1920));
+    assert_ne!(zh_img.as_raw(), en_img.as_raw(), "languages render differently");
+
+    // The welcome headline (all Chinese in zh) sits under the status band. Without CJK glyphs
+    // the band would hold no ink at all.
+    let ink = ink_in_band(&zh_img, 130, 260);
+    assert!(ink > 2000, "Chinese headline drew {ink} ink pixels");
+
+    let colours: std::collections::HashSet<[u8; 3]> = zh_img.pixels().map(|p| p.0).collect();
+    assert!(colours.len() > 200, "a real screen, not a flat fill");
+}
+
+#[test]
+fn every_screen_renders_at_both_orientations() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (screen, size) in [
+        ("section:folk-culture", "1080x1920"),
+        ("schedule:week", "1080x1920"),
+        ("station:haizhiyun", "1920x1080"),
+        ("home", "1920x1080"),
+    ] {
+        let out = dir.path().join(format!("{}.png", screen.replace(':', "-")));
+        snapshot(dir.path(), screen, "en", size, &out);
+        let img = image::open(&out).expect("PNG").to_rgb8();
+        let (w, h) = img.dimensions();
+        assert_eq!(format!("{w}x{h}"), size);
+    }
+}
+
+#[test]
+fn unknown_screen_fails_clearly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(env!("CARGO_BIN_EXE_kiosk"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["snapshot", "--screen", "article:no-such-article", "--out"])
+        .arg(dir.path().join("x.png"))
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("does not exist"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn no_display_is_one_clear_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(env!("CARGO_BIN_EXE_kiosk"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<_> = stderr.lines().filter(|l| l.starts_with("kiosk:")).collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(lines[0].contains("kiosk snapshot"), "{stderr}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"), "{stderr}");
+}
+
+#[test]
+fn status_json_reports_the_cache() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(env!("CARGO_BIN_EXE_kiosk"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["status", "--json"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["sections"], 8);
+    assert_eq!(v["stations"], 5);
+    assert!(v["articles"].as_u64().expect("count") >= 30);
+    assert!(v["events"].as_u64().expect("count") > 0);
+    assert!(v["images"].as_u64().expect("count") > 0);
+    assert_eq!(v["content_seq"], 0);
+    assert_eq!(v["source"], "demo");
+    assert_eq!(v["data_dir"], dir.path().display().to_string());
+}

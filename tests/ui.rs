@@ -1,0 +1,178 @@
+//! The real Slint UI driven through `i-slint-backend-testing`: taps on elements found by their
+//! accessible labels, as a visitor would tap them.
+
+use std::sync::Arc;
+
+use chrono::NaiveDateTime;
+use i_slint_backend_testing::ElementHandle;
+use lobby_kiosk::app::App;
+use lobby_kiosk::clock::{Clock, DEFAULT_TZ};
+use lobby_kiosk::i18n::Localizer;
+use lobby_kiosk::ui;
+use lobby_kiosk::view::Screen;
+use lobby_kiosk::worker::{ContentSource, Worker};
+use protocol::text::Lang;
+use slint::{ComponentHandle, Model};
+
+/// A kiosk on a fresh cache (demo content) at a fixed local time, portrait size.
+fn kiosk(dir: &std::path::Path) -> App {
+    i_slint_backend_testing::init_no_event_loop();
+    let loc = Arc::new(Localizer::new().expect("locales"));
+    let worker = Worker::open(dir, loc.clone()).expect("cache");
+    let at = NaiveDateTime::parse_from_str("2026-11-24T10:00", "%Y-%m-%dT%H:%M").expect("time");
+    let app = App::new(
+        ContentSource::inline(worker),
+        loc,
+        Clock::fixed(DEFAULT_TZ, at),
+        Lang::Zh,
+    )
+    .expect("window");
+    app.window()
+        .window()
+        .set_size(slint::LogicalSize::new(1080.0, 1920.0));
+    app.window().show().expect("shows");
+    app
+}
+
+fn tap(app: &App, label: &str) {
+    let found: Vec<_> = ElementHandle::find_by_accessible_label(app.window(), label).collect();
+    let element = found
+        .iter()
+        .find(|e| e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::Button))
+        .or(found.first())
+        .unwrap_or_else(|| panic!("no element labelled {label:?} on {:?}", app.current()));
+    element.invoke_accessible_default_action();
+}
+
+fn visible(app: &App, label: &str) -> bool {
+    ElementHandle::find_by_accessible_label(app.window(), label)
+        .next()
+        .is_some()
+}
+
+#[test]
+fn section_article_back_home() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = kiosk(dir.path());
+    let w = app.window();
+    assert_eq!(app.current(), Screen::Home);
+    assert_eq!(w.global::<ui::HomeAdapter>().get_tiles().row_count(), 8);
+    assert!(!w.global::<ui::Nav>().get_can_go_back());
+
+    tap(&app, "民俗文化");
+    assert_eq!(app.current(), Screen::Section("folk-culture".into()));
+    assert_eq!(w.global::<ui::Nav>().get_screen(), ui::Screen::Section);
+    assert_eq!(w.global::<ui::SectionAdapter>().get_title(), "民俗文化");
+    let cards = w.global::<ui::SectionAdapter>().get_cards();
+    assert!(cards.row_count() >= 3);
+    let first = cards.row_data(0).expect("a card");
+    assert!(first.has_thumb, "thumbnail decoded and set");
+
+    tap(&app, first.title.as_str());
+    assert_eq!(app.current(), Screen::Article(first.id.to_string()));
+    let article = w.global::<ui::ArticleAdapter>();
+    assert_eq!(article.get_title(), first.title);
+    assert!(article.get_paragraphs().row_count() >= 2);
+    assert!(visible(&app, first.title.as_str()));
+
+    tap(&app, "返回");
+    assert_eq!(app.current(), Screen::Section("folk-culture".into()));
+    tap(&app, "首页");
+    assert_eq!(app.current(), Screen::Home);
+    assert!(!w.global::<ui::Nav>().get_can_go_back());
+}
+
+#[test]
+fn language_switches_on_any_screen_without_losing_the_place() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = kiosk(dir.path());
+    let w = app.window();
+    assert!(visible(&app, "美丽中山"));
+
+    tap(&app, "English");
+    assert_eq!(app.lang(), Lang::En);
+    assert_eq!(w.global::<ui::Strings>().get_lang(), "en");
+    assert!(visible(&app, "Beautiful Zhongshan"));
+    assert!(!visible(&app, "美丽中山"));
+    assert!(visible(&app, "Home"), "UI strings follow too");
+
+    tap(&app, "Somerset Harbour");
+    let place = app.current();
+    tap(&app, "中文");
+    assert_eq!(app.lang(), Lang::Zh);
+    assert_eq!(app.current(), place, "still on the same section");
+    assert_eq!(w.global::<ui::SectionAdapter>().get_title(), "盛捷港湾");
+}
+
+#[test]
+fn schedule_filters_by_range_and_station_and_shows_details() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = kiosk(dir.path());
+    let w = app.window();
+    tap(&app, "活动日程");
+    assert!(matches!(app.current(), Screen::Schedule { .. }));
+    let adapter = w.global::<ui::ScheduleAdapter>();
+    let today = adapter.get_rows().row_count();
+    assert!(today > 0, "events today");
+    assert!((0..today).all(|i| !adapter.get_rows().row_data(i).expect("row").is_header));
+
+    tap(&app, "本周");
+    let week: Vec<ui::EventRow> = adapter.get_rows().iter().collect();
+    assert!(week.iter().filter(|r| !r.is_header).count() > today);
+    assert!(week.iter().filter(|r| r.is_header).count() == 7, "a heading per day");
+
+    let chips: Vec<ui::ChipItem> = adapter.get_stations().iter().collect();
+    let haizhiyun = chips
+        .iter()
+        .find(|c| c.label.contains("海之云"))
+        .expect("海之云 filter");
+    tap(&app, haizhiyun.label.as_str());
+    let filtered: Vec<ui::EventRow> = adapter.get_rows().iter().filter(|r| !r.is_header).collect();
+    assert!(!filtered.is_empty());
+    assert!(filtered.len() < week.iter().filter(|r| !r.is_header).count());
+    assert!(filtered.iter().all(|r| r.place.contains("海之云")));
+    assert!(
+        adapter
+            .get_stations()
+            .iter()
+            .any(|c| c.selected && c.id == haizhiyun.id)
+    );
+
+    // Details of one event: room, time, capacity.
+    let event = filtered[0].clone();
+    tap(&app, event.title.as_str());
+    assert!(adapter.get_detail_open());
+    let detail = adapter.get_detail();
+    assert_eq!(detail.title, event.title);
+    assert!(!detail.room.is_empty());
+    assert!(detail.when.contains(event.time.as_str()));
+    assert!(!detail.seats.is_empty());
+    // Back closes the details first, then leaves the schedule.
+    tap(&app, "返回");
+    assert!(!adapter.get_detail_open());
+    assert!(matches!(app.current(), Screen::Schedule { .. }));
+    tap(&app, "返回");
+    assert_eq!(app.current(), Screen::Home);
+}
+
+#[test]
+fn station_screen_lists_rooms_and_switches_station() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = kiosk(dir.path());
+    let w = app.window();
+    tap(&app, "红垒驿站");
+    // The nav button and the section tile share the label; either leads to stations.
+    let station = w.global::<ui::StationAdapter>();
+    if !matches!(app.current(), Screen::Station(_)) {
+        app.navigate(Screen::Station(None));
+    }
+    let chips: Vec<ui::ChipItem> = station.get_stations().iter().collect();
+    assert_eq!(chips.len(), 5);
+    let haizhiyun = chips.iter().find(|c| c.label.contains("海之云")).expect("chip");
+    tap(&app, haizhiyun.label.as_str());
+    assert_eq!(app.current(), Screen::Station(Some(haizhiyun.id.to_string())));
+    assert!(station.get_floor().contains("23"));
+    assert!(station.get_rooms().row_count() >= 3);
+    assert!(!station.get_hours().is_empty());
+    assert!(!station.get_address().is_empty());
+}
