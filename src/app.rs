@@ -15,6 +15,28 @@ use crate::ui;
 use crate::view::{self, EventLine, Range, Screen, ScreenView};
 use crate::worker::{ContentSource, ContentStatus, Delivery, Request};
 
+/// A handle other threads (the sync client) use to tell the UI what happened. Cheap to clone.
+#[derive(Clone)]
+pub struct AppHandle {
+    window: slint::Weak<ui::AppWindow>,
+}
+
+impl AppHandle {
+    /// The cache changed: the open screen re-reads it, keeping the visitor's place.
+    pub fn content_changed(&self) {
+        let _ = self
+            .window
+            .upgrade_in_event_loop(|w| w.global::<ui::Nav>().invoke_content_changed());
+    }
+
+    /// The district server answered (or stopped answering).
+    pub fn set_online(&self, online: bool) {
+        let _ = self
+            .window
+            .upgrade_in_event_loop(move |w| w.global::<ui::Nav>().invoke_connectivity(online));
+    }
+}
+
 /// The running kiosk UI. Cloning shares it.
 #[derive(Clone)]
 pub struct App {
@@ -151,6 +173,13 @@ impl App {
         &self.inner.window
     }
 
+    /// A `Send` handle for other threads.
+    pub fn handle(&self) -> AppHandle {
+        AppHandle {
+            window: self.inner.window.as_weak(),
+        }
+    }
+
     /// The screen on top of the navigation stack.
     pub fn current(&self) -> Screen {
         self.inner.current()
@@ -263,6 +292,11 @@ impl Inner {
 
         let nav = w.global::<ui::Nav>();
         nav.on_back(with(this, Inner::back));
+        nav.on_content_changed(with(this, Inner::show));
+        nav.on_connectivity(with_arg(this, |i, online: bool| {
+            i.state.borrow_mut().online = online;
+            i.update_status();
+        }));
         nav.on_home(with(this, Inner::home));
         nav.on_schedule(with(this, |i| {
             if !matches!(i.current(), Screen::Schedule { .. }) {

@@ -238,14 +238,12 @@ pub fn validate(
     match bundle::validate(manifest, &source) {
         Ok(valid) => Ok(valid.content),
         Err(e) => {
-            let skipped: Vec<String> = missing
-                .iter()
-                .map(|sha| format!("cannot read `{}`", image_file(sha)))
-                .collect();
+            // Images not uploaded yet are reported under their own file; a dry run skips them.
+            let skipped: Vec<String> = missing.iter().map(|sha| image_file(sha)).collect();
             let problems: Vec<String> = e
                 .problems()
                 .iter()
-                .filter(|p| !skipped.iter().any(|s| p.message.starts_with(s.as_str())))
+                .filter(|p| !skipped.contains(&p.file))
                 .map(|p| p.to_string())
                 .collect();
             if problems.is_empty() {

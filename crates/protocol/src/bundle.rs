@@ -35,13 +35,16 @@ pub const MAX_ID_LEN: usize = 64;
 
 /// An image as the manifest names it: a file inside the bundle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BundleImage {
     pub file: String,
     pub alt: Text,
 }
 
-/// `bundle.json` as written by staff.
+/// `bundle.json` as written by staff. Unknown fields anywhere are errors: a misspelt optional
+/// field would otherwise vanish silently.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Manifest {
     pub format: u32,
     pub district: District,
@@ -182,8 +185,25 @@ impl Bundle {
     }
 }
 
-/// Parses `bundle.json`, naming the JSON path of the first thing that does not fit.
+/// Parses `bundle.json`, naming the JSON path of the first thing that does not fit. The format
+/// number is read first, so a manifest of another format says so instead of failing on its shape.
 pub fn parse_manifest(bytes: &[u8]) -> Result<Manifest, BundleError> {
+    #[derive(Deserialize)]
+    struct FormatOnly {
+        format: Option<u32>,
+    }
+    if let Ok(FormatOnly {
+        format: Some(format),
+    }) = serde_json::from_slice::<FormatOnly>(bytes)
+        && format != FORMAT
+    {
+        return Err(BundleError::Invalid(vec![Problem {
+            file: MANIFEST.into(),
+            record: None,
+            field: Some("format".into()),
+            message: format!("format {format} is not supported (this version reads {FORMAT})"),
+        }]));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -275,6 +295,7 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
         });
     }
     let district = "district".to_string();
+    c.id(&district, &m.district.id, &mut HashSet::new());
     c.text(&district, "name", &m.district.name);
     if m.district.timezone.parse::<chrono_tz::Tz>().is_err() {
         c.at(&district, "timezone", format!("`{}` is not an IANA time zone", m.district.timezone));
@@ -296,6 +317,9 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
         }
         for (j, b) in s.serves.iter().enumerate() {
             c.text(&r, &format!("serves[{j}]"), b);
+        }
+        if let Some(img) = &s.image {
+            c.text(&r, "image.alt", &img.alt);
         }
     }
 
@@ -392,6 +416,15 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
             }
         }
         c.scope(&r, &e.scope, &station_ids);
+        if let Some(scope) = &e.scope
+            && *scope != e.station
+        {
+            c.at(
+                &r,
+                "scope",
+                format!("an event can only be limited to its own station `{}`", e.station),
+            );
+        }
     }
 
     // Images: read each distinct file once, check it, and name it by its hash.
@@ -423,7 +456,12 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
     for (file, (record, field)) in &used_by {
         let checked = match source.read(file) {
             Err(e) => {
-                c.at(record, field, format!("cannot read `{file}`: {e}"));
+                c.problems.push(Problem {
+                    file: file.clone(),
+                    record: Some(record.clone()),
+                    field: Some(field.clone()),
+                    message: format!("cannot read the image: {e}"),
+                });
                 None
             }
             Ok(bytes) => match check_image(&bytes) {

@@ -14,6 +14,7 @@ use crate::text::{Lang, Text};
 
 /// An image as content references it: the blob's hash and what a layout needs before decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImageRef {
     /// Lower-case hex sha256 of the image file's bytes.
     pub sha256: String,
@@ -24,6 +25,7 @@ pub struct ImageRef {
 
 /// The district a deployment serves; times of events are local to its zone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct District {
     pub id: String,
     pub name: Text,
@@ -33,6 +35,7 @@ pub struct District {
 
 /// One of the home screen's tiles. Sections are data so another district brings its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Section {
     pub id: String,
     pub order: u32,
@@ -84,6 +87,7 @@ impl Category {
 
 /// A page inside a section.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(bound(deserialize = "I: Deserialize<'de>"))]
 pub struct Article<I = ImageRef> {
     pub id: String,
@@ -116,6 +120,7 @@ impl<I> Article<I> {
 
 /// A service station (venue) with its rooms, e.g. 海之云 on the 23rd floor of 上方港景大厦.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(bound(deserialize = "I: Deserialize<'de>"))]
 pub struct Station<I = ImageRef> {
     pub id: String,
@@ -138,6 +143,7 @@ pub struct Station<I = ImageRef> {
 
 /// A room or function area inside a station.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Room {
     pub id: String,
     pub station: String,
@@ -150,6 +156,7 @@ pub struct Room {
 
 /// Repetition of an event; weekly is what stations plan (lunchtime classes, reading hours).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Recurrence {
     pub weekly: bool,
     /// Last date an occurrence may start on; absent means until further notice.
@@ -159,6 +166,7 @@ pub struct Recurrence {
 
 /// Something happening in a room; times are local to the district's zone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Event {
     pub id: String,
     pub station: String,
@@ -179,6 +187,7 @@ pub struct Event {
 
 /// A visitor's small wish as kiosks show it once staff approved it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Wish {
     pub id: String,
     pub text: String,
@@ -328,6 +337,7 @@ impl Record {
 
 /// A complete, validated set of content: what a bundle yields and what a cache holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Content {
     pub district: District,
     pub sections: Vec<Section>,

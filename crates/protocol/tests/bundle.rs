@@ -493,11 +493,11 @@ fn missing_image_file_is_reported() {
     let ps = problems(&f);
     let p = find(
         &ps,
-        MANIFEST,
+        "images/station.png",
         Some("stations[0] \"st1\""),
         Some("image.file"),
     );
-    assert!(p.message.contains("images/station.png"), "{}", p.message);
+    assert!(p.message.contains("cannot read the image"), "{}", p.message);
 }
 
 #[test]
@@ -681,15 +681,11 @@ fn bundle_in_a_folder_on_disk() {
     let ps = err.problems();
     let p = find(
         &ps,
-        MANIFEST,
+        "images/a.png",
         Some("articles[0] \"a1\""),
         Some("images[0].file"),
     );
-    assert!(
-        p.message.contains("cannot read `images/a.png`"),
-        "{}",
-        p.message
-    );
+    assert!(p.message.contains("cannot read the image"), "{}", p.message);
 }
 
 #[test]
@@ -705,14 +701,64 @@ fn the_example_in_docs_bundle_md_is_valid() {
         .expect("a complete bundle.json example");
     let mut f = BTreeMap::new();
     f.insert(MANIFEST.to_string(), example.as_bytes().to_vec());
-    for file in ["images/paper-cut.png"] {
-        f.insert(
-            file.to_string(),
-            std::fs::read(demo_dir().join(file)).expect("demo image"),
-        );
+    // The example's pictures are the demo bundle's.
+    let v: Value = serde_json::from_str(example).expect("the example is JSON");
+    let pictures = v["articles"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|a| a["images"].as_array().into_iter().flatten())
+        .chain(
+            v["stations"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|s| &s["image"]),
+        )
+        .filter_map(|img| img["file"].as_str());
+    for file in pictures {
+        let bytes = std::fs::read(demo_dir().join(file)).expect("demo image");
+        f.insert(file.to_string(), bytes);
     }
     let bundle =
         Bundle::load(&f).unwrap_or_else(|e| panic!("the documented example must load: {e}"));
     assert_eq!(bundle.content.sections.len(), 1);
     assert_eq!(bundle.content.events.len(), 1);
+}
+
+#[test]
+fn misspelt_fields_are_errors_not_silently_dropped() {
+    let mut m = minimal();
+    m["articles"][0]["expires_at"] = json!("2027-01-01T00:00:00+08:00");
+    let err = Bundle::load(&files(&m)).expect_err("unknown field");
+    match err {
+        BundleError::Manifest { path, message, .. } => {
+            assert_eq!(path, "articles[0].expires_at");
+            assert!(message.contains("unknown field `expires_at`"), "{message}");
+        }
+        other => panic!("expected a manifest error, got {other}"),
+    }
+}
+
+#[test]
+fn another_format_is_named_before_its_shape_is_parsed() {
+    let m = json!({"format": 2, "content": {"anything": "else"}});
+    let err = Bundle::load(&files(&m)).expect_err("format 2");
+    let ps = err.problems();
+    let p = find(&ps, MANIFEST, None, Some("format"));
+    assert!(p.message.contains("format 2 is not supported"), "{}", p.message);
+}
+
+#[test]
+fn district_id_station_alt_and_event_scope_are_checked() {
+    let ps = problems_after(|m| {
+        m["district"]["id"] = json!("Bad Id");
+        m["stations"][0]["image"]["alt"]["en"] = json!("");
+        // Event e1 takes place at st1 but would be shown only at st2's kiosks.
+        m["events"][0]["scope"] = json!("st2");
+    });
+    find(&ps, MANIFEST, Some("district"), Some("id"));
+    find(&ps, MANIFEST, Some("stations[0] \"st1\""), Some("image.alt.en"));
+    let p = find(&ps, MANIFEST, Some("events[0] \"e1\""), Some("scope"));
+    assert!(p.message.contains("own station `st1`"), "{}", p.message);
 }
