@@ -163,7 +163,10 @@ impl App {
         });
         inner.bind_models();
         Inner::wire_callbacks(&inner);
-        inner.window.global::<ui::Strings>().set_lang(lang.code().into());
+        inner
+            .window
+            .global::<ui::Strings>()
+            .set_lang(lang.code().into());
         inner.update_status();
         Inner::show(&inner);
         Ok(App { inner })
@@ -610,7 +613,10 @@ impl Inner {
                 update(&m.schedule_stations, chips(&v.stations));
                 update(&m.schedule_rows, v.rows.iter().map(event_row).collect());
                 this.state.borrow_mut().details = details(&v.rows);
-                if let Screen::Schedule { open: Some(key), .. } = this.current() {
+                if let Screen::Schedule {
+                    open: Some(key), ..
+                } = this.current()
+                {
                     this.open_detail(&key);
                 }
                 nav.set_screen(ui::Screen::Schedule);
@@ -712,9 +718,21 @@ impl Inner {
                 let minutes = (now.with_timezone(&chrono::Utc) - at).num_minutes().max(0);
                 match minutes {
                     0 => self.loc.text(lang, "status-updated-now"),
-                    1..60 => self.loc.format(lang, "status-updated-minutes", &[("minutes", minutes.into())]),
-                    60..1440 => self.loc.format(lang, "status-updated-hours", &[("hours", (minutes / 60).into())]),
-                    _ => self.loc.format(lang, "status-updated-days", &[("days", (minutes / 1440).into())]),
+                    1..60 => self.loc.format(
+                        lang,
+                        "status-updated-minutes",
+                        &[("minutes", minutes.into())],
+                    ),
+                    60..1440 => self.loc.format(
+                        lang,
+                        "status-updated-hours",
+                        &[("hours", (minutes / 60).into())],
+                    ),
+                    _ => self.loc.format(
+                        lang,
+                        "status-updated-days",
+                        &[("days", (minutes / 1440).into())],
+                    ),
                 }
             }
             _ => String::new(),

@@ -17,7 +17,10 @@ impl Clock {
     }
 
     pub fn fixed(tz: Tz, at: NaiveDateTime) -> Clock {
-        Clock { tz, fixed: Some(at) }
+        Clock {
+            tz,
+            fixed: Some(at),
+        }
     }
 
     /// Now, in the district's zone.

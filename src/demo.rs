@@ -11,7 +11,12 @@ pub fn bundle() -> Result<Bundle, BundleError> {
     let read = |path: &str| {
         DEMO.get_file(path)
             .map(|f| f.contents().to_vec())
-            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not in the embedded demo bundle"))
+            .ok_or_else(|| {
+                std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "not in the embedded demo bundle",
+                )
+            })
     };
     Bundle::load(&read)
 }

@@ -55,12 +55,16 @@ pub fn guard(dir: &Path) {
             // environment concurrently.
             unsafe { std::env::set_var("FONTCONFIG_FILE", conf) };
         }
-        Err(e) => tracing::warn!(error = %e, dir = %dir.display(), "cannot prepare the font fallback"),
+        Err(e) => {
+            tracing::warn!(error = %e, dir = %dir.display(), "cannot prepare the font fallback")
+        }
     }
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 #[cfg(test)]
@@ -75,11 +79,18 @@ mod tests {
         assert!(text.contains("<include ignore_missing=\"yes\">"));
         assert!(text.contains(&dir.path().display().to_string()));
         let font = dir.path().join(FONT_FILE);
-        assert_eq!(std::fs::read(&font).expect("font").len(), EMBEDDED_FONT.len());
-        let modified = std::fs::metadata(&font).and_then(|m| m.modified()).expect("mtime");
+        assert_eq!(
+            std::fs::read(&font).expect("font").len(),
+            EMBEDDED_FONT.len()
+        );
+        let modified = std::fs::metadata(&font)
+            .and_then(|m| m.modified())
+            .expect("mtime");
         prepare(dir.path()).expect("again");
         assert_eq!(
-            std::fs::metadata(&font).and_then(|m| m.modified()).expect("mtime"),
+            std::fs::metadata(&font)
+                .and_then(|m| m.modified())
+                .expect("mtime"),
             modified,
             "not rewritten"
         );

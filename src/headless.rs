@@ -65,7 +65,8 @@ pub fn render(window: &MinimalSoftwareWindow) -> image::RgbImage {
         });
     }
     let raw: Vec<u8> = pixels.iter().flat_map(|p| [p.r, p.g, p.b]).collect();
-    image::RgbImage::from_raw(width, height, raw).unwrap_or_else(|| image::RgbImage::new(width, height))
+    image::RgbImage::from_raw(width, height, raw)
+        .unwrap_or_else(|| image::RgbImage::new(width, height))
 }
 
 /// Renders and writes a PNG.

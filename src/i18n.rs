@@ -74,10 +74,7 @@ impl Localizer {
                 .add_resource(resource)
                 .map_err(|errors| I18nError::Duplicate {
                     file,
-                    id: errors
-                        .first()
-                        .map(|e| format!("{e:?}"))
-                        .unwrap_or_default(),
+                    id: errors.first().map(|e| format!("{e:?}")).unwrap_or_default(),
                 })?;
             bundles.push(bundle);
         }
@@ -122,7 +119,10 @@ impl Localizer {
 
     /// `Mon 23 Nov` / `11月23日 周一`.
     pub fn day(&self, lang: Lang, date: NaiveDate) -> String {
-        let weekday = self.text(lang, &format!("weekday-{}", date.weekday().number_from_monday()));
+        let weekday = self.text(
+            lang,
+            &format!("weekday-{}", date.weekday().number_from_monday()),
+        );
         let monthname = self.text(lang, &format!("month-{}", date.month()));
         self.format(
             lang,

@@ -25,7 +25,10 @@ pub enum MediaError {
 }
 
 /// Decodes the blob `spec` names and scales it to `spec`'s size.
-pub fn decode(blobs: &BlobStore, spec: &PictureSpec) -> Result<SharedPixelBuffer<Rgba8Pixel>, MediaError> {
+pub fn decode(
+    blobs: &BlobStore,
+    spec: &PictureSpec,
+) -> Result<SharedPixelBuffer<Rgba8Pixel>, MediaError> {
     let bytes = blobs.read(&spec.sha256)?;
     let image = image::load_from_memory(&bytes).map_err(|source| MediaError::Decode {
         sha256: spec.sha256.clone(),
@@ -34,7 +37,12 @@ pub fn decode(blobs: &BlobStore, spec: &PictureSpec) -> Result<SharedPixelBuffer
     let scaled = if (image.width(), image.height()) == (spec.width, spec.height) {
         image.into_rgba8()
     } else {
-        image::imageops::resize(&image.into_rgba8(), spec.width, spec.height, FilterType::Triangle)
+        image::imageops::resize(
+            &image.into_rgba8(),
+            spec.width,
+            spec.height,
+            FilterType::Triangle,
+        )
     };
     Ok(SharedPixelBuffer::clone_from_slice(
         scaled.as_raw(),
@@ -74,7 +82,9 @@ impl PictureCache {
         let buffer = decode(blobs, spec)?;
         let size = buffer.as_bytes().len();
         while self.used_bytes + size > self.limit_bytes {
-            let Some(old) = self.order.pop_front() else { break };
+            let Some(old) = self.order.pop_front() else {
+                break;
+            };
             if let Some(evicted) = self.entries.remove(&old) {
                 self.used_bytes -= evicted.as_bytes().len();
             }
@@ -102,12 +112,20 @@ pub fn qr(link: &str, module_px: u32) -> Result<SharedPixelBuffer<Rgba8Pixel>, M
     let pixels = buffer.make_mut_slice();
     for (i, px) in pixels.iter_mut().enumerate() {
         let (x, y) = (i as u32 % side, i as u32 / side);
-        let (mx, my) = ((x / module_px).wrapping_sub(quiet), (y / module_px).wrapping_sub(quiet));
+        let (mx, my) = (
+            (x / module_px).wrapping_sub(quiet),
+            (y / module_px).wrapping_sub(quiet),
+        );
         let dark = mx < modules
             && my < modules
             && colors[(my * modules + mx) as usize] == qrcode::Color::Dark;
         let v = if dark { 0x1F } else { 0xFF };
-        *px = Rgba8Pixel { r: v, g: v, b: v, a: 0xFF };
+        *px = Rgba8Pixel {
+            r: v,
+            g: v,
+            b: v,
+            a: 0xFF,
+        };
     }
     Ok(buffer)
 }
@@ -133,7 +151,12 @@ mod tests {
         let bytes = png(120, 80);
         let sha = sha256_hex(&bytes);
         blobs.put(&sha, &bytes).expect("put");
-        let spec = PictureSpec { key: "k".into(), sha256: sha, width: 60, height: 40 };
+        let spec = PictureSpec {
+            key: "k".into(),
+            sha256: sha,
+            width: 60,
+            height: 40,
+        };
         let mut cache = PictureCache::new(1 << 20);
         let buffer = cache.get(&blobs, &spec).expect("decodes");
         assert_eq!((buffer.width(), buffer.height()), (60, 40));
@@ -148,8 +171,16 @@ mod tests {
         bytes.truncate(bytes.len() / 2);
         let sha = sha256_hex(&bytes);
         blobs.put(&sha, &bytes).expect("put");
-        let spec = PictureSpec { key: "k".into(), sha256: sha, width: 64, height: 64 };
-        assert!(matches!(decode(&blobs, &spec), Err(MediaError::Decode { .. })));
+        let spec = PictureSpec {
+            key: "k".into(),
+            sha256: sha,
+            width: 64,
+            height: 64,
+        };
+        assert!(matches!(
+            decode(&blobs, &spec),
+            Err(MediaError::Decode { .. })
+        ));
     }
 
     #[test]

@@ -199,14 +199,18 @@ impl ContentSource {
     pub fn request(&self, request: Request, on_delivery: impl FnMut(Delivery) + 'static) {
         match self {
             ContentSource::Inline { worker, queue } => {
-                queue.borrow_mut().push_back((request, Box::new(on_delivery)));
+                queue
+                    .borrow_mut()
+                    .push_back((request, Box::new(on_delivery)));
                 // Whoever holds the worker drains the queue; a nested call just enqueues.
                 let Ok(mut worker) = worker.try_borrow_mut() else {
                     return;
                 };
                 loop {
                     let next = queue.borrow_mut().pop_front();
-                    let Some((request, mut answer)) = next else { break };
+                    let Some((request, mut answer)) = next else {
+                        break;
+                    };
                     worker.handle(&request, &mut *answer);
                 }
             }

@@ -10,7 +10,9 @@ fn snapshot(data: &Path, screen: &str, lang: &str, size: &str, out: &Path) {
     let status = Command::new(env!("CARGO_BIN_EXE_kiosk"))
         .args(["--data-dir"])
         .arg(data)
-        .args(["snapshot", "--screen", screen, "--lang", lang, "--size", size])
+        .args([
+            "snapshot", "--screen", screen, "--lang", lang, "--size", size,
+        ])
         .args(["--at", "2026-11-24T10:00", "--out"])
         .arg(out)
         .env("FONTCONFIG_FILE", &fonts)
@@ -40,7 +42,11 @@ fn home_renders_in_both_languages_with_chinese_glyphs() {
     let zh_img = image::open(&zh).expect("zh is a PNG").to_rgb8();
     let en_img = image::open(&en).expect("en is a PNG").to_rgb8();
     assert_eq!(zh_img.dimensions(), (1080, 1920));
-    assert_ne!(zh_img.as_raw(), en_img.as_raw(), "languages render differently");
+    assert_ne!(
+        zh_img.as_raw(),
+        en_img.as_raw(),
+        "languages render differently"
+    );
 
     // The welcome headline (all Chinese in zh) sits under the status band. Without CJK glyphs
     // the band would hold no ink at all.
@@ -99,7 +105,10 @@ fn no_display_is_one_clear_line() {
     let lines: Vec<_> = stderr.lines().filter(|l| l.starts_with("kiosk:")).collect();
     assert_eq!(lines.len(), 1, "{stderr}");
     assert!(lines[0].contains("kiosk snapshot"), "{stderr}");
-    assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("backtrace"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -111,7 +120,11 @@ fn status_json_reports_the_cache() {
         .args(["status", "--json"])
         .output()
         .expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(v["sections"], 8);
     assert_eq!(v["stations"], 5);

@@ -65,7 +65,10 @@ fn queries_serve_the_screens() {
     let articles = store.articles_of("folk-culture", now).expect("articles");
     assert!(articles.len() >= 3);
     assert!(articles.windows(2).all(|w| w[0].order <= w[1].order));
-    let one = store.article(&articles[0].id).expect("query").expect("exists");
+    let one = store
+        .article(&articles[0].id)
+        .expect("query")
+        .expect("exists");
     assert_eq!(one, articles[0]);
     assert!(store.article("no-such-article").expect("query").is_none());
 
@@ -84,7 +87,11 @@ fn queries_serve_the_screens() {
     let day = NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");
     let today = store.occurrences_on(day, None).expect("day");
     assert!(!today.is_empty());
-    assert!(today.iter().all(|o| o.start.date() == day || o.end.date() == day));
+    assert!(
+        today
+            .iter()
+            .all(|o| o.start.date() == day || o.end.date() == day)
+    );
     assert!(today.windows(2).all(|w| w[0].start <= w[1].start));
     let week = store.occurrences_week(day, None).expect("week");
     assert!(week.len() > today.len());
@@ -99,7 +106,12 @@ fn queries_serve_the_screens() {
 
     // Weekly events keep the schedule alive long after the demo's dated fortnight.
     let later = NaiveDate::from_ymd_opt(2027, 6, 7).expect("date");
-    assert!(!store.occurrences_week(later, None).expect("later").is_empty());
+    assert!(
+        !store
+            .occurrences_week(later, None)
+            .expect("later")
+            .is_empty()
+    );
 }
 
 #[test]
@@ -158,14 +170,22 @@ fn applying_changes_is_atomic_and_idempotent() {
     store.apply(&ops, 42).expect("applies");
     let once = store.all_records().expect("records");
     store.apply(&ops, 42).expect("applies again");
-    assert_eq!(Content::checksum_of(&store.all_records().expect("records")), Content::checksum_of(&once));
+    assert_eq!(
+        Content::checksum_of(&store.all_records().expect("records")),
+        Content::checksum_of(&once)
+    );
 
     let after = store.stats().expect("stats");
     assert_eq!(after.content_seq, 42);
     assert_eq!(after.events, before.events - 1);
     assert!(after.generation > before.generation);
     assert_eq!(
-        store.article(&article.id).expect("query").expect("exists").title.en,
+        store
+            .article(&article.id)
+            .expect("query")
+            .expect("exists")
+            .title
+            .en,
         "Edited title"
     );
 }

@@ -119,7 +119,10 @@ fn schedule_filters_by_range_and_station_and_shows_details() {
     tap(&app, "本周");
     let week: Vec<ui::EventRow> = adapter.get_rows().iter().collect();
     assert!(week.iter().filter(|r| !r.is_header).count() > today);
-    assert!(week.iter().filter(|r| r.is_header).count() == 7, "a heading per day");
+    assert!(
+        week.iter().filter(|r| r.is_header).count() == 7,
+        "a heading per day"
+    );
 
     let chips: Vec<ui::ChipItem> = adapter.get_stations().iter().collect();
     let haizhiyun = chips
@@ -168,9 +171,15 @@ fn station_screen_lists_rooms_and_switches_station() {
     }
     let chips: Vec<ui::ChipItem> = station.get_stations().iter().collect();
     assert_eq!(chips.len(), 5);
-    let haizhiyun = chips.iter().find(|c| c.label.contains("海之云")).expect("chip");
+    let haizhiyun = chips
+        .iter()
+        .find(|c| c.label.contains("海之云"))
+        .expect("chip");
     tap(&app, haizhiyun.label.as_str());
-    assert_eq!(app.current(), Screen::Station(Some(haizhiyun.id.to_string())));
+    assert_eq!(
+        app.current(),
+        Screen::Station(Some(haizhiyun.id.to_string()))
+    );
     assert!(station.get_floor().contains("23"));
     assert!(station.get_rooms().row_count() >= 3);
     assert!(!station.get_hours().is_empty());

@@ -25,7 +25,9 @@ impl ContentStore {
     ) -> Result<Vec<T>> {
         let mut stmt = self.conn().prepare_cached(sql).map_err(self.sql_err())?;
         let rows = stmt
-            .query_map(params, |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .query_map(params, |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
             .map_err(self.sql_err())?;
         let mut out = Vec::new();
         for row in rows {
@@ -117,9 +119,7 @@ impl ContentStore {
             .into_iter()
             .flat_map(|e| expand(&e, from, to))
             .collect();
-        out.sort_by(|a, b| {
-            (a.start, a.end, &a.event.id).cmp(&(b.start, b.end, &b.event.id))
-        });
+        out.sort_by(|a, b| (a.start, a.end, &a.event.id).cmp(&(b.start, b.end, &b.event.id)));
         Ok(out)
     }
 
@@ -229,10 +229,16 @@ mod tests {
     #[test]
     fn one_off_event_inside_or_outside_window() {
         let e = event("2026-11-24T12:10", "2026-11-24T13:00", None);
-        assert_eq!(expand(&e, at("2026-11-24T00:00"), at("2026-11-25T00:00")).len(), 1);
+        assert_eq!(
+            expand(&e, at("2026-11-24T00:00"), at("2026-11-25T00:00")).len(),
+            1
+        );
         assert!(expand(&e, at("2026-11-25T00:00"), at("2026-11-26T00:00")).is_empty());
         // Overlapping the window's start counts.
-        assert_eq!(expand(&e, at("2026-11-24T12:30"), at("2026-11-24T18:00")).len(), 1);
+        assert_eq!(
+            expand(&e, at("2026-11-24T12:30"), at("2026-11-24T18:00")).len(),
+            1
+        );
     }
 
     #[test]
@@ -240,7 +246,10 @@ mod tests {
         let open = event(
             "2026-11-24T12:10",
             "2026-11-24T13:00",
-            Some(Recurrence { weekly: true, until: None }),
+            Some(Recurrence {
+                weekly: true,
+                until: None,
+            }),
         );
         let later = expand(&open, at("2027-03-01T00:00"), at("2027-03-08T00:00"));
         assert_eq!(later.len(), 1);

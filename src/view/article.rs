@@ -32,7 +32,10 @@ pub fn build(store: &ContentStore, id: &str, ctx: &Ctx) -> Result<Option<Article
     let section = store.section(&article.section)?;
     Ok(Some(ArticleView {
         title: ctx.t(&article.title),
-        section_title: section.as_ref().map(|s| ctx.t(&s.title)).unwrap_or_default(),
+        section_title: section
+            .as_ref()
+            .map(|s| ctx.t(&s.title))
+            .unwrap_or_default(),
         accent: rgb(section.as_ref().map_or("", |s| s.color.as_str())),
         category: ctx.ui(&format!("category-{}", article.category.key())),
         summary: ctx.t(&article.summary),

@@ -74,7 +74,9 @@ impl std::str::FromStr for Screen {
                 }),
                 Some(other) => Err(format!("unknown schedule range `{other}` (today or week)")),
             },
-            "station" => Ok(Screen::Station(arg.filter(|a| !a.is_empty()).map(str::to_string))),
+            "station" => Ok(Screen::Station(
+                arg.filter(|a| !a.is_empty()).map(str::to_string),
+            )),
             other => Err(format!(
                 "unknown screen `{other}`: use home, section:KEY, article:ID, schedule[:week] or station:ID"
             )),
@@ -116,7 +118,8 @@ pub struct PictureSpec {
 impl PictureSpec {
     pub fn new(key: impl Into<String>, image: &ImageRef, max_width: u32) -> PictureSpec {
         let width = image.width.clamp(1, max_width);
-        let height = ((image.height as u64 * width as u64) / image.width.max(1) as u64).max(1) as u32;
+        let height =
+            ((image.height as u64 * width as u64) / image.width.max(1) as u64).max(1) as u32;
         PictureSpec {
             key: key.into(),
             sha256: image.sha256.clone(),
@@ -132,7 +135,10 @@ impl PictureSpec {
 
 /// An `#RRGGBB` accent as RGB; unreadable colours fall back to the deployment red.
 pub fn rgb(hex: &str) -> (u8, u8, u8) {
-    let parse = |i: usize| hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok());
+    let parse = |i: usize| {
+        hex.get(i..i + 2)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+    };
     match (hex.starts_with('#'), parse(1), parse(3), parse(5)) {
         (true, Some(r), Some(g), Some(b)) if hex.len() == 7 => (r, g, b),
         _ => (0xC8, 0x10, 0x2E),
@@ -196,7 +202,10 @@ mod tests {
         assert_eq!("schedule".parse::<Screen>(), Ok(Screen::schedule()));
         assert!(matches!(
             "schedule:week".parse::<Screen>(),
-            Ok(Screen::Schedule { range: Range::Week, .. })
+            Ok(Screen::Schedule {
+                range: Range::Week,
+                ..
+            })
         ));
         assert_eq!("station".parse::<Screen>(), Ok(Screen::Station(None)));
         assert!("article".parse::<Screen>().is_err());

@@ -100,7 +100,10 @@ pub fn build(
                 "date-range",
                 &[
                     ("from", ctx.loc.day(ctx.lang, today).into()),
-                    ("to", ctx.loc.day(ctx.lang, today + Duration::days(6)).into()),
+                    (
+                        "to",
+                        ctx.loc.day(ctx.lang, today + Duration::days(6)).into(),
+                    ),
                 ],
             ),
         ),
@@ -195,7 +198,14 @@ pub fn event_lines(
                 station_id: o.event.station.clone(),
                 room: room_name,
                 address: station
-                    .map(|s| format!("{} {} · {}", ctx.t(&s.building), ctx.t(&s.floor), ctx.t(&s.address)))
+                    .map(|s| {
+                        format!(
+                            "{} {} · {}",
+                            ctx.t(&s.building),
+                            ctx.t(&s.floor),
+                            ctx.t(&s.address)
+                        )
+                    })
                     .unwrap_or_default(),
                 description: ctx.t(&o.event.description),
                 seats,

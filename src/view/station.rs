@@ -70,7 +70,10 @@ pub fn build(
         hours: ctx.t(&station.hours),
         area: station
             .area_m2
-            .map(|a| ctx.loc.format(ctx.lang, "station-area-value", &[("area", a.into())]))
+            .map(|a| {
+                ctx.loc
+                    .format(ctx.lang, "station-area-value", &[("area", a.into())])
+            })
             .unwrap_or_default(),
         summary: ctx.t(&station.summary),
         serves: ctx.loc.list(ctx.lang, &serves),
@@ -82,7 +85,10 @@ pub fn build(
                 description: ctx.t(&r.description),
                 capacity: r
                     .capacity
-                    .map(|c| ctx.loc.format(ctx.lang, "room-capacity", &[("capacity", c.into())]))
+                    .map(|c| {
+                        ctx.loc
+                            .format(ctx.lang, "room-capacity", &[("capacity", c.into())])
+                    })
                     .unwrap_or_default(),
             })
             .collect(),

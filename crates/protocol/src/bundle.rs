@@ -253,9 +253,7 @@ impl Checker {
             self.at(
                 record,
                 "id",
-                format!(
-                    "`{id}` is not a valid id: use 1 to {MAX_ID_LEN} of a-z, 0-9, `-` and `_`"
-                ),
+                format!("`{id}` is not a valid id: use 1 to {MAX_ID_LEN} of a-z, 0-9, `-` and `_`"),
             );
         }
         if !seen.insert(id.to_string()) {
@@ -263,9 +261,20 @@ impl Checker {
         }
     }
 
-    fn reference(&mut self, record: &str, field: &str, id: &str, known: &HashSet<String>, what: &str) {
+    fn reference(
+        &mut self,
+        record: &str,
+        field: &str,
+        id: &str,
+        known: &HashSet<String>,
+        what: &str,
+    ) {
         if !known.contains(id) {
-            self.at(record, field, format!("refers to {what} `{id}`, which the bundle does not define"));
+            self.at(
+                record,
+                field,
+                format!("refers to {what} `{id}`, which the bundle does not define"),
+            );
         }
     }
 
@@ -291,14 +300,21 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
             file: MANIFEST.into(),
             record: None,
             field: Some("format".into()),
-            message: format!("format {} is not supported (this version reads {FORMAT})", m.format),
+            message: format!(
+                "format {} is not supported (this version reads {FORMAT})",
+                m.format
+            ),
         });
     }
     let district = "district".to_string();
     c.id(&district, &m.district.id, &mut HashSet::new());
     c.text(&district, "name", &m.district.name);
     if m.district.timezone.parse::<chrono_tz::Tz>().is_err() {
-        c.at(&district, "timezone", format!("`{}` is not an IANA time zone", m.district.timezone));
+        c.at(
+            &district,
+            "timezone",
+            format!("`{}` is not an IANA time zone", m.district.timezone),
+        );
     }
 
     let mut station_ids = HashSet::new();
@@ -330,10 +346,22 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
         c.text(&r, "title", &s.title);
         c.text(&r, "subtitle", &s.subtitle);
         if !Section::ICONS.contains(&s.icon.as_str()) {
-            c.at(&r, "icon", format!("`{}` is not one of the kiosk's icons: {}", s.icon, Section::ICONS.join(", ")));
+            c.at(
+                &r,
+                "icon",
+                format!(
+                    "`{}` is not one of the kiosk's icons: {}",
+                    s.icon,
+                    Section::ICONS.join(", ")
+                ),
+            );
         }
         if !is_colour(&s.color) {
-            c.at(&r, "color", format!("`{}` is not a colour of the form #RRGGBB", s.color));
+            c.at(
+                &r,
+                "color",
+                format!("`{}` is not a colour of the form #RRGGBB", s.color),
+            );
         }
         c.scope(&r, &s.scope, &station_ids);
     }
@@ -387,11 +415,21 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
         c.id(&r, &e.id, &mut event_ids);
         c.reference(&r, "station", &e.station, &station_ids, "station");
         match room_station.get(&e.room) {
-            None => c.at(&r, "room", format!("refers to room `{}`, which the bundle does not define", e.room)),
+            None => c.at(
+                &r,
+                "room",
+                format!(
+                    "refers to room `{}`, which the bundle does not define",
+                    e.room
+                ),
+            ),
             Some(st) if *st != e.station => c.at(
                 &r,
                 "room",
-                format!("room `{}` belongs to station `{st}`, not `{}`", e.room, e.station),
+                format!(
+                    "room `{}` belongs to station `{st}`, not `{}`",
+                    e.room, e.station
+                ),
             ),
             Some(_) => {}
         }
@@ -407,12 +445,20 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
         }
         if let Some(rec) = &e.recurrence {
             if !rec.weekly {
-                c.at(&r, "recurrence.weekly", "only weekly recurrence is supported");
+                c.at(
+                    &r,
+                    "recurrence.weekly",
+                    "only weekly recurrence is supported",
+                );
             }
             if let Some(until) = rec.until
                 && until < e.start.date()
             {
-                c.at(&r, "recurrence.until", "must not be before the first occurrence");
+                c.at(
+                    &r,
+                    "recurrence.until",
+                    "must not be before the first occurrence",
+                );
             }
         }
         c.scope(&r, &e.scope, &station_ids);
@@ -422,7 +468,10 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
             c.at(
                 &r,
                 "scope",
-                format!("an event can only be limited to its own station `{}`", e.station),
+                format!(
+                    "an event can only be limited to its own station `{}`",
+                    e.station
+                ),
             );
         }
     }
@@ -435,10 +484,13 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
         .iter()
         .enumerate()
         .flat_map(|(i, a)| {
-            a.images
-                .iter()
-                .enumerate()
-                .map(move |(j, img)| (label("articles", i, &a.id), format!("images[{j}].file"), img))
+            a.images.iter().enumerate().map(move |(j, img)| {
+                (
+                    label("articles", i, &a.id),
+                    format!("images[{j}].file"),
+                    img,
+                )
+            })
         })
         .chain(m.stations.iter().enumerate().filter_map(|(i, s)| {
             s.image
@@ -448,7 +500,11 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
     let mut used_by: BTreeMap<String, (String, String)> = BTreeMap::new();
     for (record, field, img) in image_uses {
         if !is_relative_path(&img.file) {
-            c.at(&record, &field, format!("`{}` must be a relative path inside the bundle", img.file));
+            c.at(
+                &record,
+                &field,
+                format!("`{}` must be a relative path inside the bundle", img.file),
+            );
             continue;
         }
         used_by.entry(img.file.clone()).or_insert((record, field));
@@ -491,11 +547,7 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
 
     let resolve = |img: &BundleImage| -> ImageRef {
         // Every file was checked above; a missing entry would have been a problem.
-        let (sha256, width, height) = files
-            .get(&img.file)
-            .cloned()
-            .flatten()
-            .unwrap_or_default();
+        let (sha256, width, height) = files.get(&img.file).cloned().flatten().unwrap_or_default();
         ImageRef {
             sha256,
             width,
@@ -610,5 +662,6 @@ fn is_relative_path(p: &str) -> bool {
     !p.is_empty()
         && !p.starts_with('/')
         && !p.contains('\\')
-        && p.split('/').all(|seg| !seg.is_empty() && seg != ".." && seg != ".")
+        && p.split('/')
+            .all(|seg| !seg.is_empty() && seg != ".." && seg != ".")
 }

@@ -53,7 +53,14 @@ pub struct Section {
 impl Section {
     /// Icon names the kiosk has drawings for.
     pub const ICONS: &'static [&'static str] = &[
-        "city", "harbour", "station", "screen", "handshake", "heart", "lantern", "compass",
+        "city",
+        "harbour",
+        "station",
+        "screen",
+        "handshake",
+        "heart",
+        "lantern",
+        "compass",
     ];
 }
 

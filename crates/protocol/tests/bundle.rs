@@ -746,7 +746,11 @@ fn another_format_is_named_before_its_shape_is_parsed() {
     let err = Bundle::load(&files(&m)).expect_err("format 2");
     let ps = err.problems();
     let p = find(&ps, MANIFEST, None, Some("format"));
-    assert!(p.message.contains("format 2 is not supported"), "{}", p.message);
+    assert!(
+        p.message.contains("format 2 is not supported"),
+        "{}",
+        p.message
+    );
 }
 
 #[test]
@@ -758,7 +762,12 @@ fn district_id_station_alt_and_event_scope_are_checked() {
         m["events"][0]["scope"] = json!("st2");
     });
     find(&ps, MANIFEST, Some("district"), Some("id"));
-    find(&ps, MANIFEST, Some("stations[0] \"st1\""), Some("image.alt.en"));
+    find(
+        &ps,
+        MANIFEST,
+        Some("stations[0] \"st1\""),
+        Some("image.alt.en"),
+    );
     let p = find(&ps, MANIFEST, Some("events[0] \"e1\""), Some("scope"));
     assert!(p.message.contains("own station `st1`"), "{}", p.message);
 }
