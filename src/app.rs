@@ -5,6 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use protocol::text::Lang;
 use slint::{ComponentHandle, Image, Model, ModelRc, SharedString, VecModel};
@@ -14,6 +15,10 @@ use crate::i18n::{Localizer, hhmm};
 use crate::ui;
 use crate::view::{self, EventLine, Range, Screen, ScreenView};
 use crate::worker::{ContentSource, ContentStatus, Delivery, Request};
+
+/// After this long without a touch the kiosk returns home in its default language, so the next
+/// visitor starts fresh.
+pub const IDLE_RESET: Duration = Duration::from_secs(90);
 
 /// A handle other threads (the sync client) use to tell the UI what happened. Cheap to clone.
 #[derive(Clone)]
@@ -50,6 +55,8 @@ struct Inner {
     clock: Cell<Clock>,
     state: RefCell<State>,
     models: Models,
+    default_lang: Lang,
+    last_activity: Cell<Instant>,
 }
 
 struct State {
@@ -160,6 +167,8 @@ impl App {
                 online: false,
             }),
             models: Models::new(),
+            default_lang: lang,
+            last_activity: Cell::new(Instant::now()),
         });
         inner.bind_models();
         Inner::wire_callbacks(&inner);
@@ -212,20 +221,27 @@ impl App {
         self.inner.update_status();
     }
 
-    /// Updates the clock in the status band every second (needs the event loop).
+    /// Every second: the clock in the status band, and the idle reset (needs the event loop).
     pub fn start_clock(&self) -> slint::Timer {
         let timer = slint::Timer::default();
         let weak = Rc::downgrade(&self.inner);
         timer.start(
             slint::TimerMode::Repeated,
-            std::time::Duration::from_secs(1),
+            Duration::from_secs(1),
             move || {
                 if let Some(inner) = weak.upgrade() {
                     inner.update_status();
+                    Inner::reset_if_idle(&inner, Instant::now());
                 }
             },
         );
         timer
+    }
+
+    /// Returns home in the default language, closing anything open, when nobody has touched the
+    /// kiosk for [`IDLE_RESET`] before `now`. Returns whether it reset.
+    pub fn reset_if_idle(&self, now: Instant) -> bool {
+        Inner::reset_if_idle(&self.inner, now)
     }
 }
 
@@ -266,6 +282,7 @@ impl Inner {
             let weak: Weak<Inner> = Rc::downgrade(this);
             move || {
                 if let Some(inner) = weak.upgrade() {
+                    inner.last_activity.set(Instant::now());
                     f(&inner)
                 }
             }
@@ -277,6 +294,7 @@ impl Inner {
             let weak: Weak<Inner> = Rc::downgrade(this);
             move |a| {
                 if let Some(inner) = weak.upgrade() {
+                    inner.last_activity.set(Instant::now());
                     f(&inner, a)
                 }
             }
@@ -295,11 +313,21 @@ impl Inner {
 
         let nav = w.global::<ui::Nav>();
         nav.on_back(with(this, Inner::back));
-        nav.on_content_changed(with(this, Inner::show));
-        nav.on_connectivity(with_arg(this, |i, online: bool| {
-            i.state.borrow_mut().online = online;
-            i.update_status();
-        }));
+        nav.on_activity(with(this, |_| {}));
+        // Not visitor activity: wired without `with`, so they don't postpone the idle reset.
+        let weak = Rc::downgrade(this);
+        nav.on_content_changed(move || {
+            if let Some(inner) = weak.upgrade() {
+                Inner::show(&inner);
+            }
+        });
+        let weak = Rc::downgrade(this);
+        nav.on_connectivity(move |online| {
+            if let Some(inner) = weak.upgrade() {
+                inner.state.borrow_mut().online = online;
+                inner.update_status();
+            }
+        });
         nav.on_home(with(this, Inner::home));
         nav.on_schedule(with(this, |i| {
             if !matches!(i.current(), Screen::Schedule { .. }) {
@@ -379,6 +407,27 @@ impl Inner {
                 },
             )
         }));
+    }
+
+    fn reset_if_idle(this: &Rc<Inner>, now: Instant) -> bool {
+        if now.saturating_duration_since(this.last_activity.get()) < IDLE_RESET {
+            return false;
+        }
+        let fresh = {
+            let state = this.state.borrow();
+            state.stack == [Screen::Home] && state.lang == this.default_lang
+        };
+        if fresh {
+            return false;
+        }
+        tracing::info!("idle: back to the home screen");
+        this.last_activity.set(now);
+        this.state.borrow_mut().lang = this.default_lang;
+        this.window
+            .global::<ui::Strings>()
+            .set_lang(this.default_lang.code().into());
+        Inner::home(this);
+        true
     }
 
     fn push(this: &Rc<Inner>, screen: Screen) {
