@@ -346,10 +346,21 @@ impl Inner {
         }));
         home.on_open_schedule(with(this, |i| Inner::push(i, Screen::schedule())));
         home.on_open_event(with_arg(this, |i, key: SharedString| {
+            // Keys are `EVENT@YYYY-MM-DDTHH:MM`: today's events open today's list, others the week.
+            let today = i
+                .clock
+                .get()
+                .now()
+                .date_naive()
+                .format("%Y-%m-%d")
+                .to_string();
+            let is_today = key
+                .split_once('@')
+                .is_some_and(|(_, start)| start.starts_with(&today));
             Inner::push(
                 i,
                 Screen::Schedule {
-                    range: Range::Today,
+                    range: if is_today { Range::Today } else { Range::Week },
                     station: None,
                     open: Some(key.into()),
                 },
@@ -584,8 +595,9 @@ impl Inner {
                         .collect(),
                 );
                 update(&m.today, v.today.iter().map(event_row).collect());
-                w.global::<ui::HomeAdapter>()
-                    .set_today_label(v.today_label.into());
+                let home = w.global::<ui::HomeAdapter>();
+                home.set_today_title(v.today_title.into());
+                home.set_today_label(v.today_label.into());
                 this.state.borrow_mut().details = details(&v.today);
                 nav.set_screen(ui::Screen::Home);
             }

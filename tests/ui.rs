@@ -14,12 +14,16 @@ use lobby_kiosk::worker::{ContentSource, Worker};
 use protocol::text::Lang;
 use slint::{ComponentHandle, Model};
 
-/// A kiosk on a fresh cache (demo content) at a fixed local time, portrait size.
+/// A kiosk on a fresh cache (demo content) on Tuesday 24 Nov 2026 at 10:00, portrait size.
 fn kiosk(dir: &std::path::Path) -> App {
+    kiosk_at(dir, "2026-11-24T10:00")
+}
+
+fn kiosk_at(dir: &std::path::Path, local_time: &str) -> App {
     i_slint_backend_testing::init_no_event_loop();
     let loc = Arc::new(Localizer::new().expect("locales"));
     let worker = Worker::open(dir, loc.clone()).expect("cache");
-    let at = NaiveDateTime::parse_from_str("2026-11-24T10:00", "%Y-%m-%dT%H:%M").expect("time");
+    let at = NaiveDateTime::parse_from_str(local_time, "%Y-%m-%dT%H:%M").expect("time");
     let app = App::new(
         ContentSource::inline(worker),
         loc,
@@ -204,4 +208,30 @@ fn idle_kiosk_returns_home_in_its_default_language() {
     assert!(visible(&app, "美丽中山"));
     // Already fresh: nothing more to do.
     assert!(!app.reset_if_idle(now + 2 * lobby_kiosk::app::IDLE_RESET));
+}
+
+#[test]
+fn home_shows_what_comes_next_when_today_is_empty_and_it_opens() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Sunday before the demo's first week: nothing on today.
+    let app = kiosk_at(dir.path(), "2026-11-22T10:00");
+    let w = app.window();
+    let home = w.global::<ui::HomeAdapter>();
+    assert_eq!(home.get_today_title(), "近期活动");
+    let rows: Vec<ui::EventRow> = home.get_today().iter().collect();
+    assert_eq!(rows.len(), 3);
+    assert!(rows[0].time.starts_with("周一"), "{}", rows[0].time);
+
+    tap(&app, rows[0].title.as_str());
+    let schedule = w.global::<ui::ScheduleAdapter>();
+    assert!(
+        schedule.get_detail_open(),
+        "the tapped event's details are open"
+    );
+    assert_eq!(schedule.get_detail().title, rows[0].title);
+    assert_eq!(
+        schedule.get_range(),
+        1,
+        "opened on the week, where the event is"
+    );
 }

@@ -18,7 +18,8 @@ nav-stations = Stations
 home-welcome = Welcome to the Red Fort Stations
 home-intro = Discover Zhongshan, join an event, leave a small wish: tap any section to start.
 home-today = Today
-home-today-none = No events at the stations today. Have a look at this week's schedule.
+home-upcoming = Coming up
+home-today-none = No events planned at the stations for now.
 home-full-schedule = Full schedule
 section-count = { $count ->
     [one] 1 article

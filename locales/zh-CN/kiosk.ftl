@@ -18,7 +18,8 @@ nav-stations = 红垒驿站
 home-welcome = 欢迎来到红垒驿站
 home-intro = 了解中山、参加活动、写下你的微心愿——轻触任一板块开始。
 home-today = 今日活动
-home-today-none = 今天各驿站没有安排活动，看看本周日程吧。
+home-upcoming = 近期活动
+home-today-none = 近期各驿站没有安排活动。
 home-full-schedule = 全部日程
 section-count = { $count } 篇内容
 

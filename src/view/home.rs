@@ -20,9 +20,16 @@ pub struct Tile {
 #[derive(Debug, Clone, PartialEq)]
 pub struct HomeView {
     pub tiles: Vec<Tile>,
+    /// Today's remaining events or, when there are none, the next ones.
     pub today: Vec<EventLine>,
+    /// `Today` or `Coming up`.
+    pub today_title: String,
     pub today_label: String,
 }
+
+/// How far ahead the home screen looks when nothing is left today: the schedule's week, so a
+/// tapped event is always in the list it opens.
+pub const LOOKAHEAD_DAYS: i64 = 7;
 
 pub fn build(store: &ContentStore, ctx: &Ctx) -> Result<HomeView, StoreError> {
     let mut tiles = Vec::new();
@@ -46,9 +53,33 @@ pub fn build(store: &ContentStore, ctx: &Ctx) -> Result<HomeView, StoreError> {
         .filter(|o| o.end > now)
         .take(TODAY_LIMIT)
         .collect();
+    if !remaining.is_empty() {
+        return Ok(HomeView {
+            tiles,
+            today: event_lines(store, &remaining, false, ctx)?,
+            today_title: ctx.ui("home-today"),
+            today_label: ctx.loc.day(ctx.lang, now.date()),
+        });
+    }
+    // Nothing left today: never an empty panel while something is planned.
+    let next: Vec<_> = store
+        .occurrences(now, now + chrono::Duration::days(LOOKAHEAD_DAYS), None)?
+        .into_iter()
+        .take(TODAY_LIMIT)
+        .collect();
+    let mut lines = event_lines(store, &next, false, ctx)?;
+    for (line, o) in lines.iter_mut().zip(&next) {
+        // Other days: weekday and start instead of the time range.
+        let weekday = ctx.ui(&format!(
+            "weekday-{}",
+            chrono::Datelike::weekday(&o.start.date()).number_from_monday()
+        ));
+        line.time = format!("{weekday} {}", crate::i18n::hhmm(o.start));
+    }
     Ok(HomeView {
         tiles,
-        today: event_lines(store, &remaining, false, ctx)?,
-        today_label: ctx.loc.day(ctx.lang, now.date()),
+        today: lines,
+        today_title: ctx.ui("home-upcoming"),
+        today_label: String::new(),
     })
 }
