@@ -632,7 +632,6 @@ impl Inner {
             }
             ScreenView::Article(v) => {
                 let a = w.global::<ui::ArticleAdapter>();
-                let same_article = a.get_title() == v.title.as_str();
                 a.set_title(v.title.into());
                 a.set_section_title(v.section_title.into());
                 a.set_category(v.category.into());
@@ -644,10 +643,10 @@ impl Inner {
                     &m.paragraphs,
                     v.paragraphs.iter().map(|p| p.as_str().into()).collect(),
                 );
+                // Keys name the article, so only this article's decoded pictures are reused.
                 let old: HashMap<SharedString, Image> = m
                     .pictures
                     .iter()
-                    .filter(|_| same_article)
                     .map(|p| (p.key.clone(), p.image))
                     .collect();
                 update(
