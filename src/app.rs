@@ -565,7 +565,7 @@ impl Inner {
                 }
                 this.state.borrow_mut().status = status;
                 this.update_status();
-                Inner::apply(this, view);
+                Inner::apply(this, *view);
             }
             Delivery::Pictures(pictures) => this.apply_pictures(pictures),
             Delivery::Failed(message) => {
@@ -738,19 +738,20 @@ impl Inner {
                 a.set_qr(image);
                 a.set_has_qr(true);
             } else if let Some(id) = key.strip_prefix("thumb:") {
-                if let Some(i) = m.cards.iter().position(|c| c.id == id) {
-                    if let Some(mut card) = m.cards.row_data(i) {
-                        card.thumb = image;
-                        card.has_thumb = true;
-                        m.cards.set_row_data(i, card);
-                    }
+                if let Some((i, mut card)) = m.cards.iter().enumerate().find(|(_, c)| c.id == id) {
+                    card.thumb = image;
+                    card.has_thumb = true;
+                    m.cards.set_row_data(i, card);
                 }
             } else if key.starts_with("picture:") {
-                if let Some(i) = m.pictures.iter().position(|p| p.key == key.as_str()) {
-                    if let Some(mut picture) = m.pictures.row_data(i) {
-                        picture.image = image;
-                        m.pictures.set_row_data(i, picture);
-                    }
+                if let Some((i, mut picture)) = m
+                    .pictures
+                    .iter()
+                    .enumerate()
+                    .find(|(_, p)| p.key == key.as_str())
+                {
+                    picture.image = image;
+                    m.pictures.set_row_data(i, picture);
                 }
             } else if key.starts_with("station:") {
                 let a = w.global::<ui::StationAdapter>();

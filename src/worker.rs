@@ -42,7 +42,8 @@ pub struct ContentStatus {
 
 /// The worker's answers, in the order they come: the view first, then its pictures.
 pub enum Delivery {
-    View(ScreenView, ContentStatus),
+    /// Boxed: a view is large next to the other answers, and they travel through channels.
+    View(Box<ScreenView>, ContentStatus),
     /// Decoded pictures by their `PictureSpec` key (a QR code has the key `qr`).
     Pictures(Vec<(String, SharedPixelBuffer<Rgba8Pixel>)>),
     /// The cache could not be read; the message is for the log.
@@ -101,7 +102,7 @@ impl Worker {
             ScreenView::Article(a) => a.link.clone(),
             _ => None,
         };
-        deliver(Delivery::View(view, self.status()));
+        deliver(Delivery::View(Box::new(view), self.status()));
 
         let mut decoded = Vec::new();
         for spec in specs {
@@ -156,7 +157,8 @@ type Answer = Box<dyn FnMut(Delivery)>;
 pub enum ContentSource {
     /// Requests made while one is being answered (a screen that redirects) wait in the queue.
     Inline {
-        worker: std::cell::RefCell<Worker>,
+        /// Boxed: a worker is large next to a channel sender.
+        worker: Box<std::cell::RefCell<Worker>>,
         queue: std::cell::RefCell<std::collections::VecDeque<(Request, Answer)>>,
     },
     Thread(std::sync::mpsc::Sender<(Request, mpsc::UnboundedSender<Delivery>)>),
@@ -165,7 +167,7 @@ pub enum ContentSource {
 impl ContentSource {
     pub fn inline(worker: Worker) -> ContentSource {
         ContentSource::Inline {
-            worker: std::cell::RefCell::new(worker),
+            worker: Box::new(std::cell::RefCell::new(worker)),
             queue: Default::default(),
         }
     }
