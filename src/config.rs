@@ -10,6 +10,14 @@
 //! mode = "fullscreen"                 # or "windowed"
 //! width = 1080                        # windowed size
 //! height = 1920
+//!
+//! [sync]                              # all optional; the defaults suit a kiosk on a LAN
+//! poll_seconds = 60                   # mean time between syncs (each wait is ± 50 %)
+//! max_backoff_seconds = 600           # longest wait after errors (exponential, full jitter)
+//! page_limit = 500                    # changes asked for per page
+//! request_timeout_seconds = 30        # a request silent this long fails
+//! min_free_disk_mb = 100              # no image is downloaded when less is free
+//! image_grace_hours = 24              # unreferenced images are deleted after this
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -46,6 +54,37 @@ impl Default for WindowConfig {
     }
 }
 
+/// How the kiosk syncs with the district server (`[sync]`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SyncConfig {
+    /// Mean seconds between syncs; each wait is drawn uniformly from ± 50 % of it.
+    pub poll_seconds: u64,
+    /// Cap of the exponential backoff after errors, in seconds.
+    pub max_backoff_seconds: u64,
+    /// Changes asked for per page (the server clamps it to 1000).
+    pub page_limit: u32,
+    /// A request that receives nothing for this long fails (and is retried later).
+    pub request_timeout_seconds: u64,
+    /// Images are downloaded only while at least this much disk is free.
+    pub min_free_disk_mb: u64,
+    /// Images no record references are deleted after this many hours.
+    pub image_grace_hours: u64,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        SyncConfig {
+            poll_seconds: 60,
+            max_backoff_seconds: 600,
+            page_limit: protocol::wire::DEFAULT_PAGE_LIMIT,
+            request_timeout_seconds: 30,
+            min_free_disk_mb: 100,
+            image_grace_hours: 24,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
@@ -54,6 +93,7 @@ pub struct Config {
     pub window: WindowConfig,
     pub server: Option<String>,
     pub token: Option<String>,
+    pub sync: SyncConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -94,6 +134,26 @@ impl Config {
         let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
         if config.window.width < 320 || config.window.height < 320 {
             return Err("window width and height must be at least 320".into());
+        }
+        let sync = &config.sync;
+        if sync.poll_seconds == 0 || sync.max_backoff_seconds == 0 {
+            return Err("[sync] poll_seconds and max_backoff_seconds must be at least 1".into());
+        }
+        if !(1..=protocol::wire::MAX_PAGE_LIMIT).contains(&sync.page_limit) {
+            return Err(format!(
+                "[sync] page_limit must be between 1 and {}",
+                protocol::wire::MAX_PAGE_LIMIT
+            ));
+        }
+        if sync.request_timeout_seconds == 0 {
+            return Err("[sync] request_timeout_seconds must be at least 1".into());
+        }
+        if let Some(server) = &config.server
+            && !(server.starts_with("http://") || server.starts_with("https://"))
+        {
+            return Err(format!(
+                "server = \"{server}\" must start with http:// or https://"
+            ));
         }
         Ok(config)
     }
@@ -159,6 +219,26 @@ mod tests {
         let e = Config::parse("language = \"fr\"").expect_err("bad language");
         assert!(e.contains("fr"), "{e}");
         assert!(Config::parse("[window]\nwidth = 10").is_err());
+    }
+
+    #[test]
+    fn sync_settings_have_defaults_and_limits() {
+        let c = Config::parse("").expect("parses");
+        assert_eq!(c.sync.poll_seconds, 60);
+        assert_eq!(c.sync.page_limit, 500);
+        let c = Config::parse("[sync]\npoll_seconds = 5\npage_limit = 3").expect("parses");
+        assert_eq!((c.sync.poll_seconds, c.sync.page_limit), (5, 3));
+        assert_eq!(
+            c.sync.max_backoff_seconds, 600,
+            "others keep their defaults"
+        );
+        assert!(Config::parse("[sync]\npage_limit = 0").is_err());
+        assert!(Config::parse("[sync]\npage_limit = 5000").is_err());
+        assert!(Config::parse("[sync]\npoll_seconds = 0").is_err());
+        let e = Config::parse("[sync]\npoll = 5").expect_err("unknown key");
+        assert!(e.contains("poll"), "{e}");
+        let e = Config::parse("server = \"district.example\"").expect_err("no scheme");
+        assert!(e.contains("http://"), "{e}");
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod headless;
 pub mod i18n;
 pub mod media;
 pub mod store;
+pub mod sync;
 pub mod view;
 pub mod worker;
 

@@ -10,10 +10,11 @@ use clap::{Parser, Subcommand};
 use lobby_kiosk::app::App;
 use lobby_kiosk::clock::{Clock, DEFAULT_TZ};
 use lobby_kiosk::config::{Config, WindowMode};
+use lobby_kiosk::headless;
 use lobby_kiosk::i18n::Localizer;
+use lobby_kiosk::sync::{self, Settings, SyncStatus};
 use lobby_kiosk::view::Screen;
 use lobby_kiosk::worker::{self, ContentSource, Worker};
-use lobby_kiosk::headless;
 use protocol::text::Lang;
 use slint::ComponentHandle;
 
@@ -57,7 +58,18 @@ enum Command {
         /// Folder holding bundle.json and its images.
         bundle: PathBuf,
     },
-    /// Print what the cache holds.
+    /// Sync with the district server named in the config file: push the outbox, pull and apply
+    /// what changed. Without --once, keeps syncing (poll with jitter, back off on errors) until
+    /// Ctrl-C, like the running kiosk does in the background.
+    Sync {
+        /// Run one cycle, print what was pushed, pulled and applied, and exit (non-zero on error).
+        #[arg(long)]
+        once: bool,
+        /// With --once: print the report as JSON.
+        #[arg(long, requires = "once")]
+        json: bool,
+    },
+    /// Print what the cache holds and how sync is doing.
     Status {
         /// As JSON, for scripts.
         #[arg(long)]
@@ -90,7 +102,7 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info".into()),
+                .unwrap_or_else(|_| "info,rusqlite_migration=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -121,6 +133,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             out,
         } => snapshot(data_dir, screen, lang, size, at, &out),
         Command::Import { bundle } => import(data_dir, &bundle),
+        Command::Sync { once, json } => sync(&config, data_dir, once, json),
         Command::Status { json } => status(&config, config_file, data_dir, json),
     }
 }
@@ -137,19 +150,68 @@ fn run_kiosk(config: &Config, data_dir: PathBuf) -> anyhow::Result<()> {
         );
     }
     let loc = Arc::new(Localizer::new()?);
-    let source = ContentSource::spawn(data_dir, loc.clone()).context("cannot start the content worker")?;
+    // Seed the cache (demo content on first start) before the content worker and the sync
+    // thread start, so the two never write the same image files at once.
+    if let Err(e) = worker::open_seeded(&data_dir) {
+        tracing::warn!(error = %e, "cannot prepare the content cache; the worker will fall back");
+    }
+    let source = ContentSource::spawn(data_dir.clone(), loc.clone())
+        .context("cannot start the content worker")?;
     let app = App::new(source, loc, Clock::system(DEFAULT_TZ), config.language)
         .context("cannot open a window (is the display reachable?)")?;
     let window = app.window().window();
-    match config.window.mode {
-        WindowMode::Fullscreen => window.set_fullscreen(true),
-        WindowMode::Windowed => window.set_size(slint::LogicalSize::new(
-            config.window.width as f32,
-            config.window.height as f32,
-        )),
+    // The configured size first: without a window manager a full-screen request is ignored and
+    // the window would otherwise stay at the toolkit's default 800×600.
+    window.set_size(slint::LogicalSize::new(
+        config.window.width as f32,
+        config.window.height as f32,
+    ));
+    if config.window.mode == WindowMode::Fullscreen {
+        window.set_fullscreen(true);
     }
     let _clock = app.start_clock();
+    let _sync = match Settings::from_config(config) {
+        Some(settings) => Some(
+            sync::schedule::spawn(data_dir, settings, app.handle())
+                .context("cannot start the sync thread")?,
+        ),
+        None => {
+            tracing::info!("no server and token configured: running offline on the cached content");
+            None
+        }
+    };
     app.window().run().context("the window system failed")?;
+    Ok(())
+}
+
+fn sync(config: &Config, data_dir: PathBuf, once: bool, json: bool) -> anyhow::Result<()> {
+    let settings = Settings::from_config(config).context(
+        "no district server configured: set `server` and `token` in the config file \
+         (the token comes from `district-server kiosk add`)",
+    )?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the runtime")?;
+    if !once {
+        let control = sync::schedule::Control::new();
+        let c = control.clone();
+        runtime.block_on(async move {
+            tokio::spawn(async move {
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    c.stop();
+                }
+            });
+            sync::schedule::run(data_dir, settings, (), control).await;
+        });
+        return Ok(());
+    }
+    let report = runtime.block_on(sync::schedule::once(data_dir, settings))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{report}");
+    }
     Ok(())
 }
 
@@ -209,6 +271,8 @@ fn status(
 ) -> anyhow::Result<()> {
     let store = worker::open_seeded(&data_dir)?;
     let stats = store.stats()?;
+    let outbox = lobby_kiosk::store::Outbox::open(&data_dir)?;
+    let sync = SyncStatus::read(config.server.as_deref(), &store, &outbox)?;
     let report = serde_json::json!({
         "data_dir": data_dir,
         "config_file": config_file,
@@ -224,6 +288,7 @@ fn status(
         "generation": stats.generation,
         "source": stats.source,
         "server": config.server,
+        "sync": sync,
     });
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -233,12 +298,36 @@ fn status(
             "config file     {}",
             config_file.map_or("(none: defaults)".into(), |p| p.display().to_string())
         );
-        println!("content         {} (sequence {})", stats.source.as_deref().unwrap_or("none"), stats.content_seq);
+        println!(
+            "content         {} (sequence {})",
+            stats.source.as_deref().unwrap_or("none"),
+            stats.content_seq
+        );
         println!(
             "records         {} sections, {} articles, {} images, {} stations, {} rooms, {} events",
             stats.sections, stats.articles, stats.images, stats.stations, stats.rooms, stats.events
         );
-        println!("server          {}", config.server.as_deref().unwrap_or("(none: offline only)"));
+        println!(
+            "server          {}",
+            config.server.as_deref().unwrap_or("(none: offline only)")
+        );
+        if config.server.is_some() {
+            let or_never = |v: &Option<String>| v.clone().unwrap_or_else(|| "never".into());
+            println!(
+                "cursor          {} (server head {})",
+                sync.cursor,
+                sync.server_head.map_or("unknown".into(), |h| h.to_string())
+            );
+            println!("last sync       {}", or_never(&sync.last_sync));
+            println!(
+                "last error      {}",
+                sync.last_error.as_deref().unwrap_or("none")
+            );
+        }
+        println!(
+            "outbox          {} waiting, {} refused by the server",
+            sync.outbox_depth, sync.outbox_refused
+        );
     }
     Ok(())
 }

@@ -113,7 +113,12 @@ impl Outbox {
         self.conn
             .execute(
                 "INSERT INTO items (id, kind, payload, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![id.to_string(), kind, payload.to_string(), Utc::now().to_rfc3339()],
+                params![
+                    id.to_string(),
+                    kind,
+                    payload.to_string(),
+                    Utc::now().to_rfc3339()
+                ],
             )
             .map_err(sql(&self.path))?;
         Ok(id)
@@ -187,7 +192,12 @@ impl Outbox {
             tx.execute(
                 "UPDATE items SET state = ?2, last_error = ?3, answered_at = ?4
                  WHERE id = ?1 AND state = 'pending'",
-                params![id.to_string(), answer.key(), message, Utc::now().to_rfc3339()],
+                params![
+                    id.to_string(),
+                    answer.key(),
+                    message,
+                    Utc::now().to_rfc3339()
+                ],
             )
             .map_err(sql(&path))?;
         }
@@ -197,9 +207,11 @@ impl Outbox {
     /// Items still waiting for the server.
     pub fn depth(&self) -> Result<u64> {
         self.conn
-            .query_row("SELECT COUNT(*) FROM items WHERE state = 'pending'", [], |r| {
-                r.get::<_, i64>(0)
-            })
+            .query_row(
+                "SELECT COUNT(*) FROM items WHERE state = 'pending'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
             .map(|n| n.max(0) as u64)
             .map_err(sql(&self.path))
     }
@@ -217,6 +229,98 @@ impl Outbox {
     }
 }
 
+/// An item the server refused (`rejected`) or could not take (`conflict`): kept for the
+/// maintenance screen, never resent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    pub id: Uuid,
+    pub kind: String,
+    /// `rejected` or `conflict`.
+    pub state: String,
+    /// The server's message (English, for staff and logs).
+    pub message: Option<String>,
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+/// The typed store API the wish and sign-up screens use.
+impl Outbox {
+    /// Stores a visitor's wish durably; the visitor may be told "received" once this returns.
+    pub fn enqueue_wish(&self, wish: &protocol::wire::WishSubmission) -> Result<Uuid> {
+        self.enqueue_value(protocol::wire::SubmissionKind::Wish, wish)
+    }
+
+    /// Stores a visitor's sign-up durably; the server decides later whether there is room.
+    pub fn enqueue_signup(&self, signup: &protocol::wire::SignupSubmission) -> Result<Uuid> {
+        self.enqueue_value(protocol::wire::SubmissionKind::Signup, signup)
+    }
+
+    fn enqueue_value(
+        &self,
+        kind: protocol::wire::SubmissionKind,
+        payload: &impl serde::Serialize,
+    ) -> Result<Uuid> {
+        // Serialising these plain structs cannot fail.
+        let value = serde_json::to_value(payload).unwrap_or(serde_json::Value::Null);
+        self.enqueue(kind.key(), &value)
+    }
+
+    /// The most recent items the server refused or could not take, newest first.
+    pub fn notes(&self, limit: usize) -> Result<Vec<Note>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, kind, state, last_error, answered_at FROM items
+                 WHERE state IN ('rejected', 'conflict') ORDER BY id DESC LIMIT ?1",
+            )
+            .map_err(sql(&self.path))?;
+        let rows = stmt
+            .query_map([limit as i64], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
+            })
+            .map_err(sql(&self.path))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, kind, state, message, answered_at) = row.map_err(sql(&self.path))?;
+            let Ok(id) = Uuid::parse_str(&id) else {
+                continue;
+            };
+            out.push(Note {
+                id,
+                kind,
+                state,
+                message,
+                answered_at: answered_at
+                    .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+                    .map(|t| t.with_timezone(&Utc)),
+            });
+        }
+        Ok(out)
+    }
+
+    /// How many items the server has answered, by state (`accepted`, `duplicate`, …).
+    pub fn answered_counts(&self) -> Result<Vec<(String, u64)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT state, COUNT(*) FROM items WHERE state != 'pending'
+                 GROUP BY state ORDER BY state",
+            )
+            .map_err(sql(&self.path))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .map_err(sql(&self.path))?;
+        rows.map(|r| r.map(|(s, n)| (s, n.max(0) as u64)))
+            .collect::<rusqlite::Result<_>>()
+            .map_err(sql(&self.path))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,10 +329,14 @@ mod tests {
     fn items_stay_until_answered_and_survive_reopening() {
         let dir = tempfile::tempdir().expect("tempdir");
         let outbox = Outbox::open(dir.path()).expect("open");
-        let wish = serde_json::json!({"text": "希望楼里有一个读书角", "lang": "zh", "display_name": "L."});
+        let wish =
+            serde_json::json!({"text": "希望楼里有一个读书角", "lang": "zh", "display_name": "L."});
         let a = outbox.enqueue("wish", &wish).expect("enqueue");
         let b = outbox
-            .enqueue("signup", &serde_json::json!({"event": "e1", "party_size": 2}))
+            .enqueue(
+                "signup",
+                &serde_json::json!({"event": "e1", "party_size": 2}),
+            )
             .expect("enqueue");
         assert!(a < b, "UUIDv7 ids sort by creation");
         drop(outbox);
@@ -239,16 +347,69 @@ mod tests {
         assert_eq!(pending[0].payload, wish);
         assert_eq!(outbox.depth().expect("depth"), 2);
 
-        outbox.attempted(&[a, b], Some("connection reset")).expect("attempted");
         outbox
-            .answered(&[(a, Answer::Duplicate, None), (b, Answer::Conflict, Some("full".into()))])
+            .attempted(&[a, b], Some("connection reset"))
+            .expect("attempted");
+        outbox
+            .answered(&[
+                (a, Answer::Duplicate, None),
+                (b, Answer::Conflict, Some("full".into())),
+            ])
             .expect("answered");
         assert_eq!(outbox.depth().expect("depth"), 0);
-        assert_eq!(outbox.state(a).expect("state").as_deref(), Some("duplicate"));
+        assert_eq!(
+            outbox.state(a).expect("state").as_deref(),
+            Some("duplicate")
+        );
         assert_eq!(outbox.state(b).expect("state").as_deref(), Some("conflict"));
         assert!(outbox.pending(10).expect("pending").is_empty());
         // An answer for an item no longer pending changes nothing.
-        outbox.answered(&[(b, Answer::Accepted, None)]).expect("answered");
+        outbox
+            .answered(&[(b, Answer::Accepted, None)])
+            .expect("answered");
         assert_eq!(outbox.state(b).expect("state").as_deref(), Some("conflict"));
+    }
+
+    #[test]
+    fn typed_items_and_notes() {
+        use protocol::text::Lang;
+        use protocol::wire::{SignupSubmission, WishSubmission};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut outbox = Outbox::open(dir.path()).expect("open");
+        let wish = WishSubmission {
+            text: "more English books".into(),
+            lang: Lang::En,
+            display_name: "J.".into(),
+        };
+        let signup = SignupSubmission {
+            event: "finance-talk".into(),
+            occurrence_start: None,
+            name: "Wang Fang".into(),
+            contact: "138 0000 0000".into(),
+            party_size: 2,
+        };
+        let w = outbox.enqueue_wish(&wish).expect("wish");
+        let s = outbox.enqueue_signup(&signup).expect("signup");
+        let pending = outbox.pending(10).expect("pending");
+        assert_eq!(pending[0].kind, "wish");
+        assert_eq!(pending[1].kind, "signup");
+        let back: WishSubmission =
+            serde_json::from_value(pending[0].payload.clone()).expect("wish");
+        assert_eq!(back, wish);
+        outbox
+            .answered(&[
+                (w, Answer::Accepted, None),
+                (s, Answer::Conflict, Some("event full".into())),
+            ])
+            .expect("answered");
+        let notes = outbox.notes(10).expect("notes");
+        assert_eq!(notes.len(), 1);
+        assert_eq!((notes[0].id, notes[0].state.as_str()), (s, "conflict"));
+        assert_eq!(notes[0].message.as_deref(), Some("event full"));
+        assert!(notes[0].answered_at.is_some());
+        assert_eq!(
+            outbox.answered_counts().expect("counts"),
+            [("accepted".to_string(), 1), ("conflict".to_string(), 1)]
+        );
     }
 }

@@ -1,0 +1,646 @@
+//! One sync cycle: push the outbox, pull and apply pages (or a whole snapshot), heartbeat.
+//!
+//! The cursor is the server's sequence number of the last applied page, never a clock. Each page
+//! is applied with its cursor in ONE transaction after its checksum verified and every image it
+//! references is on disk, so a crash at any point leaves the cache at the end of some page, and
+//! the next cycle asks again from there (applying a page twice changes nothing). A snapshot
+//! resync (first contact, `410`, another server or token) collects the pages in a staging area,
+//! durable and resumable, and swaps the whole content at once when it reaches the head.
+
+use std::collections::BTreeSet;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use backon::{ExponentialBuilder, Retryable};
+use chrono::{DateTime, Utc};
+use protocol::wire::{
+    ChangesPage, Heartbeat, MAX_SUBMISSIONS_PER_REQUEST, Op as WireOp, Submission, SubmissionId,
+    SubmissionKind, SubmissionStatus,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::blobs::{self, Downloaded};
+use super::client::{Changes, Client};
+use super::schedule::FullJitter;
+use super::{Settings, SyncError};
+use crate::store::content::MetaUpdate;
+use crate::store::outbox::{Answer, Item};
+use crate::store::{ContentStore, Op, Outbox};
+
+/// Name of the lock file that keeps two syncs of one data folder apart.
+pub const LOCK_FILE: &str = "sync.lock";
+/// Refresh the district (name, time zone) at least this often even when no page arrives.
+const DISTRICT_REFRESH: chrono::TimeDelta = chrono::TimeDelta::hours(6);
+/// Outbox requests per cycle at most (100 items each).
+const MAX_PUSH_BATCHES: usize = 50;
+
+/// What the outbox push did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PushReport {
+    pub sent: usize,
+    pub accepted: usize,
+    pub duplicate: usize,
+    pub rejected: usize,
+    pub conflict: usize,
+}
+
+/// What one cycle did, for the log, `kiosk sync --once` and tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub server: String,
+    pub pushed: PushReport,
+    /// Cursor before and after.
+    pub cursor_before: u64,
+    pub cursor_after: u64,
+    /// The server's head as last seen.
+    pub head: Option<u64>,
+    /// The server answered `304 Not Modified`.
+    pub not_modified: bool,
+    /// Pages received (verified) and applied, including the pages of a snapshot.
+    pub pages: usize,
+    pub puts: usize,
+    pub deletes: usize,
+    /// A snapshot replaced the whole content (first sync, `410`, another server).
+    pub snapshot: bool,
+    /// Pages collected in the staging area towards a snapshot not finished yet.
+    pub staged_pages: usize,
+    /// The server holds no content yet (nothing was pushed); the kiosk keeps its own.
+    pub server_empty: bool,
+    pub images: usize,
+    pub image_bytes: u64,
+    /// Unused images deleted after their grace period.
+    pub images_removed: usize,
+    /// The content changed: the screen re-reads.
+    pub content_changed: bool,
+    pub outbox_depth: u64,
+    /// Set when the outbox push failed but the pull went on (a refusal that retrying will not
+    /// fix); the cycle then still ends in an error.
+    pub push_error: Option<String>,
+    pub heartbeat_error: Option<String>,
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let p = &self.pushed;
+        writeln!(f, "server   {}", self.server)?;
+        if p.sent == 0 {
+            writeln!(f, "pushed   nothing (outbox empty)")?;
+        } else {
+            writeln!(
+                f,
+                "pushed   {} outbox item(s): {} accepted, {} duplicate, {} rejected, {} conflict",
+                p.sent, p.accepted, p.duplicate, p.rejected, p.conflict
+            )?;
+        }
+        if let Some(e) = &self.push_error {
+            writeln!(f, "         push failed: {e}")?;
+        }
+        let pulled = if self.not_modified {
+            "nothing new (304 Not Modified)".to_string()
+        } else if self.server_empty {
+            "nothing: the server has no content yet; the kiosk keeps its own".to_string()
+        } else {
+            format!(
+                "{} page(s): {} put(s), {} delete(s); {} image(s) downloaded ({} bytes)",
+                self.pages, self.puts, self.deletes, self.images, self.image_bytes
+            )
+        };
+        writeln!(f, "pulled   {pulled}")?;
+        let applied = if self.snapshot {
+            "a full snapshot replaced the content".to_string()
+        } else if self.staged_pages > 0 {
+            format!(
+                "{} page(s) staged towards a snapshot; the content on screen is unchanged",
+                self.staged_pages
+            )
+        } else if self.content_changed {
+            format!("{} page(s)", self.pages)
+        } else {
+            "no change".to_string()
+        };
+        writeln!(f, "applied  {applied}")?;
+        let head = self.head.map_or("?".to_string(), |h| h.to_string());
+        writeln!(
+            f,
+            "cursor   {} -> {} (server head {head})",
+            self.cursor_before, self.cursor_after
+        )?;
+        if self.images_removed > 0 {
+            writeln!(f, "cleaned  {} unused image(s)", self.images_removed)?;
+        }
+        writeln!(f, "outbox   {} waiting", self.outbox_depth)?;
+        if let Some(e) = &self.heartbeat_error {
+            writeln!(f, "heartbeat failed: {e}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The sync client of one data folder: its own connections to the cache and the outbox, and a
+/// lock so no second sync runs on the same folder.
+pub struct Syncer {
+    settings: Settings,
+    client: Client,
+    store: ContentStore,
+    outbox: Outbox,
+    data_dir: PathBuf,
+    _lock: File,
+}
+
+impl std::fmt::Debug for Syncer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Syncer")
+            .field("server", &self.settings.server)
+            .field("data_dir", &self.data_dir)
+            .finish()
+    }
+}
+
+impl Syncer {
+    /// Opens the cache and the outbox of `data_dir` and takes the sync lock.
+    pub fn open(data_dir: &Path, settings: Settings) -> Result<Syncer, SyncError> {
+        std::fs::create_dir_all(data_dir).map_err(|cause| SyncError::Io {
+            path: data_dir.display().to_string(),
+            cause,
+        })?;
+        let lock_path = data_dir.join(LOCK_FILE);
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|cause| SyncError::Io {
+                path: lock_path.display().to_string(),
+                cause,
+            })?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(SyncError::Busy(data_dir.display().to_string()));
+            }
+            Err(std::fs::TryLockError::Error(cause)) => {
+                return Err(SyncError::Io {
+                    path: lock_path.display().to_string(),
+                    cause,
+                });
+            }
+        }
+        let (store, _) = ContentStore::open_or_rebuild(data_dir)?;
+        let outbox = Outbox::open(data_dir)?;
+        Ok(Syncer {
+            client: Client::new(&settings)?,
+            settings,
+            store,
+            outbox,
+            data_dir: data_dir.to_path_buf(),
+            _lock: lock,
+        })
+    }
+
+    pub fn store(&self) -> &ContentStore {
+        &self.store
+    }
+
+    pub fn outbox(&self) -> &Outbox {
+        &self.outbox
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Runs one cycle and records its outcome in the cache's meta (`last_sync`, `last_error`,
+    /// …) for the status line and the maintenance screen.
+    pub async fn cycle(&mut self) -> Result<Report, SyncError> {
+        let generation = self.store.generation()?;
+        let mut report = Report {
+            server: self.settings.server.clone(),
+            cursor_before: self.cursor()?,
+            ..Report::default()
+        };
+        let attempt = Utc::now();
+        let result = self.run(&mut report).await;
+        report.cursor_after = self.cursor()?;
+        report.content_changed = self.store.generation()? != generation;
+        report.outbox_depth = self.outbox.depth()?;
+
+        // A heartbeat goes out whenever the server is reachable and talks to this kiosk.
+        let heartbeat = !matches!(
+            &result,
+            Err(SyncError::Network { .. }
+                | SyncError::UpgradeRequired { .. }
+                | SyncError::Unauthorized { .. })
+        );
+        if heartbeat && let Err(e) = self.heartbeat(&mut report).await {
+            tracing::info!(error = %e, "heartbeat not delivered");
+            report.heartbeat_error = Some(e.to_string());
+        }
+        let now = rfc3339(attempt);
+        self.store.set_meta("sync_server", &self.settings.server)?;
+        self.store.set_meta("last_attempt", &now)?;
+        let result = match result {
+            Ok(Some(push)) => Err(push),
+            Ok(None) => Ok(()),
+            Err(e) => Err(e),
+        };
+        match &result {
+            Ok(()) => {
+                self.store.set_meta("last_sync", &now)?;
+                self.store.remove_meta("last_error")?;
+                self.store.remove_meta("last_error_at")?;
+                match self
+                    .store
+                    .collect_garbage(Utc::now(), self.settings.image_grace)
+                {
+                    Ok(g) => report.images_removed = g.removed.len(),
+                    Err(e) => tracing::warn!(error = %e, "cannot clean up unused images"),
+                }
+            }
+            Err(e) => {
+                self.store.set_meta("last_error", &e.to_string())?;
+                self.store.set_meta("last_error_at", &now)?;
+            }
+        }
+        result.map(|()| report)
+    }
+
+    fn cursor(&self) -> Result<u64, SyncError> {
+        Ok(self.store.stats()?.content_seq)
+    }
+
+    /// Push, then pull. `Ok(Some(e))`: the pull worked but the push was refused in a way
+    /// retrying will not fix.
+    async fn run(&mut self, report: &mut Report) -> Result<Option<SyncError>, SyncError> {
+        let push_error = self.push(report).await?;
+        let identity = self.settings.identity();
+        let incremental = self.store.meta("source")?.as_deref() == Some("server")
+            && self.store.meta("sync_identity")?.as_deref() == Some(identity.as_str())
+            && self.cursor()? > 0;
+        let snapshot = if incremental {
+            match self.pull(report).await {
+                Err(SyncError::CursorExpired(why)) => {
+                    tracing::warn!(%why, "cursor expired; resyncing from a snapshot");
+                    true
+                }
+                Err(e) => return Err(e),
+                Ok(()) => false,
+            }
+        } else {
+            true
+        };
+        if snapshot {
+            self.snapshot(report).await?;
+        }
+        // References of the content already held (a blob removed by hand, a grace period
+        // shorter than an outage) are repaired too.
+        let live: BTreeSet<String> = self
+            .store
+            .all_records()?
+            .iter()
+            .flat_map(|r| r.blobs())
+            .map(str::to_string)
+            .collect();
+        let repaired =
+            blobs::fetch_missing(&self.client, self.store.blobs(), &live, &self.settings).await?;
+        note_images(report, repaired);
+        Ok(push_error)
+    }
+
+    /// Pushes pending outbox items, 100 per request, and records the server's verdicts.
+    /// `Ok(Some(e))` when the server refused a request in a way retrying will not fix: the
+    /// items stay pending and the pull goes on.
+    async fn push(&mut self, report: &mut Report) -> Result<Option<SyncError>, SyncError> {
+        for _ in 0..MAX_PUSH_BATCHES {
+            let items = self.outbox.pending(MAX_SUBMISSIONS_PER_REQUEST)?;
+            if items.is_empty() {
+                break;
+            }
+            let mut answers = Vec::new();
+            let mut batch = Vec::new();
+            for item in &items {
+                match submission(item) {
+                    Ok(s) => batch.push(s),
+                    Err(why) => answers.push((item.id, Answer::Rejected, Some(why))),
+                }
+            }
+            if !batch.is_empty() {
+                let ids: Vec<Uuid> = items.iter().map(|i| i.id).collect();
+                let results = match retrying(&self.settings, || self.client.submit(&batch)).await {
+                    Ok(results) => results,
+                    Err(e) => {
+                        self.outbox.attempted(&ids, Some(&e.to_string()))?;
+                        if !matches!(e, SyncError::Refused { .. }) {
+                            return Err(e);
+                        }
+                        // Retrying will not help this request; content still flows.
+                        report.push_error = Some(e.to_string());
+                        return Ok(Some(e));
+                    }
+                };
+                report.pushed.sent += batch.len();
+                for result in results {
+                    let Ok(id) = Uuid::parse_str(&result.id) else {
+                        continue;
+                    };
+                    if !ids.contains(&id) {
+                        continue;
+                    }
+                    let answer = match result.status {
+                        SubmissionStatus::Accepted => {
+                            report.pushed.accepted += 1;
+                            Answer::Accepted
+                        }
+                        SubmissionStatus::Duplicate => {
+                            report.pushed.duplicate += 1;
+                            Answer::Duplicate
+                        }
+                        SubmissionStatus::Rejected => {
+                            report.pushed.rejected += 1;
+                            Answer::Rejected
+                        }
+                        SubmissionStatus::Conflict => {
+                            report.pushed.conflict += 1;
+                            Answer::Conflict
+                        }
+                    };
+                    let note = match answer {
+                        Answer::Accepted | Answer::Duplicate => None,
+                        _ => Some(result.message),
+                    };
+                    answers.push((id, answer, note));
+                }
+            }
+            let answered = answers.len();
+            self.outbox.answered(&answers)?;
+            if answered < items.len() {
+                // The server left some unanswered; they stay pending for the next cycle.
+                break;
+            }
+            if items.len() < MAX_SUBMISSIONS_PER_REQUEST {
+                break;
+            }
+        }
+        Ok(None)
+    }
+
+    /// Pulls pages from the cursor until caught up, applying each with its cursor.
+    async fn pull(&mut self, report: &mut Report) -> Result<(), SyncError> {
+        let mut since = self.cursor()?;
+        let mut etag = self.store.meta("etag")?;
+        let mut refresh_district = self
+            .store
+            .meta("district_checked_at")?
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .is_none_or(|t| Utc::now() - t.with_timezone(&Utc) > DISTRICT_REFRESH);
+        loop {
+            let answer = retrying(&self.settings, || {
+                self.client
+                    .changes(since, self.settings.page_limit, etag.as_deref())
+            })
+            .await?;
+            let (page, page_etag) = match answer {
+                Changes::NotModified => {
+                    report.not_modified = true;
+                    report.head = Some(since);
+                    break;
+                }
+                Changes::Gone(why) => return Err(SyncError::CursorExpired(why)),
+                Changes::Page { page, etag } => (page, etag),
+            };
+            report.head = Some(page.head);
+            let downloaded = self.fetch_images_of(&page).await?;
+            note_images(report, downloaded);
+            let ops = ops_of(&page)?;
+            count(report, &page);
+            let caught_up = page.to >= page.head;
+            // The ETag names the head: it is worth sending only from a cursor at that head.
+            let etag_now = page_etag.filter(|_| caught_up);
+            let head = page.head.to_string();
+            let meta: Vec<MetaUpdate> =
+                vec![("etag", etag_now.as_deref()), ("server_head", Some(&head))];
+            self.store.apply_synced(&ops, page.to, &meta)?;
+            if !page.changes.is_empty() {
+                refresh_district = true;
+            }
+            since = page.to;
+            etag = None;
+            if caught_up {
+                break;
+            }
+        }
+        if refresh_district {
+            self.refresh_district().await?;
+        }
+        Ok(())
+    }
+
+    /// Collects a whole snapshot in the staging area (resuming one collected earlier for the
+    /// same server and token) and swaps it in when it reaches the head.
+    async fn snapshot(&mut self, report: &mut Report) -> Result<(), SyncError> {
+        let identity = self.settings.identity();
+        let mut since = match self.store.staging_state()? {
+            Some((id, seq)) if id == identity => seq,
+            Some(_) => {
+                self.store.clear_staging()?;
+                0
+            }
+            None => 0,
+        };
+        let mut restarted = false;
+        let mut limit = self.settings.page_limit;
+        loop {
+            let answer =
+                retrying(&self.settings, || self.client.changes(since, limit, None)).await?;
+            let (page, etag) = match answer {
+                Changes::Page { page, etag } => (page, etag),
+                Changes::Gone(why) if since > 0 && !restarted => {
+                    // The server refuses every cursor below its purged tombstones, also the
+                    // cursors of a snapshot that started after the purge. Starting again with
+                    // the largest pages gets past them when the content fits in a few pages.
+                    tracing::warn!(%why, "staged snapshot refused; starting it again with the largest pages");
+                    self.store.clear_staging()?;
+                    since = 0;
+                    limit = protocol::wire::MAX_PAGE_LIMIT;
+                    restarted = true;
+                    continue;
+                }
+                Changes::Gone(why) => return Err(SyncError::CursorExpired(why)),
+                Changes::NotModified => {
+                    return Err(SyncError::BadAnswer(
+                        "304 Not Modified to a request without If-None-Match".into(),
+                    ));
+                }
+            };
+            report.head = Some(page.head);
+            if since == 0 && page.head == 0 {
+                // Nothing was ever published: keep showing what the kiosk has.
+                report.server_empty = true;
+                return Ok(());
+            }
+            let downloaded = self.fetch_images_of(&page).await?;
+            note_images(report, downloaded);
+            let ops = ops_of(&page)?;
+            count(report, &page);
+            self.store.stage(&ops, page.to, &identity)?;
+            report.staged_pages += 1;
+            since = page.to;
+            if page.to >= page.head {
+                let staged: BTreeSet<String> = self
+                    .store
+                    .staged_records()?
+                    .iter()
+                    .flat_map(|r| r.blobs())
+                    .map(str::to_string)
+                    .collect();
+                let downloaded =
+                    blobs::fetch_missing(&self.client, self.store.blobs(), &staged, &self.settings)
+                        .await?;
+                note_images(report, downloaded);
+                let info = retrying(&self.settings, || self.client.kiosk()).await?;
+                let district = info
+                    .district
+                    .as_ref()
+                    .map(|d| serde_json::to_string(d).unwrap_or_default());
+                let head = page.head.to_string();
+                let checked = rfc3339(Utc::now());
+                let mut meta: Vec<MetaUpdate> = vec![
+                    ("etag", etag.as_deref()),
+                    ("sync_identity", Some(&identity)),
+                    ("server_head", Some(&head)),
+                    ("kiosk_id", Some(&info.kiosk_id)),
+                    ("station", Some(&info.station)),
+                    ("district_checked_at", Some(&checked)),
+                ];
+                if let Some(d) = &district {
+                    meta.push(("district", Some(d)));
+                }
+                self.store.replace_with_staging(page.to, &meta)?;
+                report.snapshot = true;
+                report.staged_pages = 0;
+                return Ok(());
+            }
+        }
+    }
+
+    /// Downloads the images the puts of a page reference that are not on disk yet.
+    async fn fetch_images_of(&self, page: &ChangesPage) -> Result<Downloaded, SyncError> {
+        let mut wanted = BTreeSet::new();
+        for change in &page.changes {
+            if let Some(record) = change
+                .record()
+                .map_err(|e| SyncError::BadPage(e.to_string()))?
+            {
+                wanted.extend(record.blobs().into_iter().map(str::to_string));
+            }
+        }
+        blobs::fetch_missing(&self.client, self.store.blobs(), &wanted, &self.settings).await
+    }
+
+    /// Learns the district (name, time zone) and who the server thinks this kiosk is.
+    async fn refresh_district(&mut self) -> Result<(), SyncError> {
+        let info = retrying(&self.settings, || self.client.kiosk()).await?;
+        if let Some(d) = &info.district {
+            self.store.set_district(d)?;
+        }
+        self.store.set_meta("kiosk_id", &info.kiosk_id)?;
+        self.store.set_meta("station", &info.station)?;
+        self.store
+            .set_meta("district_checked_at", &rfc3339(Utc::now()))?;
+        Ok(())
+    }
+
+    async fn heartbeat(&mut self, report: &mut Report) -> Result<(), SyncError> {
+        let heartbeat = Heartbeat {
+            kiosk_version: env!("CARGO_PKG_VERSION").to_string(),
+            content_seq: self.cursor()?,
+            outbox_depth: self.outbox.depth()?,
+            free_disk_bytes: blobs::free_disk(self.store.blobs().dir()),
+            clock: chrono::Local::now().fixed_offset(),
+        };
+        let reply = self.client.heartbeat(&heartbeat).await?;
+        report.head = Some(report.head.unwrap_or(0).max(reply.head));
+        let skew = (reply.server_time.with_timezone(&Utc) - Utc::now()).num_seconds();
+        self.store
+            .set_meta("clock_skew_seconds", &skew.to_string())?;
+        self.store
+            .set_meta("server_head", &reply.head.to_string())?;
+        Ok(())
+    }
+}
+
+/// Runs `attempt` up to `settings.attempts` times while it fails with a transient error,
+/// waiting between attempts with exponential backoff and full jitter.
+pub(crate) async fn retrying<T, Fut>(
+    settings: &Settings,
+    attempt: impl FnMut() -> Fut,
+) -> Result<T, SyncError>
+where
+    Fut: Future<Output = Result<T, SyncError>>,
+{
+    let backoff = FullJitter::new(
+        ExponentialBuilder::default()
+            .with_min_delay(settings.retry_delay)
+            .with_max_delay(settings.retry_delay.saturating_mul(8))
+            .with_max_times(settings.attempts.saturating_sub(1)),
+    );
+    attempt
+        .retry(backoff)
+        .sleep(tokio::time::sleep)
+        .when(|e: &SyncError| e.is_transient() && !matches!(e, SyncError::Busy(_)))
+        .notify(|e: &SyncError, wait| tracing::debug!(error = %e, ?wait, "retrying"))
+        .await
+}
+
+/// An outbox item as the server takes it; `Err` for an item that can never be sent.
+fn submission(item: &Item) -> Result<Submission, String> {
+    let id = SubmissionId::parse(&item.id.to_string()).map_err(|e| e.to_string())?;
+    let kind = match item.kind.as_str() {
+        "wish" => SubmissionKind::Wish,
+        "signup" => SubmissionKind::Signup,
+        other => return Err(format!("unknown outbox item kind `{other}`")),
+    };
+    Ok(Submission {
+        id,
+        kind,
+        created_at: item.created_at.fixed_offset(),
+        payload: item.payload.clone(),
+    })
+}
+
+/// The store operations of a verified page.
+fn ops_of(page: &ChangesPage) -> Result<Vec<Op>, SyncError> {
+    page.changes
+        .iter()
+        .map(|c| match c.op {
+            WireOp::Delete => Ok(Op::Delete(c.kind, c.id.clone())),
+            WireOp::Put => match c.record() {
+                Ok(Some(record)) => Ok(Op::Put(record)),
+                Ok(None) => Err(SyncError::BadPage(format!(
+                    "change {} has no record",
+                    c.seq
+                ))),
+                Err(e) => Err(SyncError::BadPage(e.to_string())),
+            },
+        })
+        .collect()
+}
+
+fn count(report: &mut Report, page: &ChangesPage) {
+    report.pages += 1;
+    for c in &page.changes {
+        match c.op {
+            WireOp::Put => report.puts += 1,
+            WireOp::Delete => report.deletes += 1,
+        }
+    }
+}
+
+fn note_images(report: &mut Report, d: Downloaded) {
+    report.images += d.images;
+    report.image_bytes += d.bytes;
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
