@@ -6,6 +6,7 @@
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use protocol::content::{is_sha256_hex, sha256_hex};
 use sha2::{Digest, Sha256};
@@ -67,12 +68,28 @@ impl BlobStore {
         if self.contains(sha256) {
             return Ok(());
         }
-        let part = self.part_path(sha256);
-        let mut file = File::create(&part).map_err(io(&part))?;
-        file.write_all(bytes).map_err(io(&part))?;
-        file.sync_all().map_err(io(&part))?;
-        drop(file);
-        self.commit_part(sha256)
+        // A name of its own: `NAME.part` belongs to the resumable downloader, and an import may
+        // run while a sync downloads the same image.
+        static SEQ: AtomicU64 = AtomicU64::new(0);
+        let tmp = self.dir.join(format!(
+            "{sha256}.{}-{}.tmp",
+            std::process::id(),
+            SEQ.fetch_add(1, Ordering::Relaxed)
+        ));
+        let written = (|| {
+            let mut file = File::create(&tmp)?;
+            file.write_all(bytes)?;
+            file.sync_all()?;
+            fs::rename(&tmp, self.path(sha256))?;
+            if let Ok(dir) = File::open(&self.dir) {
+                let _ = dir.sync_all();
+            }
+            Ok(())
+        })();
+        written.map_err(|e| {
+            let _ = fs::remove_file(&tmp);
+            io(&tmp)(e)
+        })
     }
 
     /// Verifies a finished `.part` file and gives it its name; a file that does not match is
@@ -124,8 +141,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = BlobStore::open(dir.path().join("blobs")).expect("open");
         let sha = sha256_hex(b"pixels");
+        // A download of the same blob is in progress: `put` must leave its `.part` alone.
+        fs::write(store.part_path(&sha), b"pix").expect("partial download");
         store.put(&sha, b"pixels").expect("put");
         assert!(store.contains(&sha));
+        assert_eq!(fs::read(store.part_path(&sha)).expect("part"), b"pix");
+        fs::remove_file(store.part_path(&sha)).expect("cleanup");
         assert_eq!(store.read(&sha).expect("read"), b"pixels");
         assert!(!store.part_path(&sha).exists());
 
