@@ -423,11 +423,23 @@ fn a_cursor_older_than_the_purged_deletions_resyncs_from_a_snapshot() {
         .expect("purge");
     assert!(purged.purged_through > old.cursor);
 
-    // Its snapshot's later pages lie below the purge too: the client starts it again with the
-    // largest pages (see the report on PROTOCOL.md's 410 rule).
+    // Its snapshot's later pages lie below the purge horizon too; they are served because the
+    // snapshot began after the purge (`snapshot_head`), so it completes in small pages.
     let report = cycle(&rt, &mut syncer).expect("resync");
     assert!(report.snapshot);
+    assert!(report.pages > 3, "a multi-page snapshot: {report:?}");
     assert_converged(&server, &token, dir.path());
+
+    // A brand-new kiosk joining after the purge gets the whole content in small pages too.
+    let fresh = tempfile::tempdir().expect("tempdir");
+    let settings = lobby_kiosk::sync::Settings {
+        page_limit: 10,
+        ..Server::settings(&server.base, &token)
+    };
+    let mut newcomer = Syncer::open(fresh.path(), settings).expect("opens");
+    let report = cycle(&rt, &mut newcomer).expect("first sync after the purge");
+    assert!(report.snapshot && report.pages > 3, "{report:?}");
+    assert_converged(&server, &token, fresh.path());
     let cache = cache_state(dir.path());
     assert!(
         !cache

@@ -517,9 +517,21 @@ impl ContentStore {
         Ok(identity.zip(seq))
     }
 
-    /// Adds one snapshot page to the staging area, with the staging cursor, in one transaction.
-    /// The content on screen does not change.
-    pub fn stage(&mut self, ops: &[Op], staging_seq: u64, identity: &str) -> Result<()> {
+    /// The server head at which the unfinished snapshot began (its first page's head); the
+    /// server needs it to serve the snapshot's later pages below its purge horizon.
+    pub fn staging_head(&self) -> Result<Option<u64>> {
+        Ok(self.meta("staging_head")?.and_then(|s| s.parse().ok()))
+    }
+
+    /// Adds one snapshot page to the staging area, with the staging cursor and the head the
+    /// snapshot began at, in one transaction. The content on screen does not change.
+    pub fn stage(
+        &mut self,
+        ops: &[Op],
+        staging_seq: u64,
+        identity: &str,
+        snapshot_head: u64,
+    ) -> Result<()> {
         let path = self.path.clone();
         let tx = self
             .conn
@@ -544,6 +556,7 @@ impl ContentStore {
         }
         set_meta(&tx, "staging_seq", &staging_seq.to_string()).map_err(sql(&path))?;
         set_meta(&tx, "staging_identity", identity).map_err(sql(&path))?;
+        set_meta(&tx, "staging_head", &snapshot_head.to_string()).map_err(sql(&path))?;
         tx.commit().map_err(sql(&path))
     }
 
@@ -744,7 +757,7 @@ fn write_meta(conn: &Connection, meta: &[MetaUpdate]) -> rusqlite::Result<()> {
 fn clear_staging(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute("DELETE FROM staging", [])?;
     conn.execute(
-        "DELETE FROM meta WHERE key IN ('staging_seq', 'staging_identity')",
+        "DELETE FROM meta WHERE key IN ('staging_seq', 'staging_identity', 'staging_head')",
         [],
     )?;
     Ok(())
@@ -828,13 +841,19 @@ mod sync_tests {
             .apply_synced(&[Op::Put(room("old", 1))], 3, &[])
             .expect("applies");
         store
-            .stage(&[Op::Put(room("a", 1)), Op::Put(room("b", 1))], 10, "id-1")
+            .stage(
+                &[Op::Put(room("a", 1)), Op::Put(room("b", 1))],
+                10,
+                "id-1",
+                12,
+            )
             .expect("stages");
         store
             .stage(
                 &[Op::Delete(Kind::Room, "a".into()), Op::Put(room("c", 2))],
                 20,
                 "id-1",
+                12,
             )
             .expect("stages");
         assert_eq!(rooms(&store), ["old"], "the content on screen is unchanged");
@@ -844,6 +863,7 @@ mod sync_tests {
             store.staging_state().expect("state"),
             Some(("id-1".into(), 20))
         );
+        assert_eq!(store.staging_head().expect("head"), Some(12));
         store
             .replace_with_staging(20, &[("sync_identity", Some("id-1"))])
             .expect("swaps");
@@ -852,6 +872,7 @@ mod sync_tests {
         assert_eq!(ids, ["b", "c"]);
         assert_eq!(store.stats().expect("stats").content_seq, 20);
         assert_eq!(store.staging_state().expect("state"), None);
+        assert_eq!(store.staging_head().expect("head"), None);
         assert!(store.staged_records().expect("staged").is_empty());
     }
 

@@ -102,16 +102,20 @@ impl Client {
     /// `GET /v1/changes?since=…&limit=…`, with `If-None-Match` when given. A `200` page is
     /// verified here (checksum, cursor, order, records); a page that fails is a
     /// [`SyncError::BadPage`] and is never handed on.
+    /// One page of the feed. `snapshot_head` is set while paging through a snapshot: the head
+    /// the snapshot began at (see PROTOCOL.md).
     pub async fn changes(
         &self,
         since: u64,
         limit: u32,
         if_none_match: Option<&str>,
+        snapshot_head: Option<u64>,
     ) -> Result<Changes, SyncError> {
-        let mut request = self.request(
-            Method::GET,
-            &format!("/v1/changes?since={since}&limit={limit}"),
-        );
+        let mut path = format!("/v1/changes?since={since}&limit={limit}");
+        if let Some(head) = snapshot_head {
+            path.push_str(&format!("&snapshot_head={head}"));
+        }
+        let mut request = self.request(Method::GET, &path);
         if let Some(etag) = if_none_match {
             request = request.header(header::IF_NONE_MATCH, etag);
         }

@@ -396,7 +396,7 @@ impl Syncer {
         loop {
             let answer = retrying(&self.settings, || {
                 self.client
-                    .changes(since, self.settings.page_limit, etag.as_deref())
+                    .changes(since, self.settings.page_limit, etag.as_deref(), None)
             })
             .await?;
             let (page, page_etag) = match answer {
@@ -447,21 +447,30 @@ impl Syncer {
             }
             None => 0,
         };
+        // The head the snapshot began at: stored with the staged pages, sent with every later
+        // page so the server serves them even below its purge horizon.
+        let mut snapshot_head = if since > 0 {
+            self.store.staging_head()?
+        } else {
+            None
+        };
         let mut restarted = false;
-        let mut limit = self.settings.page_limit;
+        let limit = self.settings.page_limit;
         loop {
-            let answer =
-                retrying(&self.settings, || self.client.changes(since, limit, None)).await?;
+            let head_param = snapshot_head.filter(|_| since > 0);
+            let answer = retrying(&self.settings, || {
+                self.client.changes(since, limit, None, head_param)
+            })
+            .await?;
             let (page, etag) = match answer {
                 Changes::Page { page, etag } => (page, etag),
                 Changes::Gone(why) if since > 0 && !restarted => {
-                    // The server refuses every cursor below its purged tombstones, also the
-                    // cursors of a snapshot that started after the purge. Starting again with
-                    // the largest pages gets past them when the content fits in a few pages.
-                    tracing::warn!(%why, "staged snapshot refused; starting it again with the largest pages");
+                    // The server purged deletions newer than this snapshot's start (it waited
+                    // in staging for a long time): begin it again.
+                    tracing::warn!(%why, "staged snapshot refused; starting it again");
                     self.store.clear_staging()?;
                     since = 0;
-                    limit = protocol::wire::MAX_PAGE_LIMIT;
+                    snapshot_head = None;
                     restarted = true;
                     continue;
                 }
@@ -482,7 +491,8 @@ impl Syncer {
             note_images(report, downloaded);
             let ops = ops_of(&page)?;
             count(report, &page);
-            self.store.stage(&ops, page.to, &identity)?;
+            let began_at = *snapshot_head.get_or_insert(page.head);
+            self.store.stage(&ops, page.to, &identity, began_at)?;
             report.staged_pages += 1;
             since = page.to;
             if page.to >= page.head {

@@ -282,6 +282,41 @@ async fn an_expired_cursor_gets_410_and_a_snapshot_still_works() {
     let (status, code, _) = error_of(r).await;
     assert_eq!((status, code.as_str()), (410, "cursor_expired"));
 
+    // A snapshot paging in small steps below the purge horizon is served when it began at or
+    // after the horizon (it cannot miss a deletion), and refused when it began before it.
+    let first = server.page(&kiosk, 0, 1).await;
+    assert!(first.to > 0 && first.to < head, "a multi-page snapshot");
+    let r = server
+        .get(
+            &format!(
+                "/v1/changes?since={}&limit=1&snapshot_head={head}",
+                first.to
+            ),
+            &kiosk,
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        200,
+        "snapshot pages below the horizon are served"
+    );
+    let r = server
+        .get(
+            &format!(
+                "/v1/changes?since={}&limit=1&snapshot_head={}",
+                first.to,
+                head - 1
+            ),
+            &kiosk,
+        )
+        .await;
+    let (status, code, _) = error_of(r).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (410, "cursor_expired"),
+        "a snapshot that began before the purge may have missed a deletion"
+    );
+
     // A kiosk at the head is unaffected; a snapshot (since=0) rebuilds without tombstones.
     assert!(server.page(&kiosk, head, 500).await.changes.is_empty());
     let mut fresh = Replica::default();
