@@ -34,6 +34,15 @@ impl AppHandle {
             .upgrade_in_event_loop(|w| w.global::<ui::Nav>().invoke_content_changed());
     }
 
+    /// A sync cycle completed at `at`: the status line's "updated N min ago" restarts without
+    /// re-reading the screen.
+    pub fn synced(&self, at: chrono::DateTime<chrono::Utc>) {
+        let at = at.to_rfc3339();
+        let _ = self
+            .window
+            .upgrade_in_event_loop(move |w| w.global::<ui::Nav>().invoke_synced(at.into()));
+    }
+
     /// The district server answered (or stopped answering).
     pub fn set_online(&self, online: bool) {
         let _ = self
@@ -319,6 +328,15 @@ impl Inner {
         nav.on_content_changed(move || {
             if let Some(inner) = weak.upgrade() {
                 Inner::show(&inner);
+            }
+        });
+        let weak = Rc::downgrade(this);
+        nav.on_synced(move |at| {
+            if let Some(inner) = weak.upgrade() {
+                if let Ok(at) = chrono::DateTime::parse_from_rfc3339(&at) {
+                    inner.state.borrow_mut().status.last_sync = Some(at.to_utc());
+                }
+                inner.update_status();
             }
         });
         let weak = Rc::downgrade(this);

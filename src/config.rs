@@ -13,7 +13,7 @@
 //!
 //! [sync]                              # all optional; the defaults suit a kiosk on a LAN
 //! poll_seconds = 60                   # mean time between syncs (each wait is ± 50 %)
-//! max_backoff_seconds = 600           # longest wait after errors (exponential, full jitter)
+//! max_backoff_seconds = 300           # longest wait after errors (exponential, full jitter); keeps heartbeats within 5 min
 //! page_limit = 500                    # changes asked for per page
 //! request_timeout_seconds = 30        # a request silent this long fails
 //! min_free_disk_mb = 100              # no image is downloaded when less is free
@@ -76,7 +76,7 @@ impl Default for SyncConfig {
     fn default() -> Self {
         SyncConfig {
             poll_seconds: 60,
-            max_backoff_seconds: 600,
+            max_backoff_seconds: 300,
             page_limit: protocol::wire::DEFAULT_PAGE_LIMIT,
             request_timeout_seconds: 30,
             min_free_disk_mb: 100,
@@ -229,7 +229,7 @@ mod tests {
         let c = Config::parse("[sync]\npoll_seconds = 5\npage_limit = 3").expect("parses");
         assert_eq!((c.sync.poll_seconds, c.sync.page_limit), (5, 3));
         assert_eq!(
-            c.sync.max_backoff_seconds, 600,
+            c.sync.max_backoff_seconds, 300,
             "others keep their defaults"
         );
         assert!(Config::parse("[sync]\npage_limit = 0").is_err());

@@ -641,6 +641,7 @@ fn kiosk_sync_once_and_status_report_for_operators() {
 enum Heard {
     Changed,
     Online(bool),
+    Synced,
 }
 
 struct Ui(std::sync::mpsc::Sender<Heard>);
@@ -652,6 +653,10 @@ impl lobby_kiosk::sync::Notifier for Ui {
 
     fn set_online(&self, online: bool) {
         let _ = self.0.send(Heard::Online(online));
+    }
+
+    fn synced(&self, _at: chrono::DateTime<chrono::Utc>) {
+        let _ = self.0.send(Heard::Synced);
     }
 }
 
@@ -683,17 +688,33 @@ fn the_background_thread_syncs_tells_the_ui_and_syncs_now_on_request() {
         .expect("starts");
     wait_for_cursor(dir.path(), server.head());
     assert_eq!(rx.recv().expect("heard"), Heard::Online(true));
+    assert_eq!(rx.recv().expect("heard"), Heard::Synced);
     assert_eq!(rx.recv().expect("heard"), Heard::Changed);
+
+    // A cycle that changes nothing restarts "updated N min ago" but does not re-read the screen:
+    // the UI hears Online, Synced and nothing else before the next cycle's messages.
+    let next = |rx: &std::sync::mpsc::Receiver<Heard>| {
+        rx.recv_timeout(Duration::from_secs(120))
+            .expect("the sync thread answers")
+    };
+    handle.sync_now();
+    assert_eq!(next(&rx), Heard::Online(true));
+    assert_eq!(next(&rx), Heard::Synced);
 
     bundle.content.articles[0].title.en = "Sync now".into();
     server.push(&bundle);
     handle.sync_now();
+    assert_eq!(
+        next(&rx),
+        Heard::Online(true),
+        "no Changed from the idle cycle"
+    );
+    assert_eq!(next(&rx), Heard::Synced);
+    assert_eq!(next(&rx), Heard::Changed);
     wait_for_cursor(dir.path(), server.head());
     assert_eq!(
         cache_state(dir.path()).checksum(),
         server.expected(&token).checksum()
     );
     handle.stop();
-    let heard: Vec<Heard> = rx.try_iter().collect();
-    assert!(heard.contains(&Heard::Changed), "{heard:?}");
 }

@@ -23,6 +23,8 @@ pub trait Notifier: Send + 'static {
     fn content_changed(&self);
     /// Whether the district server answered.
     fn set_online(&self, online: bool);
+    /// A cycle completed at this instant, whether or not anything changed.
+    fn synced(&self, at: chrono::DateTime<chrono::Utc>);
 }
 
 impl Notifier for crate::app::AppHandle {
@@ -33,12 +35,16 @@ impl Notifier for crate::app::AppHandle {
     fn set_online(&self, online: bool) {
         crate::app::AppHandle::set_online(self, online);
     }
+    fn synced(&self, at: chrono::DateTime<chrono::Utc>) {
+        crate::app::AppHandle::synced(self, at);
+    }
 }
 
 /// A notifier that tells nobody (headless `kiosk sync`).
 impl Notifier for () {
     fn content_changed(&self) {}
     fn set_online(&self, _online: bool) {}
+    fn synced(&self, _at: chrono::DateTime<chrono::Utc>) {}
 }
 
 /// Exponential delays with full jitter: each wait is uniformly random in `[0, d]`, where `d`
@@ -203,8 +209,10 @@ pub async fn run(
                 backoff = FullJitter::forever(Duration::from_secs(1), settings.max_backoff);
                 log_report(report);
                 notifier.set_online(true);
-                // Also when nothing changed: the status line's "updated N min ago" restarts.
-                notifier.content_changed();
+                notifier.synced(chrono::Utc::now());
+                if report.content_changed {
+                    notifier.content_changed();
+                }
                 let behind = report.head.is_some_and(|h| h > report.cursor_after);
                 if behind && report.pages > 0 {
                     // The head moved during the cycle: go on at once.
