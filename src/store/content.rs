@@ -210,12 +210,7 @@ impl ContentStore {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sql(&path))?;
-        for table in [
-            "sections", "stations", "rooms", "articles", "events", "wishes", "images",
-        ] {
-            tx.execute(&format!("DELETE FROM {table}"), [])
-                .map_err(sql(&path))?;
-        }
+        clear_content(&tx).map_err(sql(&path))?;
         for record in bundle.content.records() {
             put(&tx, &record).map_err(sql(&path))?;
         }
@@ -618,12 +613,7 @@ impl ContentStore {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sql(&path))?;
-        for table in [
-            "sections", "stations", "rooms", "articles", "events", "wishes", "images",
-        ] {
-            tx.execute(&format!("DELETE FROM {table}"), [])
-                .map_err(sql(&path))?;
-        }
+        clear_content(&tx).map_err(sql(&path))?;
         for record in &records {
             put(&tx, record)
                 .and_then(|()| add_images_of(&tx, &blobs, record))
@@ -750,6 +740,14 @@ fn write_meta(conn: &Connection, meta: &[MetaUpdate]) -> rusqlite::Result<()> {
                 conn.execute("DELETE FROM meta WHERE key = ?1", [key])?;
             }
         }
+    }
+    Ok(())
+}
+
+/// Empties every content table (before a whole new set of content goes in).
+fn clear_content(conn: &Connection) -> rusqlite::Result<()> {
+    for table in Kind::ALL.map(table).into_iter().chain(["images"]) {
+        conn.execute(&format!("DELETE FROM {table}"), [])?;
     }
     Ok(())
 }
