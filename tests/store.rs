@@ -167,9 +167,9 @@ fn applying_changes_is_atomic_and_idempotent() {
         Op::Put(Record::Article(article.clone())),
         Op::Delete(Kind::Event, event_id.clone()),
     ];
-    store.apply(&ops, 42).expect("applies");
+    store.apply_synced(&ops, 42, &[]).expect("applies");
     let once = store.all_records().expect("records");
-    store.apply(&ops, 42).expect("applies again");
+    store.apply_synced(&ops, 42, &[]).expect("applies again");
     assert_eq!(
         Content::checksum_of(&store.all_records().expect("records")),
         Content::checksum_of(&once)

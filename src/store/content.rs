@@ -229,38 +229,6 @@ impl ContentStore {
         tx.commit().map_err(sql(&path))
     }
 
-    /// Applies changes and records `content_seq` in one transaction. Applying the same ops
-    /// twice leaves the same state, so a page re-applied after a crash changes nothing.
-    pub fn apply(&mut self, ops: &[Op], content_seq: u64) -> Result<()> {
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql(&path))?;
-        for op in ops {
-            match op {
-                Op::Put(record) => put(&tx, record),
-                Op::Delete(kind, id) => delete(&tx, *kind, id),
-            }
-            .map_err(sql(&path))?;
-        }
-        set_meta(&tx, "content_seq", &content_seq.to_string()).map_err(sql(&path))?;
-        set_meta(&tx, "source", "server").map_err(sql(&path))?;
-        bump_generation(&tx).map_err(sql(&path))?;
-        tx.commit().map_err(sql(&path))
-    }
-
-    /// Records that an image blob is on disk, so records may reference it.
-    pub fn add_image(&self, sha256: &str, width: u32, height: u32, bytes: u64) -> Result<()> {
-        self.conn
-            .execute(
-                "INSERT OR REPLACE INTO images (sha256, width, height, bytes) VALUES (?1, ?2, ?3, ?4)",
-                params![sha256, width, height, bytes as i64],
-            )
-            .map_err(sql(&self.path))?;
-        Ok(())
-    }
-
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         self.conn
             .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
