@@ -8,6 +8,7 @@
 //!
 //! [window]
 //! mode = "fullscreen"                 # or "windowed"
+//! renderer = "auto"                   # or "software" (no GPU) or "gpu"
 //! width = 1080                        # windowed size
 //! height = 1920
 //!
@@ -36,12 +37,38 @@ pub enum WindowMode {
     Windowed,
 }
 
+/// Who draws the pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Renderer {
+    /// Slint's choice (OpenGL through femtovg where it works).
+    #[default]
+    Auto,
+    /// OpenGL through femtovg: for machines with a real GPU driver.
+    Gpu,
+    /// Slint's software renderer: for machines without a GPU, where a software OpenGL driver
+    /// would cost far more memory (see docs/ARCHITECTURE.md).
+    Software,
+}
+
+impl Renderer {
+    /// Slint's renderer name, when one is forced.
+    pub fn slint_name(self) -> Option<&'static str> {
+        match self {
+            Renderer::Auto => None,
+            Renderer::Gpu => Some("femtovg"),
+            Renderer::Software => Some("software"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct WindowConfig {
     pub mode: WindowMode,
     pub width: u32,
     pub height: u32,
+    pub renderer: Renderer,
 }
 
 impl Default for WindowConfig {
@@ -50,6 +77,7 @@ impl Default for WindowConfig {
             mode: WindowMode::Fullscreen,
             width: 1080,
             height: 1920,
+            renderer: Renderer::Auto,
         }
     }
 }
@@ -204,11 +232,13 @@ mod tests {
             mode = "windowed"
             width = 1920
             height = 1080
+            renderer = "software"
             "#,
         )
         .expect("parses");
         assert_eq!(c.language, Lang::En);
         assert_eq!(c.window.mode, WindowMode::Windowed);
+        assert_eq!(c.window.renderer.slint_name(), Some("software"));
         assert_eq!(c.data_dir(), PathBuf::from("/tmp/k"));
     }
 

@@ -157,6 +157,13 @@ fn run_kiosk(config: &Config, data_dir: PathBuf) -> anyhow::Result<()> {
     }
     let source = ContentSource::spawn(data_dir.clone(), loc.clone())
         .context("cannot start the content worker")?;
+    if let Some(renderer) = config.window.renderer.slint_name() {
+        slint::BackendSelector::new()
+            .backend_name("winit".into())
+            .renderer_name(renderer.into())
+            .select()
+            .with_context(|| format!("cannot start the {renderer} renderer"))?;
+    }
     let app = App::new(source, loc, Clock::system(DEFAULT_TZ), config.language)
         .context("cannot open a window (is the display reachable?)")?;
     let window = app.window().window();
