@@ -189,3 +189,27 @@ fn applying_changes_is_atomic_and_idempotent() {
         "Edited title"
     );
 }
+
+#[test]
+fn many_connections_opening_a_fresh_cache_at_once_all_succeed() {
+    // The content worker, the sync thread and tools may open a new cache together; the
+    // schema migration must not fail for the ones that lose the race.
+    for _ in 0..5 {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(6));
+        let openers: Vec<_> = (0..6)
+            .map(|_| {
+                let path = dir.path().to_path_buf();
+                let barrier = barrier.clone();
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    ContentStore::open(&path).map(|_| ())
+                })
+            })
+            .collect();
+        for opener in openers {
+            let opened = opener.join().expect("no panic");
+            assert!(opened.is_ok(), "{opened:?}");
+        }
+    }
+}

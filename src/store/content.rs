@@ -145,7 +145,7 @@ impl ContentStore {
     pub fn open(data_dir: &Path) -> Result<ContentStore> {
         let path = data_dir.join(FILE_NAME);
         let conn = Connection::open(&path).map_err(sql(&path))?;
-        configure(&conn, &path)?;
+        super::configure(&conn).map_err(sql(&path))?;
         let mut store = ContentStore {
             conn,
             blobs: BlobStore::open(data_dir.join(BLOB_DIR))?,
@@ -175,12 +175,7 @@ impl ContentStore {
     }
 
     fn migrate(&mut self) -> Result<()> {
-        MIGRATIONS
-            .to_latest(&mut self.conn)
-            .map_err(|source| StoreError::Migration {
-                path: self.path.display().to_string(),
-                source,
-            })
+        super::migrate(&mut self.conn, &MIGRATIONS, &self.path)
     }
 
     pub fn path(&self) -> &Path {
@@ -285,17 +280,6 @@ fn sql(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
         path: path.display().to_string(),
         source,
     }
-}
-
-fn configure(conn: &Connection, path: &Path) -> Result<()> {
-    conn.execute_batch(
-        "PRAGMA journal_mode = WAL;
-         PRAGMA synchronous = FULL;
-         PRAGMA foreign_keys = ON;",
-    )
-    .map_err(sql(path))?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))
-        .map_err(sql(path))
 }
 
 /// Moves a damaged cache (and its WAL files) out of the way, keeping it for a post-mortem.

@@ -47,3 +47,56 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Brings a database to the latest schema. Two connections may open a fresh file at the same
+/// moment (the content worker and the sync thread, or a tool); the one that loses the race sees
+/// "table already exists" or a busy snapshot. Each retry re-reads `user_version`, so once the
+/// other connection has committed, there is nothing left to do.
+pub(crate) fn migrate(
+    conn: &mut rusqlite::Connection,
+    migrations: &rusqlite_migration::Migrations<'_>,
+    path: &std::path::Path,
+) -> Result<()> {
+    const ATTEMPTS: u64 = 10;
+    let mut attempt = 0;
+    loop {
+        match migrations.to_latest(conn) {
+            Ok(()) => return Ok(()),
+            Err(source) if attempt + 1 >= ATTEMPTS => {
+                return Err(StoreError::Migration {
+                    path: path.display().to_string(),
+                    source,
+                });
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, attempt, "migration raced another connection; retrying");
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(25 * attempt));
+            }
+        }
+    }
+}
+
+/// Sets up a connection the way every kiosk database wants it: wait for other connections, WAL,
+/// full sync, foreign keys. Switching a fresh file to WAL can answer "busy" without waiting
+/// (SQLite skips the busy handler where waiting could deadlock), so that is retried briefly.
+pub(crate) fn configure(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let mut attempt = 0u64;
+    loop {
+        let setup = conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = FULL;
+             PRAGMA foreign_keys = ON;",
+        );
+        match setup {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy && attempt < 40 =>
+            {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(25));
+            }
+            other => return other,
+        }
+    }
+}

@@ -89,20 +89,8 @@ impl Outbox {
         })?;
         let path = data_dir.join(FILE_NAME);
         let mut conn = Connection::open(&path).map_err(sql(&path))?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = FULL;
-             PRAGMA foreign_keys = ON;",
-        )
-        .map_err(sql(&path))?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(sql(&path))?;
-        MIGRATIONS
-            .to_latest(&mut conn)
-            .map_err(|source| StoreError::Migration {
-                path: path.display().to_string(),
-                source,
-            })?;
+        super::configure(&conn).map_err(sql(&path))?;
+        super::migrate(&mut conn, &MIGRATIONS, &path)?;
         Ok(Outbox { conn, path })
     }
 
