@@ -224,7 +224,9 @@ pub async fn run(
             Err(e) => {
                 tracing::warn!(error = %e, "sync failed");
                 notifier.set_online(!e.is_offline());
-                if e.is_transient() {
+                // Failing to open the local stores (no syncer yet) is usually another process
+                // holding them for a moment: retry on the normal series, not the long wait.
+                if e.is_transient() || syncer.is_none() {
                     backoff.next().unwrap_or(settings.max_backoff)
                 } else {
                     // A person has to act (token, disk, software update): ask rarely.
