@@ -1,0 +1,91 @@
+//! The `meta` table: small facts about the cache as key/value text (`content_seq`, `source`,
+//! `district`, `generation`, the sync client's cursor state and last outcome).
+
+use protocol::content::District;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{ContentStore, sql};
+use crate::store::Result;
+
+/// Metadata written together with a sync page or a snapshot swap: `(key, Some(value))` sets a
+/// key, `(key, None)` removes it.
+pub type MetaUpdate<'a> = (&'a str, Option<&'a str>);
+
+impl ContentStore {
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(sql(&self.path))
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        set_meta(&self.conn, key, value).map_err(sql(&self.path))
+    }
+
+    /// Removes a meta key; a missing key is fine.
+    pub fn remove_meta(&self, key: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM meta WHERE key = ?1", [key])
+            .map(|_| ())
+            .map_err(sql(&self.path))
+    }
+
+    pub fn district(&self) -> Result<Option<District>> {
+        Ok(self
+            .meta("district")?
+            .and_then(|json| serde_json::from_str(&json).ok()))
+    }
+
+    /// Records the district (name, time zone) the server announced; the screens re-read only
+    /// when it differs from the one held.
+    pub fn set_district(&mut self, district: &District) -> Result<()> {
+        let json = serde_json::to_string(district).unwrap_or_default();
+        if self.meta("district")?.as_deref() == Some(json.as_str()) {
+            return Ok(());
+        }
+        self.write(|tx| {
+            set_meta(tx, "district", &json)?;
+            tx.changed();
+            Ok(())
+        })
+    }
+
+    pub fn generation(&self) -> Result<u64> {
+        Ok(self
+            .meta("generation")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+}
+
+pub(super) fn set_meta(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )
+    .map(|_| ())
+}
+
+/// Sets and removes keys as [`MetaUpdate`]s say.
+pub(super) fn write_meta(conn: &Connection, meta: &[MetaUpdate]) -> rusqlite::Result<()> {
+    for (key, value) in meta {
+        match value {
+            Some(v) => set_meta(conn, key, v)?,
+            None => {
+                conn.execute("DELETE FROM meta WHERE key = ?1", [key])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn bump_generation(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('generation', '1')
+         ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+        [],
+    )
+    .map(|_| ())
+}

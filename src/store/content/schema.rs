@@ -1,0 +1,144 @@
+//! The cache's schema and how it is opened: migrations by `user_version`, `PRAGMA quick_check`
+//! at start, and a damaged file set aside so a fresh one can be built.
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+
+use super::{ContentStore, sql};
+use crate::store::blobs::BlobStore;
+use crate::store::{Result, StoreError};
+
+/// File name of the cache inside the data directory.
+pub const FILE_NAME: &str = "content.db";
+/// Folder of image blobs inside the data directory.
+pub const BLOB_DIR: &str = "blobs";
+
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::new(vec![
+        M::up(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+         CREATE TABLE sections (
+             id TEXT PRIMARY KEY, ord INTEGER NOT NULL, data TEXT NOT NULL) STRICT;
+         CREATE TABLE stations (
+             id TEXT PRIMARY KEY, ord INTEGER NOT NULL, data TEXT NOT NULL) STRICT;
+         CREATE TABLE rooms (
+             id TEXT PRIMARY KEY, station_id TEXT NOT NULL, ord INTEGER NOT NULL,
+             data TEXT NOT NULL) STRICT;
+         CREATE INDEX rooms_by_station ON rooms (station_id, ord);
+         CREATE TABLE articles (
+             id TEXT PRIMARY KEY, section_id TEXT NOT NULL, ord INTEGER NOT NULL,
+             data TEXT NOT NULL) STRICT;
+         CREATE INDEX articles_by_section ON articles (section_id, ord);
+         CREATE TABLE events (
+             id TEXT PRIMARY KEY, station_id TEXT NOT NULL, room_id TEXT NOT NULL,
+             starts_at TEXT NOT NULL, ends_at TEXT NOT NULL,
+             weekly INTEGER NOT NULL, until TEXT, data TEXT NOT NULL) STRICT;
+         CREATE INDEX events_by_start ON events (starts_at);
+         CREATE TABLE wishes (
+             id TEXT PRIMARY KEY, created_at TEXT NOT NULL, data TEXT NOT NULL) STRICT;
+         CREATE TABLE images (
+             sha256 TEXT PRIMARY KEY, width INTEGER NOT NULL, height INTEGER NOT NULL,
+             bytes INTEGER NOT NULL) STRICT;",
+        ),
+        // Sync: a snapshot resync collects the server's pages here and swaps them in at once;
+        // `orphans` remembers since when a file in the blob folder has been unreferenced.
+        M::up(
+            "CREATE TABLE staging (
+                 kind TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,
+                 PRIMARY KEY (kind, id)) STRICT;
+             CREATE TABLE orphans (name TEXT PRIMARY KEY, since TEXT NOT NULL) STRICT;",
+        ),
+    ])
+});
+
+/// How [`ContentStore::open_or_rebuild`] found the cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opened {
+    /// A healthy cache with content.
+    Healthy,
+    /// No cache yet, or an empty one.
+    Empty,
+    /// The file failed `quick_check` (or was not a database); it was set aside.
+    Rebuilt,
+}
+
+impl ContentStore {
+    /// Opens the cache in `data_dir`, creating it if needed. A file that fails
+    /// `PRAGMA quick_check` is moved aside as `content.db.corrupt` and a fresh one created.
+    pub fn open_or_rebuild(data_dir: &Path) -> Result<(ContentStore, Opened)> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::Io {
+            path: data_dir.display().to_string(),
+            source,
+        })?;
+        let path = data_dir.join(FILE_NAME);
+        let existed = path.exists();
+        match Self::open_checked(data_dir) {
+            Ok(store) => {
+                let state = if store.stats()?.sections == 0 {
+                    Opened::Empty
+                } else {
+                    Opened::Healthy
+                };
+                Ok((store, state))
+            }
+            Err(e) if existed => {
+                tracing::warn!(error = %e, path = %path.display(), "content cache is damaged; rebuilding it");
+                set_aside(&path)?;
+                let store = Self::open_checked(data_dir)?;
+                Ok((store, Opened::Rebuilt))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Opens an existing cache without the integrity check, for extra reader connections.
+    pub fn open(data_dir: &Path) -> Result<ContentStore> {
+        let path = data_dir.join(FILE_NAME);
+        let conn = Connection::open(&path).map_err(sql(&path))?;
+        crate::store::configure(&conn).map_err(sql(&path))?;
+        let mut store = ContentStore {
+            conn,
+            blobs: BlobStore::open(data_dir.join(BLOB_DIR))?,
+            path,
+        };
+        crate::store::migrate(&mut store.conn, &MIGRATIONS, &store.path)?;
+        Ok(store)
+    }
+
+    fn open_checked(data_dir: &Path) -> Result<ContentStore> {
+        let path = data_dir.join(FILE_NAME);
+        let conn = Connection::open(&path).map_err(sql(&path))?;
+        let verdict: String = conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(sql(&path))?;
+        if verdict != "ok" {
+            return Err(StoreError::Sqlite {
+                path: path.display().to_string(),
+                source: rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+                    Some(format!("quick_check: {verdict}")),
+                ),
+            });
+        }
+        drop(conn);
+        Self::open(data_dir)
+    }
+}
+
+/// Moves a damaged cache (and its WAL files) out of the way, keeping it for a post-mortem.
+fn set_aside(path: &Path) -> Result<()> {
+    let aside = path.with_extension("db.corrupt");
+    std::fs::rename(path, &aside).map_err(|source| StoreError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    for suffix in ["-wal", "-shm"] {
+        let mut side = path.as_os_str().to_owned();
+        side.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(side));
+    }
+    Ok(())
+}
