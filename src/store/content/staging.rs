@@ -196,5 +196,4 @@ mod tests {
         assert_eq!(store.staging_head().expect("head"), None);
         assert!(store.staged_records().expect("staged").is_empty());
     }
-
 }
