@@ -18,6 +18,24 @@ mod records;
 mod schema;
 mod staging;
 
+/// Records the tests of several of these modules build on.
+#[cfg(test)]
+mod fixtures {
+    use protocol::content::{Record, Room};
+    use protocol::text::Text;
+
+    pub fn room(id: &str, capacity: u32) -> Record {
+        Record::Room(Room {
+            id: id.into(),
+            station: "s1".into(),
+            order: 1,
+            name: Text::new("阅览区", "Reading area"),
+            description: Text::new("书", "Books"),
+            capacity: Some(capacity),
+        })
+    }
+}
+
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};

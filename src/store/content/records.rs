@@ -176,19 +176,7 @@ pub(super) fn add_images_of(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use protocol::content::Room;
-    use protocol::text::Text;
-
-    fn room(id: &str, capacity: u32) -> Record {
-        Record::Room(Room {
-            id: id.into(),
-            station: "s1".into(),
-            order: 1,
-            name: Text::new("阅览区", "Reading area"),
-            description: Text::new("书", "Books"),
-            capacity: Some(capacity),
-        })
-    }
+    use crate::store::content::fixtures::room;
 
     #[test]
     fn a_page_moves_the_generation_only_when_it_changes_something() {

@@ -131,19 +131,7 @@ fn clear_staging(conn: &Connection) -> rusqlite::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use protocol::content::Room;
-    use protocol::text::Text;
-
-    fn room(id: &str, capacity: u32) -> Record {
-        Record::Room(Room {
-            id: id.into(),
-            station: "s1".into(),
-            order: 1,
-            name: Text::new("阅览区", "Reading area"),
-            description: Text::new("书", "Books"),
-            capacity: Some(capacity),
-        })
-    }
+    use crate::store::content::fixtures::room;
 
     fn rooms(store: &ContentStore) -> Vec<String> {
         store
