@@ -89,7 +89,7 @@ impl Server {
     pub fn head(&self) -> u64 {
         self.state
             .db
-            .read_blocking(|tx| district_server::records::head(tx))
+            .read_blocking(district_server::storage::records::head)
             .expect("head")
     }
 
@@ -137,25 +137,33 @@ impl Server {
             .expect("a final state")
     }
 
+    /// The server's database file, opened read-only: what the server really stored.
+    fn database(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open_with_flags(
+            self.state.db.path(),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .expect("opens the server's database")
+    }
+
     /// Every submission the server holds: id → (kiosk, kind, status).
     pub fn submissions(&self) -> BTreeMap<String, (String, String, String)> {
-        self.state
-            .db
-            .read_blocking(|tx| -> Result<_, rusqlite::Error> {
-                let mut stmt = tx.prepare("SELECT id, kiosk_id, kind, status FROM submissions")?;
-                let rows =
-                    stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?;
-                rows.collect()
-            })
+        let db = self.database();
+        let mut stmt = db
+            .prepare("SELECT id, kiosk_id, kind, status FROM submissions")
+            .expect("prepares");
+        stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))
+            .expect("queries")
+            .collect::<Result<_, _>>()
             .expect("submissions")
     }
 
-    /// Rows of a table of the server's database that have `id` (wishes, signups).
+    /// Rows of a table of the server's database (wishes, signups).
     pub fn count_rows(&self, table: &str) -> usize {
-        let sql = format!("SELECT COUNT(*) FROM {table}");
-        self.state
-            .db
-            .read_blocking(|tx| tx.query_row(&sql, [], |r| r.get::<_, i64>(0)))
+        self.database()
+            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| {
+                r.get::<_, i64>(0)
+            })
             .expect("count") as usize
     }
 

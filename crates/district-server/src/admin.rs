@@ -2,13 +2,11 @@
 //! create the database, issue tokens, register kiosks. Works while the server runs.
 
 use protocol::content::Kind;
-use rusqlite::{OptionalExtension, params};
 
 use crate::api::KioskRow;
 use crate::auth::{self, RandomError, Role};
 use crate::config::Config;
-use crate::db::{Db, DbError, now_text};
-use crate::{kiosks, records};
+use crate::storage::{self, Db, DbError, now_text, records};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
@@ -30,12 +28,6 @@ pub enum AdminError {
     BadName(String, &'static str),
 }
 
-impl From<rusqlite::Error> for AdminError {
-    fn from(e: rusqlite::Error) -> Self {
-        AdminError::Db(DbError::Sqlite(e))
-    }
-}
-
 fn valid_name(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
@@ -43,14 +35,12 @@ fn valid_name(s: &str) -> bool {
             .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_'))
 }
 
-const CREATED_KEY: &str = "created_at";
-
 fn open(config: &Config) -> Result<Db, AdminError> {
     Ok(Db::open(&config.db_path())?)
 }
 
 fn require_initialised(db: &Db) -> Result<(), AdminError> {
-    let created = db.read_blocking(|tx| records::meta(tx, CREATED_KEY))?;
+    let created = db.read_blocking(storage::meta::created_at)?;
     if created.is_none() {
         return Err(AdminError::NotInitialised(db.path().display().to_string()));
     }
@@ -62,11 +52,11 @@ pub fn init(config: &Config) -> Result<String, AdminError> {
     let db = open(config)?;
     let path = db.path().display().to_string();
     db.write_blocking(|tx| {
-        if records::meta(tx, CREATED_KEY)?.is_some() {
+        if storage::meta::created_at(tx)?.is_some() {
             return Err(AdminError::AlreadyInitialised(path));
         }
         let now = now_text();
-        records::set_meta(tx, CREATED_KEY, &now)?;
+        storage::meta::set_created_at(tx, &now)?;
         let token = auth::generate_token(Role::Staff)?;
         auth::insert_token(tx, &token, Role::Staff, None, &now)?;
         Ok(token)
@@ -79,7 +69,7 @@ pub fn staff_token(config: &Config, revoke_others: bool) -> Result<String, Admin
     require_initialised(&db)?;
     db.write_blocking(|tx| {
         if revoke_others {
-            tx.execute("DELETE FROM tokens WHERE role = 'staff'", [])?;
+            storage::tokens::revoke_all(tx, Role::Staff)?;
         }
         let token = auth::generate_token(Role::Staff)?;
         auth::insert_token(tx, &token, Role::Staff, None, &now_text())?;
@@ -106,17 +96,11 @@ pub fn add_kiosk(config: &Config, name: &str, station: &str) -> Result<NewKiosk,
     let db = open(config)?;
     require_initialised(&db)?;
     db.write_blocking(|tx| {
-        let exists: Option<String> = tx
-            .query_row("SELECT id FROM kiosks WHERE id = ?1", [name], |r| r.get(0))
-            .optional()?;
-        if exists.is_some() {
+        if storage::kiosks::exists(tx, name)? {
             return Err(AdminError::KioskExists(name.into()));
         }
         let now = now_text();
-        tx.execute(
-            "INSERT INTO kiosks (id, station, created_at) VALUES (?1, ?2, ?3)",
-            params![name, station, now],
-        )?;
+        storage::kiosks::insert(tx, name, station, &now)?;
         let token = auth::generate_token(Role::Kiosk)?;
         auth::insert_token(tx, &token, Role::Kiosk, Some(name), &now)?;
         let known = records::get(tx, Kind::Station, station)?.is_some();
@@ -135,8 +119,7 @@ pub fn add_kiosk(config: &Config, name: &str, station: &str) -> Result<NewKiosk,
 pub fn remove_kiosk(config: &Config, name: &str) -> Result<(), AdminError> {
     let db = open(config)?;
     db.write_blocking(|tx| {
-        let n = tx.execute("DELETE FROM kiosks WHERE id = ?1", [name])?;
-        if n == 0 {
+        if !storage::kiosks::remove(tx, name)? {
             return Err(AdminError::NoSuchKiosk(name.into()));
         }
         Ok(())
@@ -146,5 +129,5 @@ pub fn remove_kiosk(config: &Config, name: &str) -> Result<(), AdminError> {
 /// Every registered kiosk.
 pub fn list_kiosks(config: &Config) -> Result<Vec<KioskRow>, AdminError> {
     let db = open(config)?;
-    Ok(db.read_blocking(|tx| kiosks::list(tx))?)
+    Ok(db.read_blocking(storage::kiosks::list)?)
 }

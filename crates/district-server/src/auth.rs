@@ -5,12 +5,11 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use protocol::wire::codes;
-use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
-use crate::db::DbError;
 use crate::error::ApiError;
 use crate::server::AppState;
+use crate::storage::{self, DbError, ReadTx, WriteTx};
 
 /// Who a token belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,19 +50,15 @@ pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Stores a token's hash.
+/// Stores a token (as its hash).
 pub fn insert_token(
-    conn: &Connection,
+    tx: &WriteTx<'_>,
     token: &str,
     role: Role,
     kiosk_id: Option<&str>,
     now: &str,
 ) -> Result<(), DbError> {
-    conn.execute(
-        "INSERT INTO tokens (hash, role, kiosk_id, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![hash_token(token), role.key(), kiosk_id, now],
-    )?;
-    Ok(())
+    storage::tokens::insert(tx, &hash_token(token), role, kiosk_id, now)
 }
 
 /// The holder of a valid token.
@@ -73,21 +68,9 @@ pub enum Holder {
     Kiosk { id: String, station: String },
 }
 
-pub fn lookup(conn: &Connection, token: &str) -> Result<Option<Holder>, DbError> {
-    let row: Option<(String, Option<String>, Option<String>)> = conn
-        .query_row(
-            "SELECT t.role, k.id, k.station
-             FROM tokens t LEFT JOIN kiosks k ON k.id = t.kiosk_id
-             WHERE t.hash = ?1",
-            [hash_token(token)],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
-    Ok(match row {
-        Some((role, _, _)) if role == "staff" => Some(Holder::Staff),
-        Some((_, Some(id), Some(station))) => Some(Holder::Kiosk { id, station }),
-        _ => None,
-    })
+/// Who holds `token`; `None` when the server does not know it.
+pub fn lookup(tx: &ReadTx<'_>, token: &str) -> Result<Option<Holder>, DbError> {
+    storage::tokens::holder(tx, &hash_token(token))
 }
 
 fn unauthorized(message: &str) -> ApiError {

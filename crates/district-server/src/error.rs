@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use protocol::wire::{ErrorBody, codes};
 
 use crate::blobs::BlobError;
-use crate::db::DbError;
+use crate::storage::DbError;
 
 /// An error answer. Internal causes are logged, never shown to the client.
 #[derive(Debug)]
@@ -97,12 +97,6 @@ impl IntoResponse for ApiError {
 
 impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
-        ApiError::internal(e)
-    }
-}
-
-impl From<rusqlite::Error> for ApiError {
-    fn from(e: rusqlite::Error) -> Self {
         ApiError::internal(e)
     }
 }

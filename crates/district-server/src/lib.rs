@@ -2,10 +2,12 @@
 //! cursor, keeps images by sha256, and takes visitors' wishes and sign-ups. `kioskctl` is the
 //! staff's command-line client. `docs/PROTOCOL.md` is the wire contract.
 //!
-//! - [`config`]: the TOML file. [`db`]: SQLite, its migrations and transaction discipline.
-//! - [`records`]: published records and the change feed; [`push`]: staff pushes as diffs.
-//! - [`blobs`]: the content-addressed image store. [`auth`]: bearer tokens and roles.
-//! - [`submissions`], [`wishes`], [`kiosks`]: what kiosks send and staff moderate.
+//! - [`config`]: the TOML file. [`storage`]: SQLite behind typed functions (the only module
+//!   with SQL): the one-writer discipline, migrations, published records and the change feed,
+//!   kiosks, tokens, submissions, wishes, sign-ups.
+//! - [`push`]: staff pushes as diffs. [`blobs`]: the content-addressed image store.
+//!   [`auth`]: bearer tokens and roles.
+//! - [`submissions`], [`wishes`]: deciding what kiosks send and what staff moderate.
 //! - [`routes`]: the HTTP surface; [`server`]: running it. [`admin`]: `init`, `kiosk add`.
 //! - [`api`]: staff request/answer bodies; [`ctl`]: `kioskctl`'s client.
 
@@ -15,12 +17,10 @@ pub mod auth;
 pub mod blobs;
 pub mod config;
 pub mod ctl;
-pub mod db;
 pub mod error;
-pub mod kiosks;
 pub mod push;
-pub mod records;
 pub mod routes;
 pub mod server;
+pub mod storage;
 pub mod submissions;
 pub mod wishes;

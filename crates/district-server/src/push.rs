@@ -4,13 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use protocol::bundle::{self, BundleImage, Manifest};
-use protocol::content::{Article, Content, District, Kind, Record, Station};
-use rusqlite::Connection;
+use protocol::content::{Article, Content, Kind, Record, Station};
 
 use crate::api::{KindDiff, PushPlan};
 use crate::blobs::BlobStore;
-use crate::db::DbError;
-use crate::records;
+use crate::storage::{self, DbError, ReadTx, WriteTx, records};
 
 /// The kinds a bundle carries and a push replaces. Wishes come from kiosks and are never
 /// touched by a push.
@@ -21,8 +19,6 @@ pub const PUSHED_KINDS: [Kind; 5] = [
     Kind::Article,
     Kind::Event,
 ];
-
-const DISTRICT_KEY: &str = "district";
 
 /// The difference between what is published and what a push brings.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,48 +98,53 @@ pub fn diff(current: &BTreeMap<(Kind, String), serde_json::Value>, new: &[Record
     }
 }
 
-/// The district as last pushed.
-pub fn district(conn: &Connection) -> Result<Option<District>, DbError> {
-    records::meta(conn, DISTRICT_KEY)?
-        .map(|s| serde_json::from_str(&s).map_err(|e| DbError::Corrupt(format!("district: {e}"))))
-        .transpose()
+/// What pushing `content` would change, without changing anything (a dry run).
+pub fn plan(
+    tx: &ReadTx<'_>,
+    content: &Content,
+    missing_blobs: Vec<String>,
+) -> Result<PushPlan, DbError> {
+    let (plan, _) = compare(tx, content, true, missing_blobs)?;
+    Ok(plan)
 }
 
-/// Compares `content` with what is published and, unless `dry_run`, applies the difference:
-/// each put and delete takes the next sequence number in the caller's transaction.
-pub fn apply(
-    conn: &Connection,
+fn compare(
+    tx: &ReadTx<'_>,
     content: &Content,
     dry_run: bool,
     missing_blobs: Vec<String>,
-    now: &str,
-) -> Result<PushPlan, DbError> {
-    let head_before = records::head(conn)?;
-    let current = records::live(conn, &PUSHED_KINDS)?;
+) -> Result<(PushPlan, Diff), DbError> {
+    let head = records::head(tx)?;
+    let current = records::live(tx, &PUSHED_KINDS)?;
     let d = diff(&current, &content.records());
-    let district_changed = district(conn)?.as_ref() != Some(&content.district);
-    if !dry_run {
-        for record in &d.puts {
-            records::put(conn, record, now)?;
-        }
-        for (kind, id) in &d.deletes {
-            records::delete(conn, *kind, id, now)?;
-        }
-        if district_changed {
-            let json = serde_json::to_string(&content.district)
-                .map_err(|e| DbError::Corrupt(format!("district: {e}")))?;
-            records::set_meta(conn, DISTRICT_KEY, &json)?;
-        }
-    }
-    Ok(PushPlan {
+    let district_changed = storage::meta::district(tx)?.as_ref() != Some(&content.district);
+    let plan = PushPlan {
         dry_run,
-        head_before,
-        head_after: records::head(conn)?,
-        kinds: d.kinds,
+        head_before: head,
+        head_after: head,
+        kinds: d.kinds.clone(),
         unchanged: d.unchanged,
         district_changed,
         missing_blobs,
-    })
+    };
+    Ok((plan, d))
+}
+
+/// Compares `content` with what is published and applies the difference: each put and delete
+/// takes the next sequence number in the caller's transaction.
+pub fn apply(tx: &WriteTx<'_>, content: &Content, now: &str) -> Result<PushPlan, DbError> {
+    let (mut plan, d) = compare(tx, content, false, Vec::new())?;
+    for record in &d.puts {
+        records::put(tx, record, now)?;
+    }
+    for (kind, id) in &d.deletes {
+        records::delete(tx, *kind, id, now)?;
+    }
+    if plan.district_changed {
+        storage::meta::set_district(tx, &content.district)?;
+    }
+    plan.head_after = records::head(tx)?;
+    Ok(plan)
 }
 
 /// Every image a content references, sorted, without repeats.

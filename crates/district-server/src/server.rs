@@ -9,8 +9,8 @@ use tokio::net::TcpListener;
 
 use crate::blobs::{BlobError, BlobStore};
 use crate::config::Config;
-use crate::db::{Db, DbError, time_text};
-use crate::records::{self, Purged};
+use crate::storage::records::{self, Purged};
+use crate::storage::{self, Db, DbError, time_text};
 
 /// What every handler gets: cheap to clone.
 #[derive(Clone)]
@@ -41,7 +41,7 @@ impl AppState {
     /// Opens the database and blob store of an initialised data folder.
     pub fn open(config: Config) -> Result<AppState, ServerError> {
         let db = Db::open(&config.db_path())?;
-        let created = db.read_blocking(|tx| records::meta(tx, "created_at"))?;
+        let created = db.read_blocking(storage::meta::created_at)?;
         if created.is_none() {
             return Err(ServerError::NotInitialised(db.path().display().to_string()));
         }

@@ -4,16 +4,17 @@
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use protocol::content::{Event, Kind, Record};
+use protocol::text::Lang;
 use protocol::wire::{
     MAX_CONTACT_CHARS, MAX_DISPLAY_NAME_CHARS, MAX_PARTY_SIZE, MAX_SIGNUP_NAME_CHARS,
     MAX_WISH_CHARS, SignupSubmission, Submission, SubmissionKind, SubmissionResult,
     SubmissionStatus, WishSubmission,
 };
-use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::db::{DbError, time_text};
-use crate::push;
-use crate::records;
+use crate::storage::signups::NewSignup;
+use crate::storage::submissions::NewSubmission;
+use crate::storage::wishes::NewWish;
+use crate::storage::{self, DbError, ReadTx, WriteTx, records, time_text};
 
 /// One item of a request as far as it could be read.
 #[derive(Debug, Clone)]
@@ -67,7 +68,7 @@ pub struct Sender<'a> {
 enum Row {
     Wish {
         text: String,
-        lang: &'static str,
+        lang: Lang,
         display_name: String,
     },
     Signup {
@@ -101,39 +102,21 @@ fn accept(message: impl Into<String>, row: Row) -> Decision {
     }
 }
 
-fn status_key(s: SubmissionStatus) -> &'static str {
-    match s {
-        SubmissionStatus::Accepted => "accepted",
-        SubmissionStatus::Duplicate => "duplicate",
-        SubmissionStatus::Rejected => "rejected",
-        SubmissionStatus::Conflict => "conflict",
-    }
-}
-
-fn parse_status(s: &str) -> Result<SubmissionStatus, DbError> {
-    Ok(match s {
-        "accepted" => SubmissionStatus::Accepted,
-        "rejected" => SubmissionStatus::Rejected,
-        "conflict" => SubmissionStatus::Conflict,
-        other => return Err(DbError::Corrupt(format!("submission status `{other}`"))),
-    })
-}
-
 /// Decides and stores every item, in order; later items see the effect of earlier ones.
 pub fn process(
-    conn: &Connection,
+    tx: &WriteTx<'_>,
     sender: Sender<'_>,
     items: Vec<Item>,
     now: DateTime<Utc>,
 ) -> Result<Vec<SubmissionResult>, DbError> {
     items
         .into_iter()
-        .map(|item| process_one(conn, sender, item, now))
+        .map(|item| process_one(tx, sender, item, now))
         .collect()
 }
 
 fn process_one(
-    conn: &Connection,
+    tx: &WriteTx<'_>,
     sender: Sender<'_>,
     item: Item,
     now: DateTime<Utc>,
@@ -147,26 +130,19 @@ fn process_one(
         status,
         message,
     };
-    let earlier: Option<(String, String, String, String)> = conn
-        .query_row(
-            "SELECT kiosk_id, status, message, received_at FROM submissions WHERE id = ?1",
-            [&id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
-    if let Some((kiosk, status, message, received_at)) = earlier {
-        if kiosk != sender.kiosk_id {
+    if let Some(earlier) = storage::submissions::find(tx, &id)? {
+        if earlier.kiosk_id != sender.kiosk_id {
             return Ok(answer(
                 SubmissionStatus::Conflict,
                 format!("id `{id}` was already used by another kiosk; give the item a new UUIDv7"),
             ));
         }
-        return Ok(match parse_status(&status)? {
+        return Ok(match earlier.status {
             SubmissionStatus::Accepted => answer(
                 SubmissionStatus::Duplicate,
-                format!("already received at {received_at}"),
+                format!("already received at {}", earlier.received_at),
             ),
-            other => answer(other, message),
+            other => answer(other, earlier.message),
         });
     }
     let received_at = time_text(now);
@@ -185,7 +161,7 @@ fn process_one(
         Item::Parsed(s) => {
             let decision = match s.kind {
                 SubmissionKind::Wish => decide_wish(&s),
-                SubmissionKind::Signup => decide_signup(conn, sender, &s, now)?,
+                SubmissionKind::Signup => decide_signup(tx, sender, &s, now)?,
             };
             (
                 s.kind.key().to_string(),
@@ -195,19 +171,18 @@ fn process_one(
             )
         }
     };
-    conn.execute(
-        "INSERT INTO submissions (id, kiosk_id, kind, created_at, received_at, payload, status, message)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            id,
-            sender.kiosk_id,
-            kind,
-            created_at,
-            received_at,
-            payload,
-            status_key(decision.status),
-            decision.message
-        ],
+    storage::submissions::insert(
+        tx,
+        &NewSubmission {
+            id: &id,
+            kiosk_id: sender.kiosk_id,
+            kind: &kind,
+            created_at: &created_at,
+            received_at: &received_at,
+            payload: &payload,
+            status: decision.status,
+            message: &decision.message,
+        },
     )?;
     match decision.row {
         None => {}
@@ -215,54 +190,41 @@ fn process_one(
             text,
             lang,
             display_name,
-        }) => {
-            conn.execute(
-                "INSERT INTO wishes (id, kiosk_id, station, text, lang, display_name, status,
-                   scope, created_at, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?3, ?7, ?8)",
-                params![
-                    id,
-                    sender.kiosk_id,
-                    sender.station,
-                    text,
-                    lang,
-                    display_name,
-                    created_at,
-                    received_at
-                ],
-            )?;
-        }
+        }) => storage::wishes::insert_pending(
+            tx,
+            &NewWish {
+                id: &id,
+                kiosk_id: sender.kiosk_id,
+                station: sender.station,
+                text: &text,
+                lang,
+                display_name: &display_name,
+                created_at: &created_at,
+                received_at: &received_at,
+            },
+        )?,
         Some(Row::Signup {
             event,
             occurrence,
             name,
             contact,
             party_size,
-        }) => {
-            conn.execute(
-                "INSERT INTO signups (id, kiosk_id, event, occurrence_start, name, contact,
-                   party_size, created_at, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    id,
-                    sender.kiosk_id,
-                    event,
-                    occurrence_text(occurrence),
-                    name,
-                    contact,
-                    party_size,
-                    created_at,
-                    received_at
-                ],
-            )?;
-        }
+        }) => storage::signups::insert(
+            tx,
+            &NewSignup {
+                id: &id,
+                kiosk_id: sender.kiosk_id,
+                event: &event,
+                occurrence,
+                name: &name,
+                contact: &contact,
+                party_size,
+                created_at: &created_at,
+                received_at: &received_at,
+            },
+        )?,
     }
     Ok(answer(decision.status, decision.message))
-}
-
-/// An occurrence's start as stored: ISO 8601 local time, to the second.
-pub fn occurrence_text(t: NaiveDateTime) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
 /// Checks a person's text: trimmed, not blank, not too long, no control characters.
@@ -310,7 +272,7 @@ fn decide_wish(s: &Submission) -> Decision {
             "wish received; staff review it before kiosks show it",
             Row::Wish {
                 text,
-                lang: w.lang.code(),
+                lang: w.lang,
                 display_name,
             },
         ),
@@ -359,29 +321,19 @@ pub fn occurrence(
 }
 
 /// Places an occurrence offers: the event's capacity, else its room's; `None` is unlimited.
-pub fn capacity(conn: &Connection, event: &Event) -> Result<Option<u32>, DbError> {
+pub fn capacity(tx: &ReadTx<'_>, event: &Event) -> Result<Option<u32>, DbError> {
     if event.capacity.is_some() {
         return Ok(event.capacity);
     }
-    Ok(match records::get(conn, Kind::Room, &event.room)? {
+    Ok(match records::get(tx, Kind::Room, &event.room)? {
         Some(Record::Room(room)) => room.capacity,
         _ => None,
     })
 }
 
-/// Places taken at one occurrence.
-pub fn taken(conn: &Connection, event: &str, occurrence: NaiveDateTime) -> Result<u32, DbError> {
-    let n: i64 = conn.query_row(
-        "SELECT COALESCE(SUM(party_size), 0) FROM signups WHERE event = ?1 AND occurrence_start = ?2",
-        params![event, occurrence_text(occurrence)],
-        |r| r.get(0),
-    )?;
-    Ok(u32::try_from(n).unwrap_or(u32::MAX))
-}
-
 /// Local time in the district's zone (UTC before the first push says which zone).
-fn district_now(conn: &Connection, now: DateTime<Utc>) -> Result<NaiveDateTime, DbError> {
-    let zone = push::district(conn)?.and_then(|d| d.timezone.parse::<chrono_tz::Tz>().ok());
+fn district_now(tx: &ReadTx<'_>, now: DateTime<Utc>) -> Result<NaiveDateTime, DbError> {
+    let zone = storage::meta::district(tx)?.and_then(|d| d.timezone.parse::<chrono_tz::Tz>().ok());
     Ok(match zone {
         Some(tz) => now.with_timezone(&tz).naive_local(),
         None => now.naive_utc(),
@@ -389,7 +341,7 @@ fn district_now(conn: &Connection, now: DateTime<Utc>) -> Result<NaiveDateTime, 
 }
 
 fn decide_signup(
-    conn: &Connection,
+    tx: &ReadTx<'_>,
     sender: Sender<'_>,
     s: &Submission,
     now: DateTime<Utc>,
@@ -416,7 +368,7 @@ fn decide_signup(
             ),
         ));
     }
-    let event = match records::get(conn, Kind::Event, &p.event)? {
+    let event = match records::get(tx, Kind::Event, &p.event)? {
         Some(Record::Event(e)) => e,
         _ => {
             return Ok(refuse(
@@ -444,14 +396,14 @@ fn decide_signup(
             format!("sign-up for event `{}` is closed", event.id),
         ));
     }
-    if occurrence <= district_now(conn, now)? {
+    if occurrence <= district_now(tx, now)? {
         return Ok(refuse(
             Conflict,
             format!("event `{}` at {occurrence} has already started", event.id),
         ));
     }
-    let taken = taken(conn, &event.id, occurrence)?;
-    if let Some(cap) = capacity(conn, &event)? {
+    let taken = storage::signups::taken(tx, &event.id, occurrence)?;
+    if let Some(cap) = capacity(tx, &event)? {
         let left = cap.saturating_sub(taken);
         if p.party_size > left {
             return Ok(refuse(

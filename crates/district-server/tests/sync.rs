@@ -397,7 +397,7 @@ async fn concurrent_writes_keep_commit_order_equal_to_sequence_order() {
     let live = server
         .state
         .db
-        .read(|tx| district_server::records::live(tx, &Kind::ALL))
+        .read(|tx| district_server::storage::records::live(tx, &Kind::ALL))
         .await
         .expect("live");
     let records: Vec<_> = live

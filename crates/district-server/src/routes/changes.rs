@@ -8,8 +8,8 @@ use serde::Deserialize;
 
 use crate::auth::KioskAuth;
 use crate::error::{ApiError, Query};
-use crate::records;
 use crate::server::AppState;
+use crate::storage::records;
 
 #[derive(Debug, Deserialize)]
 pub struct ChangesQuery {

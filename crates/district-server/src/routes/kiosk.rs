@@ -5,10 +5,9 @@ use chrono::Utc;
 use protocol::wire::{Heartbeat, HeartbeatReply, KioskInfo, SCHEMA_VERSION};
 
 use crate::auth::KioskAuth;
-use crate::db::now_text;
 use crate::error::{ApiError, Json};
 use crate::server::AppState;
-use crate::{kiosks, push, records};
+use crate::storage::{self, now_text, records};
 
 pub async fn heartbeat(
     State(state): State<AppState>,
@@ -18,7 +17,7 @@ pub async fn heartbeat(
     let head = state
         .db
         .write(move |tx| {
-            kiosks::heartbeat(tx, &kiosk.kiosk_id, &hb, &now_text())?;
+            storage::kiosks::heartbeat(tx, &kiosk.kiosk_id, &hb, &now_text())?;
             Ok::<_, ApiError>(records::head(tx)?)
         })
         .await?;
@@ -34,7 +33,7 @@ pub async fn info(
 ) -> Result<axum::Json<KioskInfo>, ApiError> {
     let (district, head) = state
         .db
-        .read(|tx| Ok::<_, ApiError>((push::district(tx)?, records::head(tx)?)))
+        .read(|tx| Ok::<_, ApiError>((storage::meta::district(tx)?, records::head(tx)?)))
         .await?;
     Ok(axum::Json(KioskInfo {
         kiosk_id: kiosk.kiosk_id,

@@ -11,14 +11,14 @@ use serde::Deserialize;
 
 use crate::api::{
     BlobQuery, EventSignups, KioskList, MissingBlobs, OccurrenceSignups, PushPlan, PushRequest,
-    SignupRow, WishDecision, WishList, WishRow,
+    WishDecision, WishList, WishRow,
 };
 use crate::auth::StaffAuth;
-use crate::db::now_text;
 use crate::error::{ApiError, Json, Path, Query};
 use crate::server::AppState;
+use crate::storage::{self, now_text, records};
 use crate::wishes::{self, Action};
-use crate::{kiosks, push, records, submissions};
+use crate::{push, submissions};
 
 fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
@@ -78,16 +78,12 @@ pub async fn push(
     let plan = if dry_run {
         state
             .db
-            .read(move |tx| {
-                Ok::<_, ApiError>(push::apply(tx, &content, true, missing, &now_text())?)
-            })
+            .read(move |tx| Ok::<_, ApiError>(push::plan(tx, &content, missing)?))
             .await?
     } else {
         state
             .db
-            .write(move |tx| {
-                Ok::<_, ApiError>(push::apply(tx, &content, false, missing, &now_text())?)
-            })
+            .write(move |tx| Ok::<_, ApiError>(push::apply(tx, &content, &now_text())?))
             .await?
     };
     tracing::info!(
@@ -181,7 +177,7 @@ pub async fn kiosks(
         .read(|tx| {
             Ok::<_, ApiError>(KioskList {
                 head: records::head(tx)?,
-                kiosks: kiosks::list(tx)?,
+                kiosks: storage::kiosks::list(tx)?,
             })
         })
         .await?;
@@ -204,7 +200,7 @@ pub async fn wishes(
     };
     let list = state
         .db
-        .read(move |tx| Ok::<_, ApiError>(wishes::list(tx, status)?))
+        .read(move |tx| Ok::<_, ApiError>(storage::wishes::list(tx, status)?))
         .await?;
     Ok(axum::Json(WishList { wishes: list }))
 }
@@ -240,31 +236,8 @@ pub async fn signups(
                 Some(e) => submissions::capacity(tx, e)?,
                 None => None,
             };
-            let mut stmt = tx.prepare(
-                "SELECT occurrence_start, id, kiosk_id, name, contact, party_size, created_at,
-                   received_at
-                 FROM signups WHERE event = ?1 ORDER BY occurrence_start, received_at, id",
-            )?;
-            let rows = stmt.query_map([&event], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    SignupRow {
-                        id: r.get(1)?,
-                        kiosk_id: r.get(2)?,
-                        name: r.get(3)?,
-                        contact: r.get(4)?,
-                        party_size: r.get(5)?,
-                        created_at: r.get(6)?,
-                        received_at: r.get(7)?,
-                    },
-                ))
-            })?;
             let mut occurrences: Vec<OccurrenceSignups> = Vec::new();
-            for row in rows {
-                let (start, signup) = row?;
-                let start = start
-                    .parse()
-                    .map_err(|e| ApiError::internal(format!("signup occurrence `{start}`: {e}")))?;
+            for (start, signup) in storage::signups::of_event(tx, &event)? {
                 match occurrences.last_mut() {
                     Some(o) if o.start == start => {
                         o.taken += signup.party_size;

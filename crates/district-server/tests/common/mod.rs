@@ -96,7 +96,7 @@ impl TestServer {
     pub async fn head(&self) -> u64 {
         self.state
             .db
-            .read(|tx| district_server::records::head(tx))
+            .read(district_server::storage::records::head)
             .await
             .expect("head")
     }

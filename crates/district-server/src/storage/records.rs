@@ -11,7 +11,7 @@ use protocol::content::{Kind, Record};
 use protocol::wire::{Change, ChangesPage, Op};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::db::DbError;
+use super::{DbError, ReadTx, WriteTx};
 
 /// The audience value meaning "every kiosk of the district".
 const DISTRICT: &str = "";
@@ -24,13 +24,13 @@ fn counter(conn: &Connection, name: &str) -> Result<u64, DbError> {
 }
 
 /// The last sequence number handed out.
-pub fn head(conn: &Connection) -> Result<u64, DbError> {
-    counter(conn, "head")
+pub fn head(tx: &ReadTx<'_>) -> Result<u64, DbError> {
+    counter(tx.conn(), "head")
 }
 
 /// The highest sequence number of a purged tombstone: cursors below it may miss deletions.
-pub fn purged_through(conn: &Connection) -> Result<u64, DbError> {
-    counter(conn, "purged_through")
+pub fn purged_through(tx: &ReadTx<'_>) -> Result<u64, DbError> {
+    counter(tx.conn(), "purged_through")
 }
 
 fn next_seq(conn: &Connection) -> Result<u64, DbError> {
@@ -53,7 +53,8 @@ fn current_rev(conn: &Connection, kind: Kind, id: &str) -> Result<Option<(u64, b
 }
 
 /// Inserts or replaces a record as a new change; returns its sequence number.
-pub fn put(conn: &Connection, record: &Record, now: &str) -> Result<u64, DbError> {
+pub fn put(tx: &WriteTx<'_>, record: &Record, now: &str) -> Result<u64, DbError> {
+    let conn = tx.conn();
     let kind = record.kind();
     let id = record.id();
     let rev = current_rev(conn, kind, id)?.map_or(1, |(rev, _)| rev + 1);
@@ -77,7 +78,8 @@ pub fn put(conn: &Connection, record: &Record, now: &str) -> Result<u64, DbError
 
 /// Replaces a live record by a tombstone; returns its sequence number, or `None` when there
 /// was no live record to delete.
-pub fn delete(conn: &Connection, kind: Kind, id: &str, now: &str) -> Result<Option<u64>, DbError> {
+pub fn delete(tx: &WriteTx<'_>, kind: Kind, id: &str, now: &str) -> Result<Option<u64>, DbError> {
+    let conn = tx.conn();
     let Some((rev, false)) = current_rev(conn, kind, id)? else {
         return Ok(None);
     };
@@ -101,9 +103,10 @@ fn parse_json(s: &str) -> Result<serde_json::Value, DbError> {
 
 /// The data of every live record of `kinds`.
 pub fn live(
-    conn: &Connection,
+    tx: &ReadTx<'_>,
     kinds: &[Kind],
 ) -> Result<BTreeMap<(Kind, String), serde_json::Value>, DbError> {
+    let conn = tx.conn();
     let mut stmt =
         conn.prepare("SELECT kind, id, data FROM records WHERE deleted = 0 ORDER BY kind, id")?;
     let rows = stmt.query_map([], |r| {
@@ -125,7 +128,8 @@ pub fn live(
 }
 
 /// One live record.
-pub fn get(conn: &Connection, kind: Kind, id: &str) -> Result<Option<Record>, DbError> {
+pub fn get(tx: &ReadTx<'_>, kind: Kind, id: &str) -> Result<Option<Record>, DbError> {
+    let conn = tx.conn();
     let data: Option<String> = conn
         .query_row(
             "SELECT data FROM records WHERE kind = ?1 AND id = ?2 AND deleted = 0",
@@ -146,12 +150,13 @@ pub fn get(conn: &Connection, kind: Kind, id: &str) -> Result<Option<Record>, Db
 /// delete for a record it may hold (one that was ever shown to it) that is deleted or has
 /// moved to another station. With `since == 0` the client starts empty, so deletes are left out.
 pub fn changes(
-    conn: &Connection,
+    tx: &ReadTx<'_>,
     since: u64,
     limit: u32,
     station: &str,
 ) -> Result<ChangesPage, DbError> {
-    let head = head(conn)?;
+    let conn = tx.conn();
+    let head = head(tx)?;
     let mut stmt = conn.prepare_cached(
         "SELECT r.seq, r.kind, r.id, r.rev, r.deleted, r.scope, r.data
          FROM records r
@@ -216,7 +221,8 @@ pub struct Purged {
 
 /// Removes tombstones last changed before `before` (RFC 3339 UTC text) and raises
 /// `purged_through` to the highest sequence number removed.
-pub fn purge_tombstones(conn: &Connection, before: &str) -> Result<Purged, DbError> {
+pub fn purge_tombstones(tx: &WriteTx<'_>, before: &str) -> Result<Purged, DbError> {
+    let conn = tx.conn();
     let max: Option<i64> = conn.query_row(
         "SELECT MAX(seq) FROM records WHERE deleted = 1 AND updated_at < ?1",
         [before],
@@ -239,22 +245,6 @@ pub fn purge_tombstones(conn: &Connection, before: &str) -> Result<Purged, DbErr
     }
     Ok(Purged {
         tombstones: n as u64,
-        purged_through: purged_through(conn)?,
+        purged_through: purged_through(tx)?,
     })
-}
-
-/// A small fact in the `meta` table.
-pub fn meta(conn: &Connection, key: &str) -> Result<Option<String>, DbError> {
-    Ok(conn
-        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-        .optional()?)
-}
-
-pub fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<(), DbError> {
-    conn.execute(
-        "INSERT INTO meta (key, value) VALUES (?1, ?2)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![key, value],
-    )?;
-    Ok(())
 }

@@ -1,14 +1,14 @@
 //! Registered kiosks and what their heartbeats report.
 
 use protocol::wire::Heartbeat;
-use rusqlite::{Connection, params};
+use rusqlite::{OptionalExtension, params};
 
+use super::{DbError, ReadTx, WriteTx};
 use crate::api::KioskRow;
-use crate::db::DbError;
 
 /// Every kiosk, by id.
-pub fn list(conn: &Connection) -> Result<Vec<KioskRow>, DbError> {
-    let mut stmt = conn.prepare(
+pub fn list(tx: &ReadTx<'_>) -> Result<Vec<KioskRow>, DbError> {
+    let mut stmt = tx.conn().prepare(
         "SELECT id, station, created_at, last_seen_at, kiosk_version, content_seq, outbox_depth,
            free_disk_bytes, kiosk_clock
          FROM kiosks ORDER BY id",
@@ -29,15 +29,41 @@ pub fn list(conn: &Connection) -> Result<Vec<KioskRow>, DbError> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Whether a kiosk of that id is registered.
+pub fn exists(tx: &ReadTx<'_>, id: &str) -> Result<bool, DbError> {
+    Ok(tx
+        .conn()
+        .query_row("SELECT 1 FROM kiosks WHERE id = ?1", [id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Registers a kiosk at a station.
+pub fn insert(tx: &WriteTx<'_>, id: &str, station: &str, now: &str) -> Result<(), DbError> {
+    tx.conn().execute(
+        "INSERT INTO kiosks (id, station, created_at) VALUES (?1, ?2, ?3)",
+        params![id, station, now],
+    )?;
+    Ok(())
+}
+
+/// Removes a kiosk (its tokens go with it); false when there was none.
+pub fn remove(tx: &WriteTx<'_>, id: &str) -> Result<bool, DbError> {
+    Ok(tx
+        .conn()
+        .execute("DELETE FROM kiosks WHERE id = ?1", [id])?
+        > 0)
+}
+
 /// Records a heartbeat.
 pub fn heartbeat(
-    conn: &Connection,
+    tx: &WriteTx<'_>,
     kiosk_id: &str,
     hb: &Heartbeat,
     now: &str,
 ) -> Result<(), DbError> {
     let clamp = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
-    conn.execute(
+    tx.conn().execute(
         "UPDATE kiosks SET last_seen_at = ?2, kiosk_version = ?3, content_seq = ?4,
            outbox_depth = ?5, free_disk_bytes = ?6, kiosk_clock = ?7
          WHERE id = ?1",

@@ -1,0 +1,237 @@
+//! SQLite access: one writer connection (every write is `BEGIN IMMEDIATE`), a small pool of
+//! readers (each read is one transaction, so it sees one consistent snapshot), WAL,
+//! `synchronous=FULL`, and versioned migrations ([`super::schema`]).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rusqlite::{Connection, TransactionBehavior};
+
+/// Readers kept open between requests.
+const MAX_IDLE_READERS: usize = 8;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cannot migrate the database: {0}")]
+    Migration(rusqlite_migration::Error),
+    #[error("cannot create {path}: {cause}")]
+    Create {
+        path: PathBuf,
+        cause: std::io::Error,
+    },
+    #[error("corrupt row in the database: {0}")]
+    Corrupt(String),
+    #[error("database task failed: {0}")]
+    Task(String),
+}
+
+impl From<rusqlite_migration::Error> for DbError {
+    fn from(e: rusqlite_migration::Error) -> Self {
+        DbError::Migration(e)
+    }
+}
+
+/// The database: cheap to clone, safe to share.
+#[derive(Clone)]
+pub struct Db {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock rolled its transaction back on unwind; the connection is fine.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    let mode: String =
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        tracing::warn!(mode, "SQLite refused WAL mode");
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+impl Db {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Db, DbError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|cause| DbError::Create {
+                path: dir.to_path_buf(),
+                cause,
+            })?;
+        }
+        let mut writer = Connection::open(path)?;
+        configure(&writer)?;
+        super::schema::migrations().to_latest(&mut writer)?;
+        Ok(Db {
+            inner: Arc::new(Inner {
+                path: path.to_path_buf(),
+                writer: Mutex::new(writer),
+                readers: Mutex::new(Vec::new()),
+            }),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction on the writer; commits when it returns Ok,
+    /// rolls back otherwise. Blocking: call from a blocking thread ([`Db::write`] does that).
+    pub fn write_blocking<T, E>(&self, f: impl FnOnce(&WriteTx<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<DbError>,
+    {
+        let mut conn = lock(&self.inner.writer);
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(DbError::from)?;
+        let out = f(&WriteTx {
+            read: ReadTx { conn: &tx },
+        })?;
+        tx.commit().map_err(DbError::from)?;
+        Ok(out)
+    }
+
+    /// Runs `f` in one read transaction: everything it reads comes from one snapshot.
+    pub fn read_blocking<T, E>(&self, f: impl FnOnce(&ReadTx<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<DbError>,
+    {
+        let pooled = lock(&self.inner.readers).pop();
+        let mut conn = match pooled {
+            Some(c) => c,
+            None => {
+                let c = Connection::open(&self.inner.path).map_err(DbError::from)?;
+                configure(&c).map_err(DbError::from)?;
+                c
+            }
+        };
+        let out = {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Deferred)
+                .map_err(DbError::from)?;
+            let out = f(&ReadTx { conn: &tx });
+            // Read-only: ending it either way is the same.
+            tx.rollback().map_err(DbError::from)?;
+            out
+        };
+        let mut readers = lock(&self.inner.readers);
+        if readers.len() < MAX_IDLE_READERS {
+            readers.push(conn);
+        }
+        out
+    }
+
+    /// [`Db::write_blocking`] on tokio's blocking pool.
+    pub async fn write<T, E>(
+        &self,
+        f: impl FnOnce(&WriteTx<'_>) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || db.write_blocking(f))
+            .await
+            .map_err(|e| E::from(DbError::Task(e.to_string())))?
+    }
+
+    /// [`Db::read_blocking`] on tokio's blocking pool.
+    pub async fn read<T, E>(
+        &self,
+        f: impl FnOnce(&ReadTx<'_>) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || db.read_blocking(f))
+            .await
+            .map_err(|e| E::from(DbError::Task(e.to_string())))?
+    }
+}
+
+/// An open transaction, for reading. Only this module's functions can use it: it carries no
+/// SQL surface of its own.
+pub struct ReadTx<'c> {
+    conn: &'c Connection,
+}
+
+impl ReadTx<'_> {
+    /// The connection, for the storage functions.
+    pub(in crate::storage) fn conn(&self) -> &Connection {
+        self.conn
+    }
+}
+
+/// An open `BEGIN IMMEDIATE` transaction on the writer: what every storage function that
+/// changes something takes. Reads work through [`std::ops::Deref`].
+pub struct WriteTx<'c> {
+    read: ReadTx<'c>,
+}
+
+impl<'c> std::ops::Deref for WriteTx<'c> {
+    type Target = ReadTx<'c>;
+
+    fn deref(&self) -> &ReadTx<'c> {
+        &self.read
+    }
+}
+
+/// Now, as stored: RFC 3339 UTC with milliseconds (sorts as text).
+pub fn now_text() -> String {
+    time_text(chrono::Utc::now())
+}
+
+pub fn time_text(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opens_in_wal_with_full_sync_and_rolls_back_failures() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = Db::open(&dir.path().join("d.db")).expect("opens");
+        let (mode, sync): (String, i64) = db
+            .read_blocking(|tx| {
+                let conn = tx.conn();
+                Ok::<_, DbError>((
+                    conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
+                    conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?,
+                ))
+            })
+            .expect("reads");
+        assert_eq!(mode, "wal");
+        assert_eq!(sync, 2, "FULL");
+        let failed: Result<(), DbError> = db.write_blocking(|tx| {
+            tx.conn()
+                .execute("UPDATE counters SET value = 5 WHERE name = 'head'", [])?;
+            Err(DbError::Corrupt("stop".into()))
+        });
+        assert!(failed.is_err());
+        let head = db
+            .read_blocking(super::super::records::head)
+            .expect("reads");
+        assert_eq!(head, 0, "the failed write was rolled back");
+        // Reopening runs no migration twice.
+        drop(db);
+        Db::open(&dir.path().join("d.db")).expect("reopens");
+    }
+}
