@@ -1,6 +1,9 @@
 //! The kiosk on the UI thread: navigation, language, and turning view models into Slint models.
 //! Content is asked of the [`ContentSource`]; nothing here reads the disk.
 
+pub mod nav;
+pub mod status;
+
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
@@ -11,10 +14,12 @@ use protocol::text::Lang;
 use slint::{ComponentHandle, Image, Model, ModelRc, SharedString, VecModel};
 
 use crate::clock::Clock;
-use crate::i18n::{Localizer, hhmm};
+use crate::i18n::Localizer;
 use crate::ui;
 use crate::view::{self, EventLine, Range, Screen, ScreenView};
 use crate::worker::{ContentSource, ContentStatus, Delivery, Request};
+use nav::{Action, Change, Nav};
+use status::StatusLine;
 
 /// After this long without a touch the kiosk returns home in its default language, so the next
 /// visitor starts fresh.
@@ -64,13 +69,11 @@ struct Inner {
     clock: Cell<Clock>,
     state: RefCell<State>,
     models: Models,
-    default_lang: Lang,
     last_activity: Cell<Instant>,
 }
 
 struct State {
-    stack: Vec<Screen>,
-    lang: Lang,
+    nav: Nav,
     /// Answers to older requests are dropped.
     request: u64,
     /// Event details of the rows on screen, by occurrence key.
@@ -168,15 +171,13 @@ impl App {
             source,
             clock: Cell::new(clock),
             state: RefCell::new(State {
-                stack: vec![Screen::Home],
-                lang,
+                nav: Nav::new(lang),
                 request: 0,
                 details: HashMap::new(),
                 status: ContentStatus::default(),
                 online: false,
             }),
             models: Models::new(),
-            default_lang: lang,
             last_activity: Cell::new(Instant::now()),
         });
         inner.bind_models();
@@ -207,16 +208,18 @@ impl App {
     }
 
     pub fn lang(&self) -> Lang {
-        self.inner.state.borrow().lang
+        self.inner.state.borrow().nav.lang()
     }
 
     /// Opens a screen on top of the current one.
     pub fn navigate(&self, screen: Screen) {
-        Inner::push(&self.inner, screen);
+        let change = self.inner.state.borrow_mut().nav.push(screen);
+        Inner::after(&self.inner, change);
     }
 
     pub fn set_lang(&self, lang: Lang) {
-        Inner::set_lang(&self.inner, lang);
+        let change = self.inner.state.borrow_mut().nav.set_lang(lang);
+        Inner::after(&self.inner, change);
     }
 
     /// Re-reads the current screen (after a content update), keeping the visitor's place.
@@ -256,12 +259,7 @@ impl App {
 
 impl Inner {
     fn current(&self) -> Screen {
-        self.state
-            .borrow()
-            .stack
-            .last()
-            .cloned()
-            .unwrap_or(Screen::Home)
+        self.state.borrow().nav.current().clone()
     }
 
     fn bind_models(&self) {
@@ -287,24 +285,23 @@ impl Inner {
     fn wire_callbacks(this: &Rc<Inner>) {
         let w = &this.window;
         // Every callback holds a weak reference: the window must not keep the app alive.
-        fn with(this: &Rc<Inner>, f: impl Fn(&Rc<Inner>) + 'static) -> impl Fn() + 'static {
+        fn go(this: &Rc<Inner>, action: Action) -> impl Fn() + 'static {
             let weak: Weak<Inner> = Rc::downgrade(this);
             move || {
                 if let Some(inner) = weak.upgrade() {
-                    inner.last_activity.set(Instant::now());
-                    f(&inner)
+                    Inner::dispatch(&inner, action.clone());
                 }
             }
         }
-        fn with_arg<A>(
+        fn go_with<A>(
             this: &Rc<Inner>,
-            f: impl Fn(&Rc<Inner>, A) + 'static,
+            make: impl Fn(&Inner, A) -> Action + 'static,
         ) -> impl Fn(A) + 'static {
             let weak: Weak<Inner> = Rc::downgrade(this);
             move |a| {
                 if let Some(inner) = weak.upgrade() {
-                    inner.last_activity.set(Instant::now());
-                    f(&inner, a)
+                    let action = make(&inner, a);
+                    Inner::dispatch(&inner, action);
                 }
             }
         }
@@ -315,15 +312,17 @@ impl Inner {
             let lang = lang.parse().unwrap_or_default();
             loc.text(lang, &id).into()
         });
-        strings.on_toggle_language(with(this, |i| {
-            let lang = i.state.borrow().lang.other();
-            Inner::set_lang(i, lang);
-        }));
+        strings.on_toggle_language(go(this, Action::ToggleLanguage));
 
         let nav = w.global::<ui::Nav>();
-        nav.on_back(with(this, Inner::back));
-        nav.on_activity(with(this, |_| {}));
-        // Not visitor activity: wired without `with`, so they don't postpone the idle reset.
+        nav.on_back(go(this, Action::Back));
+        let weak = Rc::downgrade(this);
+        nav.on_activity(move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.last_activity.set(Instant::now());
+            }
+        });
+        // Not visitor activity: they don't postpone the idle reset.
         let weak = Rc::downgrade(this);
         nav.on_content_changed(move || {
             if let Some(inner) = weak.upgrade() {
@@ -346,24 +345,16 @@ impl Inner {
                 inner.update_status();
             }
         });
-        nav.on_home(with(this, Inner::home));
-        nav.on_schedule(with(this, |i| {
-            if !matches!(i.current(), Screen::Schedule { .. }) {
-                Inner::push(i, Screen::schedule());
-            }
-        }));
-        nav.on_stations(with(this, |i| {
-            if !matches!(i.current(), Screen::Station(_)) {
-                Inner::push(i, Screen::Station(None));
-            }
-        }));
+        nav.on_home(go(this, Action::Home));
+        nav.on_schedule(go(this, Action::OpenSchedule));
+        nav.on_stations(go(this, Action::OpenStations));
 
         let home = w.global::<ui::HomeAdapter>();
-        home.on_open_section(with_arg(this, |i, id: SharedString| {
-            Inner::push(i, Screen::Section(id.into()))
+        home.on_open_section(go_with(this, |_, id: SharedString| {
+            Action::Open(Screen::Section(id.into()))
         }));
-        home.on_open_schedule(with(this, |i| Inner::push(i, Screen::schedule())));
-        home.on_open_event(with_arg(this, |i, key: SharedString| {
+        home.on_open_schedule(go(this, Action::OpenSchedule));
+        home.on_open_event(go_with(this, |i, key: SharedString| {
             // Keys are `EVENT@YYYY-MM-DDTHH:MM`: today's events open today's list, others the week.
             let today = i
                 .clock
@@ -375,147 +366,101 @@ impl Inner {
             let is_today = key
                 .split_once('@')
                 .is_some_and(|(_, start)| start.starts_with(&today));
-            Inner::push(
-                i,
-                Screen::Schedule {
-                    range: if is_today { Range::Today } else { Range::Week },
-                    station: None,
-                    open: Some(key.into()),
-                },
-            )
+            Action::Open(Screen::Schedule {
+                range: if is_today { Range::Today } else { Range::Week },
+                station: None,
+                open: Some(key.into()),
+            })
         }));
 
         w.global::<ui::SectionAdapter>()
-            .on_open_article(with_arg(this, |i, id: SharedString| {
-                Inner::push(i, Screen::Article(id.into()))
+            .on_open_article(go_with(this, |_, id: SharedString| {
+                Action::Open(Screen::Article(id.into()))
             }));
 
         let schedule = w.global::<ui::ScheduleAdapter>();
-        schedule.on_set_range(with_arg(this, |i, range: i32| {
-            Inner::replace_schedule(i, |r, _, open| {
-                *r = Range::from_index(range);
-                *open = None;
-            })
+        schedule.on_set_range(go_with(this, |_, range: i32| {
+            Action::SetRange(Range::from_index(range))
         }));
-        schedule.on_set_station(with_arg(this, |i, id: SharedString| {
-            Inner::replace_schedule(i, |_, station, open| {
-                *station = (!id.is_empty()).then(|| id.to_string());
-                *open = None;
-            })
+        schedule.on_set_station(go_with(this, |_, id: SharedString| {
+            Action::FilterStation((!id.is_empty()).then(|| id.to_string()))
         }));
-        schedule.on_open_event(with_arg(this, |i, key: SharedString| {
-            i.open_detail(&key);
-            if let Some(Screen::Schedule { open, .. }) = i.state.borrow_mut().stack.last_mut() {
-                *open = Some(key.into());
-            }
+        schedule.on_open_event(go_with(this, |_, key: SharedString| {
+            Action::OpenEvent(key.into())
         }));
-        schedule.on_close_event(with(this, |i| i.close_detail()));
-        schedule.on_open_station(with_arg(this, |i, id: SharedString| {
-            i.close_detail();
-            Inner::push(i, Screen::Station(Some(id.into())))
+        schedule.on_close_event(go(this, Action::CloseEvent));
+        schedule.on_open_station(go_with(this, |_, id: SharedString| {
+            Action::Open(Screen::Station(Some(id.into())))
         }));
 
         let station = w.global::<ui::StationAdapter>();
-        station.on_select_station(with_arg(this, |i, id: SharedString| {
-            if let Some(top) = i.state.borrow_mut().stack.last_mut() {
-                *top = Screen::Station(Some(id.into()));
-            }
-            Inner::show(i);
+        station.on_select_station(go_with(this, |_, id: SharedString| {
+            Action::SelectStation(id.into())
         }));
-        station.on_open_event(with_arg(this, |i, key: SharedString| {
+        station.on_open_event(go_with(this, |i, key: SharedString| {
             let station = match i.current() {
                 Screen::Station(id) => id,
                 _ => None,
             };
-            Inner::push(
-                i,
-                Screen::Schedule {
-                    range: Range::Week,
-                    station,
-                    open: Some(key.into()),
-                },
-            )
+            Action::Open(Screen::Schedule {
+                range: Range::Week,
+                station,
+                open: Some(key.into()),
+            })
         }));
+    }
+
+    /// A visitor's tap: postpones the idle reset and moves the navigation.
+    fn dispatch(this: &Rc<Inner>, action: Action) {
+        this.last_activity.set(Instant::now());
+        let change = this.state.borrow_mut().nav.apply(action);
+        Inner::after(this, change);
+    }
+
+    /// Does what a navigation change needs: nothing, the overlay, or reading the screen.
+    fn after(this: &Rc<Inner>, change: Change) {
+        match change {
+            Change::None => {}
+            Change::Overlay => this.show_overlay(),
+            Change::Screen => {
+                this.show_overlay();
+                Inner::show(this);
+            }
+            Change::Language => {
+                let lang = this.state.borrow().nav.lang();
+                this.window
+                    .global::<ui::Strings>()
+                    .set_lang(lang.code().into());
+                this.update_status();
+                this.show_overlay();
+                Inner::show(this);
+            }
+        }
     }
 
     fn reset_if_idle(this: &Rc<Inner>, now: Instant) -> bool {
         if now.saturating_duration_since(this.last_activity.get()) < IDLE_RESET {
             return false;
         }
-        let fresh = {
-            let state = this.state.borrow();
-            state.stack == [Screen::Home] && state.lang == this.default_lang
-        };
-        if fresh {
+        let change = this.state.borrow_mut().nav.reset();
+        if change == Change::None {
             return false;
         }
         tracing::info!("idle: back to the home screen");
         this.last_activity.set(now);
-        this.state.borrow_mut().lang = this.default_lang;
-        this.window
-            .global::<ui::Strings>()
-            .set_lang(this.default_lang.code().into());
-        Inner::home(this);
+        Inner::after(this, change);
         true
     }
 
-    fn push(this: &Rc<Inner>, screen: Screen) {
-        this.state.borrow_mut().stack.push(screen);
-        Inner::show(this);
-    }
-
-    fn back(this: &Rc<Inner>) {
-        // An open event overlay closes first, like a dialog.
-        if let Screen::Schedule { open: Some(_), .. } = this.current() {
-            this.close_detail();
-            return;
-        }
-        {
-            let mut state = this.state.borrow_mut();
-            if state.stack.len() > 1 {
-                state.stack.pop();
-            }
-        }
-        Inner::show(this);
-    }
-
-    fn home(this: &Rc<Inner>) {
-        this.window
-            .global::<ui::ScheduleAdapter>()
-            .set_detail_open(false);
-        this.state.borrow_mut().stack = vec![Screen::Home];
-        Inner::show(this);
-    }
-
-    fn set_lang(this: &Rc<Inner>, lang: Lang) {
-        this.state.borrow_mut().lang = lang;
-        this.window
-            .global::<ui::Strings>()
-            .set_lang(lang.code().into());
-        this.update_status();
-        Inner::show(this);
-    }
-
-    fn replace_schedule(
-        this: &Rc<Inner>,
-        change: impl FnOnce(&mut Range, &mut Option<String>, &mut Option<String>),
-    ) {
-        if let Some(Screen::Schedule {
-            range,
-            station,
-            open,
-        }) = this.state.borrow_mut().stack.last_mut()
-        {
-            change(range, station, open);
-        }
-        this.window
-            .global::<ui::ScheduleAdapter>()
-            .set_detail_open(false);
-        Inner::show(this);
-    }
-
-    fn open_detail(&self, key: &str) {
-        let detail = self.state.borrow().details.get(key).cloned();
+    /// Opens the details of the event the navigation says are open, or closes them.
+    fn show_overlay(&self) {
+        let state = self.state.borrow();
+        let detail = state
+            .nav
+            .open_event()
+            .and_then(|key| state.details.get(key))
+            .cloned();
+        drop(state);
         let adapter = self.window.global::<ui::ScheduleAdapter>();
         match detail {
             Some(d) => {
@@ -536,25 +481,12 @@ impl Inner {
         }
     }
 
-    fn close_detail(&self) {
-        self.window
-            .global::<ui::ScheduleAdapter>()
-            .set_detail_open(false);
-        if let Some(Screen::Schedule { open, .. }) = self.state.borrow_mut().stack.last_mut() {
-            *open = None;
-        }
-    }
-
     /// Asks for the current screen's content; it is applied when it arrives.
     fn show(this: &Rc<Inner>) {
         let (screen, lang, id) = {
             let mut state = this.state.borrow_mut();
             state.request += 1;
-            (
-                state.stack.last().cloned().unwrap_or(Screen::Home),
-                state.lang,
-                state.request,
-            )
+            (state.nav.current().clone(), state.nav.lang(), state.request)
         };
         let request = Request {
             screen,
@@ -691,12 +623,7 @@ impl Inner {
                 update(&m.schedule_stations, chips(&v.stations));
                 update(&m.schedule_rows, v.rows.iter().map(event_row).collect());
                 this.state.borrow_mut().details = details(&v.rows);
-                if let Screen::Schedule {
-                    open: Some(key), ..
-                } = this.current()
-                {
-                    this.open_detail(&key);
-                }
+                this.show_overlay();
                 nav.set_screen(ui::Screen::Schedule);
             }
             ScreenView::Station(v) => {
@@ -732,18 +659,12 @@ impl Inner {
             ScreenView::Missing => {
                 // The record went away (a sync removed it): step back rather than show nothing.
                 tracing::info!(screen = ?this.current(), "screen's content is gone; going back");
-                let mut state = this.state.borrow_mut();
-                if state.stack.len() > 1 {
-                    state.stack.pop();
-                } else {
-                    state.stack = vec![Screen::Home];
-                }
-                drop(state);
-                Inner::show(this);
+                let change = this.state.borrow_mut().nav.content_gone();
+                Inner::after(this, change);
                 return;
             }
         }
-        nav.set_can_go_back(this.state.borrow().stack.len() > 1);
+        nav.set_can_go_back(this.state.borrow().nav.can_go_back());
     }
 
     fn apply_pictures(&self, pictures: Vec<(String, slint::SharedPixelBuffer<slint::Rgba8Pixel>)>) {
@@ -782,41 +703,21 @@ impl Inner {
     /// Clock, date, district and freshness in the status band.
     fn update_status(&self) {
         let state = self.state.borrow();
-        let lang = state.lang;
-        let now = self.clock.get().now();
+        let line = StatusLine::new(
+            &self.loc,
+            state.nav.lang(),
+            self.clock.get().now(),
+            &state.status,
+            state.online,
+        );
         let status = self.window.global::<ui::Status>();
-        status.set_clock(hhmm(now.naive_local()).into());
-        status.set_date(self.loc.day(lang, now.date_naive()).into());
-        status.set_online(state.online);
-        if let Some(d) = &state.status.district {
-            status.set_district(d.get(lang).into());
+        status.set_clock(line.clock.into());
+        status.set_date(line.date.into());
+        status.set_online(line.online);
+        if let Some(district) = line.district {
+            status.set_district(district.into());
         }
-        let freshness = match (&state.status.source, state.status.last_sync) {
-            (Some(s), _) if s == "demo" => self.loc.text(lang, "status-demo-content"),
-            (_, Some(at)) => {
-                let minutes = (now.with_timezone(&chrono::Utc) - at).num_minutes().max(0);
-                match minutes {
-                    0 => self.loc.text(lang, "status-updated-now"),
-                    1..60 => self.loc.format(
-                        lang,
-                        "status-updated-minutes",
-                        &[("minutes", minutes.into())],
-                    ),
-                    60..1440 => self.loc.format(
-                        lang,
-                        "status-updated-hours",
-                        &[("hours", (minutes / 60).into())],
-                    ),
-                    _ => self.loc.format(
-                        lang,
-                        "status-updated-days",
-                        &[("days", (minutes / 1440).into())],
-                    ),
-                }
-            }
-            _ => String::new(),
-        };
-        status.set_freshness(freshness.into());
+        status.set_freshness(line.freshness.into());
     }
 }
 
