@@ -1,6 +1,6 @@
 //! Home: the section tiles and today's remaining events.
 
-use super::schedule::{EventLine, event_lines};
+use super::schedule::{EventLine, Range, event_lines};
 use super::{Ctx, rgb};
 use crate::store::{ContentStore, StoreError};
 
@@ -25,6 +25,9 @@ pub struct HomeView {
     /// `Today` or `Coming up`.
     pub today_title: String,
     pub today_label: String,
+    /// The schedule range the listed events are in (`Week` for the coming ones), so a tapped
+    /// event opens in a list that shows it.
+    pub range: Range,
 }
 
 /// How far ahead the home screen looks when nothing is left today: the schedule's week, so a
@@ -59,6 +62,7 @@ pub fn build(store: &ContentStore, ctx: &Ctx) -> Result<HomeView, StoreError> {
             today: event_lines(store, &remaining, false, ctx)?,
             today_title: ctx.ui("home-today"),
             today_label: ctx.loc.day(ctx.lang, now.date()),
+            range: Range::Today,
         });
     }
     // Nothing left today: never an empty panel while something is planned.
@@ -81,5 +85,6 @@ pub fn build(store: &ContentStore, ctx: &Ctx) -> Result<HomeView, StoreError> {
         today: lines,
         today_title: ctx.ui("home-upcoming"),
         today_label: String::new(),
+        range: Range::Week,
     })
 }

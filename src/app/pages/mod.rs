@@ -1,0 +1,110 @@
+//! One module per page, each the controller of one `…Adapter` global in `ui/pages/`.
+//!
+//! A page binds its adapter's models once (persistent `VecModel`s, updated row by row so a list
+//! being read does not jump), wires the adapter's callbacks to navigation [`Action`](super::nav::Action)s through
+//! the [`Navigator`], shows the views the worker builds for it, and puts in place the decoded
+//! pictures whose slots it owns. It keeps whatever it needs between views (the shown article,
+//! the schedule's event details) to itself.
+//!
+//! Adding a page (say the wish wall):
+//! 1. `ui/pages/wishes.slint`: a `WishesAdapter` global (models in, callbacks out) and the page;
+//!    a `Screen.wishes` value in `ui/nav.slint` and one `if Nav.screen == …` line in
+//!    `ui/app.slint`.
+//! 2. `src/view/wishes.rs`: the plain-data `WishesView`; a `Screen::Wishes` and a
+//!    `ScreenView::Wishes` variant in `src/view/mod.rs` (the worker builds it).
+//! 3. `src/app/pages/wishes.rs`: `impl Page for WishesPage`; a field in [`Pages`] and one arm in
+//!    [`Pages::apply`] (and in [`Pages::put_pictures`] if it shows pictures).
+//! 4. New taps that move between screens: a variant of `nav::Action`, with a unit test.
+
+mod article;
+mod home;
+mod schedule;
+mod section;
+mod station;
+
+use slint::{Image, Rgba8Pixel, SharedPixelBuffer};
+
+use super::Navigator;
+use super::nav::Nav;
+use crate::ui;
+use crate::view::ScreenView;
+
+/// The controller of one page.
+pub trait Page: Sized {
+    /// What the worker builds for this page.
+    type View;
+    /// The page `ui/app.slint` shows for it.
+    const SCREEN: ui::Screen;
+
+    /// Gives the adapter its models and wires its callbacks. Called once, when the window is
+    /// created.
+    fn bind(window: &ui::AppWindow, go: &Navigator) -> Self;
+
+    /// Shows a freshly built view. `nav` is where the visitor is (e.g. which event's details are
+    /// open).
+    fn apply(&self, window: &ui::AppWindow, view: Self::View, nav: &Nav);
+}
+
+/// Every page of the kiosk.
+pub struct Pages {
+    home: home::HomePage,
+    section: section::SectionPage,
+    article: article::ArticlePage,
+    schedule: schedule::SchedulePage,
+    station: station::StationPage,
+}
+
+impl Pages {
+    pub fn bind(window: &ui::AppWindow, go: &Navigator) -> Pages {
+        Pages {
+            home: Page::bind(window, go),
+            section: Page::bind(window, go),
+            article: Page::bind(window, go),
+            schedule: Page::bind(window, go),
+            station: Page::bind(window, go),
+        }
+    }
+
+    /// Shows `view` on its page and returns that page, or `None` when the view says the content
+    /// is gone.
+    pub fn apply(&self, window: &ui::AppWindow, view: ScreenView, nav: &Nav) -> Option<ui::Screen> {
+        match view {
+            ScreenView::Home(v) => show(&self.home, window, v, nav),
+            ScreenView::Section(v) => show(&self.section, window, v, nav),
+            ScreenView::Article(v) => show(&self.article, window, v, nav),
+            ScreenView::Schedule(v) => show(&self.schedule, window, v, nav),
+            ScreenView::Station(v) => show(&self.station, window, v, nav),
+            ScreenView::Missing => None,
+        }
+    }
+
+    /// Puts decoded pictures in place, each on the page that owns its slot.
+    pub fn put_pictures(
+        &self,
+        window: &ui::AppWindow,
+        pictures: Vec<(String, SharedPixelBuffer<Rgba8Pixel>)>,
+    ) {
+        for (key, buffer) in pictures {
+            let image = Image::from_rgba8(buffer);
+            if key == "qr" {
+                self.article.put_qr(window, image);
+            } else if let Some(id) = key.strip_prefix("thumb:") {
+                self.section.put_thumb(id, image);
+            } else if key.starts_with("picture:") {
+                self.article.put_picture(&key, image);
+            } else if key.starts_with("station:") {
+                self.station.put_picture(window, image);
+            }
+        }
+    }
+
+    /// Opens or closes the event details as the navigation says, without re-reading anything.
+    pub fn show_overlay(&self, window: &ui::AppWindow, nav: &Nav) {
+        self.schedule.show_overlay(window, nav.open_event());
+    }
+}
+
+fn show<P: Page>(page: &P, window: &ui::AppWindow, view: P::View, nav: &Nav) -> Option<ui::Screen> {
+    page.apply(window, view, nav);
+    Some(P::SCREEN)
+}

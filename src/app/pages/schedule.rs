@@ -1,0 +1,87 @@
+//! The schedule: a day's or a week's events, filtered by station, with an overlay of one
+//! event's details.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+
+use super::Page;
+use crate::app::Navigator;
+use crate::app::models::{chips, event_row, update};
+use crate::app::nav::{Action, Nav};
+use crate::ui;
+use crate::view::{EventDetail, Range, ScheduleView, Screen};
+
+pub struct SchedulePage {
+    stations: Rc<VecModel<ui::ChipItem>>,
+    rows: Rc<VecModel<ui::EventRow>>,
+    /// Details of the events listed, by occurrence key, for the overlay.
+    details: RefCell<HashMap<String, EventDetail>>,
+}
+
+impl SchedulePage {
+    /// Shows the details of event `open`, or closes them. A key no longer listed closes them.
+    pub fn show_overlay(&self, window: &ui::AppWindow, open: Option<&str>) {
+        let detail = open.and_then(|key| self.details.borrow().get(key).cloned());
+        let adapter = window.global::<ui::ScheduleAdapter>();
+        match detail {
+            Some(d) => {
+                adapter.set_detail(ui::EventDetail {
+                    title: d.title.into(),
+                    when: d.when.into(),
+                    station: d.station.into(),
+                    station_id: d.station_id.into(),
+                    room: d.room.into(),
+                    address: d.address.into(),
+                    description: d.description.into(),
+                    seats: d.seats.into(),
+                    signup: d.signup.into(),
+                });
+                adapter.set_detail_open(true);
+            }
+            None => adapter.set_detail_open(false),
+        }
+    }
+}
+
+impl Page for SchedulePage {
+    type View = ScheduleView;
+    const SCREEN: ui::Screen = ui::Screen::Schedule;
+
+    fn bind(window: &ui::AppWindow, go: &Navigator) -> SchedulePage {
+        let page = SchedulePage {
+            stations: Rc::new(VecModel::default()),
+            rows: Rc::new(VecModel::default()),
+            details: RefCell::default(),
+        };
+        let adapter = window.global::<ui::ScheduleAdapter>();
+        adapter.set_stations(ModelRc::from(page.stations.clone()));
+        adapter.set_rows(ModelRc::from(page.rows.clone()));
+        adapter.on_set_range(go.on_arg(|range: i32| Action::SetRange(Range::from_index(range))));
+        adapter.on_set_station(go.on_arg(|id: SharedString| {
+            Action::FilterStation((!id.is_empty()).then(|| id.to_string()))
+        }));
+        adapter.on_open_event(go.on_arg(|key: SharedString| Action::OpenEvent(key.into())));
+        adapter.on_close_event(go.on(Action::CloseEvent));
+        adapter.on_open_station(
+            go.on_arg(|id: SharedString| Action::Open(Screen::Station(Some(id.into())))),
+        );
+        page
+    }
+
+    fn apply(&self, window: &ui::AppWindow, view: ScheduleView, nav: &Nav) {
+        let adapter = window.global::<ui::ScheduleAdapter>();
+        adapter.set_range(view.range.index());
+        adapter.set_range_label(view.range_label.into());
+        update(&self.stations, chips(&view.stations));
+        update(&self.rows, view.rows.iter().map(event_row).collect());
+        *self.details.borrow_mut() = view
+            .rows
+            .into_iter()
+            .filter_map(|l| l.detail.map(|d| (l.key, d)))
+            .collect();
+        self.show_overlay(window, nav.open_event());
+    }
+}

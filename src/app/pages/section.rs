@@ -1,0 +1,74 @@
+//! A section: its list of article cards with thumbnails.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use slint::{ComponentHandle, Image, Model, ModelRc, SharedString, VecModel};
+
+use super::Page;
+use crate::app::Navigator;
+use crate::app::models::{color, update};
+use crate::app::nav::{Action, Nav};
+use crate::ui;
+use crate::view::{Screen, SectionView};
+
+pub struct SectionPage {
+    cards: Rc<VecModel<ui::ArticleCard>>,
+}
+
+impl SectionPage {
+    /// The thumbnail of article `id`'s card, if the card is listed.
+    pub fn put_thumb(&self, id: &str, image: Image) {
+        if let Some((i, mut card)) = self.cards.iter().enumerate().find(|(_, c)| c.id == id) {
+            card.thumb = image;
+            card.has_thumb = true;
+            self.cards.set_row_data(i, card);
+        }
+    }
+}
+
+impl Page for SectionPage {
+    type View = SectionView;
+    const SCREEN: ui::Screen = ui::Screen::Section;
+
+    fn bind(window: &ui::AppWindow, go: &Navigator) -> SectionPage {
+        let page = SectionPage {
+            cards: Rc::new(VecModel::default()),
+        };
+        let adapter = window.global::<ui::SectionAdapter>();
+        adapter.set_cards(ModelRc::from(page.cards.clone()));
+        adapter.on_open_article(
+            go.on_arg(|id: SharedString| Action::Open(Screen::Article(id.into()))),
+        );
+        page
+    }
+
+    fn apply(&self, window: &ui::AppWindow, view: SectionView, _nav: &Nav) {
+        let adapter = window.global::<ui::SectionAdapter>();
+        adapter.set_title(view.title.into());
+        adapter.set_subtitle(view.subtitle.into());
+        adapter.set_icon(view.icon.into());
+        adapter.set_accent(color(view.accent));
+        // Keep thumbnails already decoded for the same article.
+        let old: HashMap<SharedString, ui::ArticleCard> =
+            self.cards.iter().map(|c| (c.id.clone(), c)).collect();
+        update(
+            &self.cards,
+            view.cards
+                .iter()
+                .map(|c| {
+                    let id: SharedString = c.id.as_str().into();
+                    let kept = old.get(&id).filter(|o| o.has_thumb);
+                    ui::ArticleCard {
+                        title: c.title.as_str().into(),
+                        summary: c.summary.as_str().into(),
+                        category: c.category.as_str().into(),
+                        thumb: kept.map(|o| o.thumb.clone()).unwrap_or_default(),
+                        has_thumb: kept.is_some(),
+                        id,
+                    }
+                })
+                .collect(),
+        );
+    }
+}
