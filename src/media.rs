@@ -8,7 +8,7 @@ use image::imageops::FilterType;
 use slint::{Rgba8Pixel, SharedPixelBuffer};
 
 use crate::store::{BlobStore, StoreError};
-use crate::view::PictureSpec;
+use crate::view::BlobPicture;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MediaError {
@@ -20,14 +20,14 @@ pub enum MediaError {
         #[source]
         source: image::ImageError,
     },
-    #[error("cannot make a QR code of `{link}`: {message}")]
-    Qr { link: String, message: String },
+    #[error("cannot make a QR code of `{text}`: {message}")]
+    Qr { text: String, message: String },
 }
 
 /// Decodes the blob `spec` names and scales it to `spec`'s size.
 pub fn decode(
     blobs: &BlobStore,
-    spec: &PictureSpec,
+    spec: &BlobPicture,
 ) -> Result<SharedPixelBuffer<Rgba8Pixel>, MediaError> {
     let bytes = blobs.read(&spec.sha256)?;
     let image = image::load_from_memory(&bytes).map_err(|source| MediaError::Decode {
@@ -73,7 +73,7 @@ impl PictureCache {
     pub fn get(
         &mut self,
         blobs: &BlobStore,
-        spec: &PictureSpec,
+        spec: &BlobPicture,
     ) -> Result<SharedPixelBuffer<Rgba8Pixel>, MediaError> {
         let key = (spec.sha256.clone(), spec.width, spec.height);
         if let Some(hit) = self.entries.get(&key) {
@@ -98,10 +98,11 @@ impl PictureCache {
     }
 }
 
-/// A QR code for `link`, black on white with the standard quiet zone, `module_px` per module.
-pub fn qr(link: &str, module_px: u32) -> Result<SharedPixelBuffer<Rgba8Pixel>, MediaError> {
-    let code = qrcode::QrCode::new(link.as_bytes()).map_err(|e| MediaError::Qr {
-        link: link.to_string(),
+/// A QR code of `text` (a link, an iCalendar entry), black on white with the standard quiet
+/// zone, `module_px` per module.
+pub fn qr(text: &str, module_px: u32) -> Result<SharedPixelBuffer<Rgba8Pixel>, MediaError> {
+    let code = qrcode::QrCode::new(text.as_bytes()).map_err(|e| MediaError::Qr {
+        text: text.to_string(),
         message: e.to_string(),
     })?;
     let modules = code.width() as u32;
@@ -151,8 +152,7 @@ mod tests {
         let bytes = png(120, 80);
         let sha = sha256_hex(&bytes);
         blobs.put(&sha, &bytes).expect("put");
-        let spec = PictureSpec {
-            key: "k".into(),
+        let spec = BlobPicture {
             sha256: sha,
             width: 60,
             height: 40,
@@ -171,8 +171,7 @@ mod tests {
         bytes.truncate(bytes.len() / 2);
         let sha = sha256_hex(&bytes);
         blobs.put(&sha, &bytes).expect("put");
-        let spec = PictureSpec {
-            key: "k".into(),
+        let spec = BlobPicture {
             sha256: sha,
             width: 64,
             height: 64,

@@ -14,7 +14,7 @@ use crate::i18n::Localizer;
 use crate::media::{self, PictureCache};
 use crate::store::ContentStore;
 use crate::store::content::Opened;
-use crate::view::{self, Ctx, Screen, ScreenView};
+use crate::view::{self, Ctx, PictureSlot, PictureSource, Screen, ScreenView};
 
 /// Bytes of decoded pictures kept for revisits.
 const PICTURE_CACHE_BYTES: usize = 24 * 1024 * 1024;
@@ -44,8 +44,8 @@ pub struct ContentStatus {
 pub enum Delivery {
     /// Boxed: a view is large next to the other answers, and they travel through channels.
     View(Box<ScreenView>, ContentStatus),
-    /// Decoded pictures by their `PictureSpec` key (a QR code has the key `qr`).
-    Pictures(Vec<(String, SharedPixelBuffer<Rgba8Pixel>)>),
+    /// The view's pictures, decoded or drawn, each tagged with where it goes.
+    Pictures(Vec<(PictureSlot, SharedPixelBuffer<Rgba8Pixel>)>),
     /// The cache could not be read; the message is for the log.
     Failed(String),
 }
@@ -98,24 +98,18 @@ impl Worker {
             }
         };
         let specs = view.pictures();
-        let link = match &view {
-            ScreenView::Article(a) => a.link.clone(),
-            _ => None,
-        };
         deliver(Delivery::View(Box::new(view), self.status()));
 
         let mut decoded = Vec::new();
         for spec in specs {
-            match self.pictures.get(self.store.blobs(), &spec) {
-                Ok(buffer) => decoded.push((spec.key.clone(), buffer)),
+            let made = match &spec.source {
+                PictureSource::Blob(blob) => self.pictures.get(self.store.blobs(), blob),
+                PictureSource::Qr(text) => media::qr(text, QR_MODULE_PX),
+            };
+            match made {
+                Ok(buffer) => decoded.push((spec.slot, buffer)),
                 // A missing or broken image leaves its placeholder; the rest of the page shows.
-                Err(e) => tracing::warn!(error = %e, key = %spec.key, "picture not shown"),
-            }
-        }
-        if let Some(link) = link {
-            match media::qr(&link, QR_MODULE_PX) {
-                Ok(buffer) => decoded.push(("qr".to_string(), buffer)),
-                Err(e) => tracing::warn!(error = %e, "QR code not shown"),
+                Err(e) => tracing::warn!(error = %e, slot = ?spec.slot, "picture not shown"),
             }
         }
         if !decoded.is_empty() {

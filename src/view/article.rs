@@ -1,6 +1,6 @@
 //! One article: text, pictures and, for a link, a QR code.
 
-use super::{Ctx, PictureSpec, rgb};
+use super::{Ctx, PictureSlot, PictureSpec, QrFor, rgb};
 use crate::store::{ContentStore, StoreError};
 
 /// Width article pictures are decoded at: the portrait screen's content width.
@@ -23,6 +23,8 @@ pub struct ArticleView {
     pub paragraphs: Vec<String>,
     pub pictures: Vec<ArticlePicture>,
     pub link: Option<String>,
+    /// The link as a QR code, for the visitor's phone.
+    pub qr: Option<PictureSpec>,
 }
 
 pub fn build(store: &ContentStore, id: &str, ctx: &Ctx) -> Result<Option<ArticleView>, StoreError> {
@@ -45,10 +47,23 @@ pub fn build(store: &ContentStore, id: &str, ctx: &Ctx) -> Result<Option<Article
             .iter()
             .enumerate()
             .map(|(i, img)| ArticlePicture {
-                spec: PictureSpec::new(format!("picture:{}:{i}", article.id), img, PICTURE_WIDTH),
+                spec: PictureSpec::blob(
+                    PictureSlot::ArticlePicture {
+                        article: article.id.clone(),
+                        index: i,
+                    },
+                    img,
+                    PICTURE_WIDTH,
+                ),
                 caption: ctx.t(&img.alt),
             })
             .collect(),
+        qr: article.link.as_ref().map(|link| {
+            PictureSpec::qr(
+                PictureSlot::Qr(QrFor::ArticleLink(article.id.clone())),
+                link,
+            )
+        }),
         link: article.link.clone(),
         id: article.id,
     }))

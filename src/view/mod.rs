@@ -105,31 +105,90 @@ impl Ctx<'_> {
     }
 }
 
-/// An image the screen wants, decoded later (off the UI thread) at the size it is shown.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PictureSpec {
-    /// Stable key the UI matches the decoded image with.
-    pub key: String,
+/// Where a decoded picture goes on screen. The worker tags every picture it delivers with its
+/// slot; the page that owns the slot puts it in place (and ignores it if it shows something
+/// else by then).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PictureSlot {
+    /// The thumbnail on an article's card in a section's list (article id).
+    Thumb(String),
+    /// Picture `index` (in the article's order) of an article.
+    ArticlePicture { article: String, index: usize },
+    /// A station's photo (station id).
+    StationPicture(String),
+    /// A QR code that carries something to the visitor's phone.
+    Qr(QrFor),
+}
+
+/// What a QR code is for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum QrFor {
+    /// An article's link (article id).
+    ArticleLink(String),
+}
+
+/// An image blob of the cache at the size it is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobPicture {
     pub sha256: String,
     pub width: u32,
     pub height: u32,
 }
 
-impl PictureSpec {
-    pub fn new(key: impl Into<String>, image: &ImageRef, max_width: u32) -> PictureSpec {
+impl BlobPicture {
+    /// `image` scaled to at most `max_width`, keeping its aspect; never scaled up.
+    pub fn fit(image: &ImageRef, max_width: u32) -> BlobPicture {
         let width = image.width.clamp(1, max_width);
         let height =
             ((image.height as u64 * width as u64) / image.width.max(1) as u64).max(1) as u32;
-        PictureSpec {
-            key: key.into(),
+        BlobPicture {
             sha256: image.sha256.clone(),
             width,
             height,
         }
     }
+}
 
+/// What a picture is made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PictureSource {
+    /// An image of the cache, decoded and scaled.
+    Blob(BlobPicture),
+    /// A QR code of this text: a link, or any text a phone camera understands (an iCalendar
+    /// `VEVENT`).
+    Qr(String),
+}
+
+/// A picture the screen wants, made later (off the UI thread) at the size it is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PictureSpec {
+    pub slot: PictureSlot,
+    pub source: PictureSource,
+}
+
+impl PictureSpec {
+    /// The cache image `image`, at most `max_width` wide.
+    pub fn blob(slot: PictureSlot, image: &ImageRef, max_width: u32) -> PictureSpec {
+        PictureSpec {
+            slot,
+            source: PictureSource::Blob(BlobPicture::fit(image, max_width)),
+        }
+    }
+
+    /// A QR code of `text`.
+    pub fn qr(slot: PictureSlot, text: impl Into<String>) -> PictureSpec {
+        PictureSpec {
+            slot,
+            source: PictureSource::Qr(text.into()),
+        }
+    }
+
+    /// Height over width, for laying out the space before the picture arrives.
     pub fn aspect(&self) -> f32 {
-        self.height as f32 / self.width.max(1) as f32
+        match &self.source {
+            PictureSource::Blob(b) => b.height as f32 / b.width.max(1) as f32,
+            PictureSource::Qr(_) => 1.0,
+        }
     }
 }
 
@@ -162,7 +221,12 @@ impl ScreenView {
     pub fn pictures(&self) -> Vec<PictureSpec> {
         match self {
             ScreenView::Section(v) => v.cards.iter().filter_map(|c| c.thumb.clone()).collect(),
-            ScreenView::Article(v) => v.pictures.iter().map(|p| p.spec.clone()).collect(),
+            ScreenView::Article(v) => v
+                .pictures
+                .iter()
+                .map(|p| p.spec.clone())
+                .chain(v.qr.clone())
+                .collect(),
             ScreenView::Station(v) => v.picture.iter().cloned().collect(),
             _ => Vec::new(),
         }
@@ -227,9 +291,13 @@ mod tests {
             height: 800,
             alt: Text::new("图", "picture"),
         };
-        let spec = PictureSpec::new("k", &img, 600);
-        assert_eq!((spec.width, spec.height), (600, 400));
-        let spec = PictureSpec::new("k", &img, 4000);
-        assert_eq!((spec.width, spec.height), (1200, 800));
+        let fit = BlobPicture::fit(&img, 600);
+        assert_eq!((fit.width, fit.height), (600, 400));
+        let fit = BlobPicture::fit(&img, 4000);
+        assert_eq!((fit.width, fit.height), (1200, 800));
+        let spec = PictureSpec::blob(PictureSlot::Thumb("a".into()), &img, 600);
+        assert!((spec.aspect() - 2.0 / 3.0).abs() < 1e-6);
+        let qr = PictureSpec::qr(PictureSlot::Qr(QrFor::ArticleLink("a".into())), "https://x");
+        assert_eq!(qr.aspect(), 1.0);
     }
 }

@@ -1,6 +1,6 @@
 //! A section's list of article cards.
 
-use super::{Ctx, PictureSpec, rgb};
+use super::{Ctx, PictureSlot, PictureSpec, rgb};
 use crate::store::{ContentStore, StoreError};
 
 /// Width thumbnails are decoded at (the card's image area).
@@ -36,7 +36,7 @@ pub fn build(store: &ContentStore, id: &str, ctx: &Ctx) -> Result<Option<Section
             thumb: a
                 .images
                 .first()
-                .map(|img| PictureSpec::new(format!("thumb:{}", a.id), img, THUMB_WIDTH)),
+                .map(|img| PictureSpec::blob(PictureSlot::Thumb(a.id.clone()), img, THUMB_WIDTH)),
             title: ctx.t(&a.title),
             summary: ctx.t(&a.summary),
             category: ctx.ui(&format!("category-{}", a.category.key())),

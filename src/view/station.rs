@@ -3,7 +3,7 @@
 use chrono::Duration;
 
 use super::schedule::{EventLine, event_lines};
-use super::{Ctx, PictureSpec};
+use super::{Ctx, PictureSlot, PictureSpec};
 use crate::store::{ContentStore, StoreError};
 
 /// How many upcoming events the station page lists.
@@ -93,9 +93,12 @@ pub fn build(
             })
             .collect(),
         upcoming: event_lines(store, &upcoming, false, ctx)?,
-        picture: station
-            .image
-            .as_ref()
-            .map(|img| PictureSpec::new(format!("station:{}", station.id), img, PICTURE_WIDTH)),
+        picture: station.image.as_ref().map(|img| {
+            PictureSpec::blob(
+                PictureSlot::StationPicture(station.id.clone()),
+                img,
+                PICTURE_WIDTH,
+            )
+        }),
     }))
 }

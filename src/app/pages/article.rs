@@ -1,6 +1,6 @@
 //! An article: paragraphs, pictures with captions and, for a link, its QR code.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use slint::{ComponentHandle, Image, Model, ModelRc, SharedString, VecModel};
@@ -15,18 +15,27 @@ use crate::view::ArticleView;
 pub struct ArticlePage {
     paragraphs: Rc<VecModel<SharedString>>,
     pictures: Rc<VecModel<ui::Picture>>,
+    /// The article shown; pictures of another one (the visitor moved on) are dropped.
+    shown: RefCell<String>,
 }
 
 impl ArticlePage {
-    pub fn put_picture(&self, key: &str, image: Image) {
-        if let Some((i, mut picture)) = self.pictures.iter().enumerate().find(|(_, p)| p.key == key)
-        {
+    /// Picture `index` of `article`, if that article is still shown.
+    pub fn put_picture(&self, article: &str, index: usize, image: Image) {
+        if *self.shown.borrow() != article {
+            return;
+        }
+        if let Some(mut picture) = self.pictures.row_data(index) {
             picture.image = image;
-            self.pictures.set_row_data(i, picture);
+            self.pictures.set_row_data(index, picture);
         }
     }
 
-    pub fn put_qr(&self, window: &ui::AppWindow, image: Image) {
+    /// The QR code of `article`'s link, if that article is still shown.
+    pub fn put_qr(&self, window: &ui::AppWindow, article: &str, image: Image) {
+        if *self.shown.borrow() != article {
+            return;
+        }
         let adapter = window.global::<ui::ArticleAdapter>();
         adapter.set_qr(image);
         adapter.set_has_qr(true);
@@ -41,6 +50,7 @@ impl Page for ArticlePage {
         let page = ArticlePage {
             paragraphs: Rc::new(VecModel::default()),
             pictures: Rc::new(VecModel::default()),
+            shown: RefCell::default(),
         };
         let adapter = window.global::<ui::ArticleAdapter>();
         adapter.set_paragraphs(ModelRc::from(page.paragraphs.clone()));
@@ -61,26 +71,25 @@ impl Page for ArticlePage {
             &self.paragraphs,
             view.paragraphs.iter().map(|p| p.as_str().into()).collect(),
         );
-        // Keys name the article, so only this article's decoded pictures are reused.
-        let old: HashMap<SharedString, Image> = self
-            .pictures
-            .iter()
-            .map(|p| (p.key.clone(), p.image))
-            .collect();
+        // The same article again (another language, a sync): keep its decoded pictures until
+        // the new ones arrive. Another article starts with empty frames.
+        let old: Vec<Image> = if *self.shown.borrow() == view.id {
+            self.pictures.iter().map(|p| p.image).collect()
+        } else {
+            Vec::new()
+        };
         update(
             &self.pictures,
             view.pictures
                 .iter()
-                .map(|p| {
-                    let key: SharedString = p.spec.key.as_str().into();
-                    ui::Picture {
-                        image: old.get(&key).cloned().unwrap_or_default(),
-                        caption: p.caption.as_str().into(),
-                        aspect: p.spec.aspect(),
-                        key,
-                    }
+                .enumerate()
+                .map(|(i, p)| ui::Picture {
+                    image: old.get(i).cloned().unwrap_or_default(),
+                    caption: p.caption.as_str().into(),
+                    aspect: p.spec.aspect(),
                 })
                 .collect(),
         );
+        *self.shown.borrow_mut() = view.id;
     }
 }

@@ -27,7 +27,7 @@ use slint::{Image, Rgba8Pixel, SharedPixelBuffer};
 use super::Navigator;
 use super::nav::Nav;
 use crate::ui;
-use crate::view::ScreenView;
+use crate::view::{PictureSlot, QrFor, ScreenView};
 
 /// The controller of one page.
 pub trait Page: Sized {
@@ -82,18 +82,21 @@ impl Pages {
     pub fn put_pictures(
         &self,
         window: &ui::AppWindow,
-        pictures: Vec<(String, SharedPixelBuffer<Rgba8Pixel>)>,
+        pictures: Vec<(PictureSlot, SharedPixelBuffer<Rgba8Pixel>)>,
     ) {
-        for (key, buffer) in pictures {
+        for (slot, buffer) in pictures {
             let image = Image::from_rgba8(buffer);
-            if key == "qr" {
-                self.article.put_qr(window, image);
-            } else if let Some(id) = key.strip_prefix("thumb:") {
-                self.section.put_thumb(id, image);
-            } else if key.starts_with("picture:") {
-                self.article.put_picture(&key, image);
-            } else if key.starts_with("station:") {
-                self.station.put_picture(window, image);
+            match slot {
+                PictureSlot::Thumb(article) => self.section.put_thumb(&article, image),
+                PictureSlot::ArticlePicture { article, index } => {
+                    self.article.put_picture(&article, index, image)
+                }
+                PictureSlot::Qr(QrFor::ArticleLink(article)) => {
+                    self.article.put_qr(window, &article, image)
+                }
+                PictureSlot::StationPicture(station) => {
+                    self.station.put_picture(window, &station, image)
+                }
             }
         }
     }

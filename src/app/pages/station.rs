@@ -21,7 +21,11 @@ pub struct StationPage {
 }
 
 impl StationPage {
-    pub fn put_picture(&self, window: &ui::AppWindow, image: Image) {
+    /// Station `id`'s photo, if that station is still shown.
+    pub fn put_picture(&self, window: &ui::AppWindow, id: &str, image: Image) {
+        if *self.shown.borrow() != id {
+            return;
+        }
         let adapter = window.global::<ui::StationAdapter>();
         adapter.set_picture(image);
         adapter.set_has_picture(true);
