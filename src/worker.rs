@@ -7,7 +7,6 @@ use std::sync::Arc;
 use chrono::{DateTime, FixedOffset, Utc};
 use protocol::text::{Lang, Text};
 use slint::{Rgba8Pixel, SharedPixelBuffer};
-use tokio::sync::mpsc;
 
 use crate::demo;
 use crate::i18n::Localizer;
@@ -145,30 +144,26 @@ pub fn open_seeded(data_dir: &Path) -> anyhow::Result<ContentStore> {
     Ok(store)
 }
 
-type Answer = Box<dyn FnMut(Delivery)>;
+/// Where a request's answers go: called once for the view and once for its pictures, on the
+/// worker thread (so it must be `Send`) or, inline, before [`ContentSource::request`] returns.
+pub type Reply = Box<dyn FnMut(Delivery) + Send>;
 
 /// Where screens come from: a worker thread (the running kiosk) or inline (tests, snapshots).
 pub enum ContentSource {
-    /// Requests made while one is being answered (a screen that redirects) wait in the queue.
-    Inline {
-        /// Boxed: a worker is large next to a channel sender.
-        worker: Box<std::cell::RefCell<Worker>>,
-        queue: std::cell::RefCell<std::collections::VecDeque<(Request, Answer)>>,
-    },
-    Thread(std::sync::mpsc::Sender<(Request, mpsc::UnboundedSender<Delivery>)>),
+    /// Answers on the calling thread before `request` returns. Boxed: a worker is large next
+    /// to a channel sender.
+    Inline(Box<std::cell::RefCell<Worker>>),
+    Thread(std::sync::mpsc::Sender<(Request, Reply)>),
 }
 
 impl ContentSource {
     pub fn inline(worker: Worker) -> ContentSource {
-        ContentSource::Inline {
-            worker: Box::new(std::cell::RefCell::new(worker)),
-            queue: Default::default(),
-        }
+        ContentSource::Inline(Box::new(std::cell::RefCell::new(worker)))
     }
 
     /// Starts the worker thread; opening the cache happens there too.
     pub fn spawn(data_dir: PathBuf, loc: Arc<Localizer>) -> std::io::Result<ContentSource> {
-        let (tx, rx) = std::sync::mpsc::channel::<(Request, mpsc::UnboundedSender<Delivery>)>();
+        let (tx, rx) = std::sync::mpsc::channel::<(Request, Reply)>();
         std::thread::Builder::new()
             .name("content".into())
             .spawn(move || {
@@ -176,54 +171,31 @@ impl ContentSource {
                     Ok(w) => w,
                     Err(e) => {
                         tracing::error!(error = %e, "no content cache could be opened");
-                        for (_, reply) in rx {
-                            let _ = reply.send(Delivery::Failed(e.to_string()));
+                        for (_, mut reply) in rx {
+                            reply(Delivery::Failed(e.to_string()));
                         }
                         return;
                     }
                 };
-                while let Ok((request, reply)) = rx.recv() {
-                    worker.handle(&request, &mut |d| {
-                        let _ = reply.send(d);
-                    });
+                while let Ok((request, mut reply)) = rx.recv() {
+                    worker.handle(&request, &mut reply);
                 }
             })?;
         Ok(ContentSource::Thread(tx))
     }
 
-    /// Asks for a screen; `on_delivery` runs on the calling (UI) thread for each answer.
-    pub fn request(&self, request: Request, on_delivery: impl FnMut(Delivery) + 'static) {
+    /// Asks for a screen; `reply` gets the answers (see [`Reply`]).
+    pub fn request(&self, request: Request, reply: impl FnMut(Delivery) + Send + 'static) {
+        let mut reply: Reply = Box::new(reply);
         match self {
-            ContentSource::Inline { worker, queue } => {
-                queue
-                    .borrow_mut()
-                    .push_back((request, Box::new(on_delivery)));
-                // Whoever holds the worker drains the queue; a nested call just enqueues.
-                let Ok(mut worker) = worker.try_borrow_mut() else {
-                    return;
-                };
-                loop {
-                    let next = queue.borrow_mut().pop_front();
-                    let Some((request, mut answer)) = next else {
-                        break;
-                    };
-                    worker.handle(&request, &mut *answer);
-                }
-            }
+            ContentSource::Inline(worker) => match worker.try_borrow_mut() {
+                Ok(mut worker) => worker.handle(&request, &mut reply),
+                // Only a reply that asked for content again could get here.
+                Err(_) => reply(Delivery::Failed("the content worker is busy".into())),
+            },
             ContentSource::Thread(tx) => {
-                let mut on_delivery = on_delivery;
-                let (reply, mut answers) = mpsc::unbounded_channel();
-                if tx.send((request, reply)).is_err() {
-                    on_delivery(Delivery::Failed("content worker stopped".into()));
-                    return;
-                }
-                let spawned = slint::spawn_local(async move {
-                    while let Some(delivery) = answers.recv().await {
-                        on_delivery(delivery);
-                    }
-                });
-                if let Err(e) = spawned {
-                    tracing::error!(error = %e, "cannot wait for content on the UI thread");
+                if let Err(std::sync::mpsc::SendError((_, mut reply))) = tx.send((request, reply)) {
+                    reply(Delivery::Failed("content worker stopped".into()));
                 }
             }
         }

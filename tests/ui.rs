@@ -235,3 +235,147 @@ fn home_shows_what_comes_next_when_today_is_empty_and_it_opens() {
         "opened on the week, where the event is"
     );
 }
+
+#[test]
+fn signals_from_other_threads_arrive_through_the_channel_and_keep_the_place() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = kiosk(dir.path());
+    let w = app.window();
+    tap(&app, "民俗文化");
+    let place = app.current();
+    let status = w.global::<ui::Status>();
+    assert!(!status.get_online());
+
+    // What a sync does: new content in the cache, from another connection.
+    let mut bundle = lobby_kiosk::demo::bundle().expect("demo bundle");
+    let section = bundle
+        .content
+        .sections
+        .iter_mut()
+        .find(|s| s.id == "folk-culture")
+        .expect("section");
+    section.title.zh = "民俗文化·新".into();
+    let (mut store, _) =
+        lobby_kiosk::store::ContentStore::open_or_rebuild(dir.path()).expect("cache");
+    store.import_bundle(&bundle, "server").expect("import");
+    // 09:55 in Dalian, five minutes before the kiosk's clock.
+    let at: chrono::DateTime<chrono::Utc> = "2026-11-24T01:55:00Z".parse().expect("instant");
+    store.set_meta("last_sync", &at.to_rfc3339()).expect("meta");
+
+    let handle = app.handle();
+    std::thread::spawn(move || {
+        handle.set_online(true);
+        handle.synced(at);
+        handle.content_changed();
+    })
+    .join()
+    .expect("sender thread");
+    // Nothing happens on the UI until the UI thread reads its channel.
+    assert!(!status.get_online());
+    assert_eq!(w.global::<ui::SectionAdapter>().get_title(), "民俗文化");
+
+    app.process_events();
+    assert!(status.get_online());
+    assert_eq!(status.get_freshness(), "5 分钟前更新");
+    assert_eq!(w.global::<ui::SectionAdapter>().get_title(), "民俗文化·新");
+    assert_eq!(app.current(), place, "still where the visitor was");
+}
+
+#[test]
+fn a_stale_answer_is_dropped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = kiosk(dir.path());
+    let w = app.window();
+    // An answer to a request the app has long moved past: another section's view.
+    let loc = Arc::new(Localizer::new().expect("locales"));
+    let mut worker = Worker::open(dir.path(), loc).expect("cache");
+    let at = NaiveDateTime::parse_from_str("2026-11-24T10:00", "%Y-%m-%dT%H:%M").expect("time");
+    let request = lobby_kiosk::worker::Request {
+        screen: Screen::Section("folk-culture".into()),
+        lang: Lang::Zh,
+        now: Clock::fixed(DEFAULT_TZ, at).now(),
+    };
+    let mut answers = Vec::new();
+    worker.handle(&request, &mut |d| answers.push(d));
+    assert!(answers.len() >= 2, "a view and its pictures");
+    let handle = app.handle();
+    for delivery in answers {
+        assert!(handle.send(lobby_kiosk::app::UiEvent::Content {
+            request: 0,
+            delivery,
+        }));
+    }
+    app.process_events();
+    assert_eq!(app.current(), Screen::Home);
+    assert_eq!(w.global::<ui::Nav>().get_screen(), ui::Screen::Home);
+    assert_eq!(w.global::<ui::SectionAdapter>().get_cards().row_count(), 0);
+}
+
+#[test]
+fn a_worker_thread_answers_through_the_channel() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    i_slint_backend_testing::init_no_event_loop();
+    let loc = Arc::new(Localizer::new().expect("locales"));
+    let source = ContentSource::spawn(dir.path().to_path_buf(), loc.clone()).expect("worker");
+    let at = NaiveDateTime::parse_from_str("2026-11-24T10:00", "%Y-%m-%dT%H:%M").expect("time");
+    let app = App::new(source, loc, Clock::fixed(DEFAULT_TZ, at), Lang::En).expect("window");
+    let w = app.window();
+    let until = |what: &str, done: &dyn Fn() -> bool| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while !done() {
+            assert!(std::time::Instant::now() < deadline, "{what} never arrived");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            app.process_events();
+        }
+    };
+    until("home", &|| {
+        w.global::<ui::HomeAdapter>().get_tiles().row_count() == 8
+    });
+
+    app.navigate(Screen::Section("folk-culture".into()));
+    let section = w.global::<ui::SectionAdapter>();
+    until("the section", &|| {
+        w.global::<ui::Nav>().get_screen() == ui::Screen::Section
+    });
+    assert_eq!(section.get_title(), "Folk Culture");
+    until("the thumbnails", &|| {
+        section.get_cards().iter().all(|c| c.has_thumb)
+    });
+}
+
+#[test]
+fn an_event_on_a_station_opens_that_stations_week() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = kiosk(dir.path());
+    let w = app.window();
+    app.navigate(Screen::Station(None));
+    let station = w.global::<ui::StationAdapter>();
+    let shown = station
+        .get_stations()
+        .iter()
+        .find(|c| c.selected)
+        .expect("a station is selected");
+    let event = station
+        .get_upcoming()
+        .row_data(0)
+        .expect("an upcoming event");
+    // The events are at the bottom of the page: scroll down to them first.
+    w.window()
+        .dispatch_event(slint::platform::WindowEvent::PointerScrolled {
+            position: slint::LogicalPosition::new(540.0, 960.0),
+            delta_x: 0.0,
+            delta_y: -3000.0,
+        });
+    tap(&app, event.title.as_str());
+    assert_eq!(
+        app.current(),
+        Screen::Schedule {
+            range: lobby_kiosk::view::Range::Week,
+            station: Some(shown.id.to_string()),
+            open: Some(event.key.to_string()),
+        }
+    );
+    let schedule = w.global::<ui::ScheduleAdapter>();
+    assert!(schedule.get_detail_open());
+    assert_eq!(schedule.get_detail().title, event.title);
+}

@@ -2,6 +2,7 @@
 //! pages ([`pages`], one controller per Slint adapter), the status band ([`status`]) and the
 //! content worker. Content is asked of the [`ContentSource`]; nothing here reads the disk.
 
+mod events;
 mod models;
 pub mod nav;
 mod pages;
@@ -14,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use protocol::text::Lang;
 use slint::ComponentHandle;
+use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::clock::Clock;
 use crate::i18n::Localizer;
@@ -24,40 +26,11 @@ use nav::{Action, Change, Nav};
 use pages::Pages;
 use status::StatusLine;
 
+pub use events::{AppHandle, UiEvent};
+
 /// After this long without a touch the kiosk returns home in its default language, so the next
 /// visitor starts fresh.
 pub const IDLE_RESET: Duration = Duration::from_secs(90);
-
-/// A handle other threads (the sync client) use to tell the UI what happened. Cheap to clone.
-#[derive(Clone)]
-pub struct AppHandle {
-    window: slint::Weak<ui::AppWindow>,
-}
-
-impl AppHandle {
-    /// The cache changed: the open screen re-reads it, keeping the visitor's place.
-    pub fn content_changed(&self) {
-        let _ = self
-            .window
-            .upgrade_in_event_loop(|w| w.global::<ui::Nav>().invoke_content_changed());
-    }
-
-    /// A sync cycle completed at `at`: the status line's "updated N min ago" restarts without
-    /// re-reading the screen.
-    pub fn synced(&self, at: chrono::DateTime<chrono::Utc>) {
-        let at = at.to_rfc3339();
-        let _ = self
-            .window
-            .upgrade_in_event_loop(move |w| w.global::<ui::Nav>().invoke_synced(at.into()));
-    }
-
-    /// The district server answered (or stopped answering).
-    pub fn set_online(&self, online: bool) {
-        let _ = self
-            .window
-            .upgrade_in_event_loop(move |w| w.global::<ui::Nav>().invoke_connectivity(online));
-    }
-}
 
 /// The running kiosk UI. Cloning shares it.
 #[derive(Clone)]
@@ -78,6 +51,12 @@ struct Inner {
     content: RefCell<ContentStatus>,
     online: Cell<bool>,
     last_activity: Cell<Instant>,
+    /// Gives out the senders of the UI thread's channel.
+    handle: AppHandle,
+    /// The UI thread's end of the channel (shared with the task that awaits it).
+    inbox: Rc<RefCell<UnboundedReceiver<UiEvent>>>,
+    /// Set while the inbox is being emptied, so a nested drain leaves the events to it.
+    draining: Cell<bool>,
 }
 
 /// What pages use to act on a visitor's tap. Holds the app weakly: the window's callbacks must
@@ -124,6 +103,7 @@ impl App {
         lang: Lang,
     ) -> Result<App, slint::PlatformError> {
         let window = ui::AppWindow::new()?;
+        let (handle, inbox) = AppHandle::channel();
         let inner = Rc::new_cyclic(|weak| {
             let go = Navigator { app: weak.clone() };
             wire_frame(&window, &go, &loc);
@@ -138,9 +118,12 @@ impl App {
                 content: RefCell::default(),
                 online: Cell::new(false),
                 last_activity: Cell::new(Instant::now()),
+                handle,
+                inbox: Rc::new(RefCell::new(inbox)),
+                draining: Cell::new(false),
             }
         });
-        Inner::wire_signals(&inner);
+        Inner::listen(&inner);
         inner
             .window
             .global::<ui::Strings>()
@@ -156,9 +139,14 @@ impl App {
 
     /// A `Send` handle for other threads.
     pub fn handle(&self) -> AppHandle {
-        AppHandle {
-            window: self.inner.window.as_weak(),
-        }
+        self.inner.handle.clone()
+    }
+
+    /// Handles every event other threads have sent so far. The event loop does this by itself;
+    /// without one (tests, `kiosk snapshot`) this applies what a worker thread or the sync
+    /// thread sent.
+    pub fn process_events(&self) {
+        Inner::drain(&self.inner, None);
     }
 
     /// The screen on top of the navigation stack.
@@ -237,31 +225,63 @@ fn wire_frame(window: &ui::AppWindow, go: &Navigator, loc: &Arc<Localizer>) {
 }
 
 impl Inner {
-    /// Signals from other threads; not visitor activity, so they don't postpone the idle reset.
-    fn wire_signals(this: &Rc<Inner>) {
-        let nav = this.window.global::<ui::Nav>();
+    /// Reads the channel from other threads on the event loop, for as long as the app lives.
+    /// Without an event loop (tests, snapshots) events wait for the next [`Inner::drain`].
+    fn listen(this: &Rc<Inner>) {
+        let inbox = this.inbox.clone();
         let weak = Rc::downgrade(this);
-        nav.on_content_changed(move || {
-            if let Some(inner) = weak.upgrade() {
-                Inner::show(&inner);
+        let task = slint::spawn_local(async move {
+            // The receiver is borrowed only while polled, so a drain can run between events.
+            while let Some(event) =
+                std::future::poll_fn(|cx| inbox.borrow_mut().poll_recv(cx)).await
+            {
+                let Some(inner) = weak.upgrade() else { break };
+                Inner::drain(&inner, Some(event));
             }
         });
-        let weak = Rc::downgrade(this);
-        nav.on_synced(move |at| {
-            if let Some(inner) = weak.upgrade() {
-                if let Ok(at) = chrono::DateTime::parse_from_rfc3339(&at) {
-                    inner.content.borrow_mut().last_sync = Some(at.to_utc());
-                }
-                inner.update_status();
+        if let Err(e) = task {
+            tracing::debug!(error = %e, "no event loop: events are handled after each request");
+        }
+    }
+
+    /// Handles `first`, then every event already waiting, in order. A drain started while one
+    /// runs (an event's handling asked for content, and an inline worker answered at once)
+    /// leaves the new events to the running one.
+    fn drain(this: &Rc<Inner>, first: Option<UiEvent>) {
+        if this.draining.replace(true) {
+            if let Some(event) = first {
+                Inner::handle(this, event);
             }
-        });
-        let weak = Rc::downgrade(this);
-        nav.on_connectivity(move |online| {
-            if let Some(inner) = weak.upgrade() {
-                inner.online.set(online);
-                inner.update_status();
+            return;
+        }
+        let mut next = first;
+        loop {
+            let event = match next.take() {
+                Some(event) => event,
+                None => match this.inbox.borrow_mut().try_recv() {
+                    Ok(event) => event,
+                    Err(_) => break,
+                },
+            };
+            Inner::handle(this, event);
+        }
+        this.draining.set(false);
+    }
+
+    fn handle(this: &Rc<Inner>, event: UiEvent) {
+        match event {
+            // Not visitor activity: none of these postpones the idle reset.
+            UiEvent::ContentChanged => Inner::show(this),
+            UiEvent::Synced(at) => {
+                this.content.borrow_mut().last_sync = Some(at);
+                this.update_status();
             }
-        });
+            UiEvent::Online(online) => {
+                this.online.set(online);
+                this.update_status();
+            }
+            UiEvent::Content { request, delivery } => Inner::deliver(this, request, delivery),
+        }
     }
 
     /// A visitor's tap: postpones the idle reset and moves the navigation.
@@ -316,12 +336,15 @@ impl Inner {
                 now: this.clock.get().now(),
             }
         };
-        let weak = Rc::downgrade(this);
+        let handle = this.handle.clone();
         this.source.request(request, move |delivery| {
-            if let Some(inner) = weak.upgrade() {
-                Inner::deliver(&inner, id, delivery);
-            }
+            handle.send(UiEvent::Content {
+                request: id,
+                delivery,
+            });
         });
+        // An inline worker has answered already: show it before the tap returns.
+        Inner::drain(this, None);
     }
 
     fn deliver(this: &Rc<Inner>, id: u64, delivery: Delivery) {

@@ -15,8 +15,8 @@ use tokio::sync::Notify;
 use super::cycle::{Report, Syncer};
 use super::{Settings, SyncError};
 
-/// What the UI hears from the sync thread. Implemented by [`crate::app::AppHandle`]; tests use
-/// their own.
+/// What the UI hears from the sync thread. The kiosk's UI implements it on its side (its
+/// `AppHandle`), so sync knows nothing of the UI; tests use their own.
 pub trait Notifier: Send + 'static {
     /// The cache changed (or the freshness shown in the status line did): re-read, keeping the
     /// visitor's place.
@@ -25,19 +25,6 @@ pub trait Notifier: Send + 'static {
     fn set_online(&self, online: bool);
     /// A cycle completed at this instant, whether or not anything changed.
     fn synced(&self, at: chrono::DateTime<chrono::Utc>);
-}
-
-impl Notifier for crate::app::AppHandle {
-    fn content_changed(&self) {
-        crate::app::AppHandle::content_changed(self);
-    }
-
-    fn set_online(&self, online: bool) {
-        crate::app::AppHandle::set_online(self, online);
-    }
-    fn synced(&self, at: chrono::DateTime<chrono::Utc>) {
-        crate::app::AppHandle::synced(self, at);
-    }
 }
 
 /// A notifier that tells nobody (headless `kiosk sync`).
