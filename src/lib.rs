@@ -4,7 +4,8 @@
 //! - [`store`]: the SQLite content cache and image blobs.
 //! - [`view`]: view models, plain data per screen built from the cache.
 //! - [`worker`]: builds views and decodes pictures off the UI thread.
-//! - [`app`]: the UI thread: navigation, language, Slint models.
+//! - [`app`]: the UI thread: navigation state machine, one controller per page, the channel
+//!   other threads (worker, sync) use to reach it.
 //! - [`i18n`], [`media`], [`clock`], [`config`], [`demo`], [`headless`]: one concept each.
 
 pub mod app;

@@ -1,5 +1,5 @@
 //! The kiosk on the UI thread: thin wiring between the navigation state machine ([`nav`]), the
-//! pages ([`pages`], one controller per Slint adapter), the status band ([`status`]) and the
+//! pages (`pages`, one controller per Slint adapter), the status band ([`status`]) and the
 //! content worker. Content is asked of the [`ContentSource`]; nothing here reads the disk.
 
 mod events;

@@ -1,5 +1,5 @@
 //! View models: what each screen shows, as plain data in the visitor's language, built from the
-//! content cache. Building runs on the content worker (never the UI thread); `crate::app` turns
+//! content cache. Building runs on the content worker (never the UI thread); the app turns
 //! the result into Slint models.
 
 mod article;
