@@ -6,12 +6,15 @@
 //! - [`worker`]: builds views and decodes pictures off the UI thread.
 //! - [`app`]: the UI thread: navigation state machine, one controller per page, the channel
 //!   other threads (worker, sync) use to reach it.
+//! - [`watchdog`]: supervision by systemd (ready, watchdog keepalives, a panic ends the process).
 //! - [`i18n`], [`media`], [`clock`], [`config`], [`demo`], [`headless`]: one concept each.
 
 pub mod app;
 pub mod clock;
 pub mod config;
 pub mod demo;
+#[cfg(feature = "fault-hooks")]
+pub mod faults;
 pub mod fonts;
 pub mod headless;
 pub mod i18n;
@@ -19,6 +22,7 @@ pub mod media;
 pub mod store;
 pub mod sync;
 pub mod view;
+pub mod watchdog;
 pub mod worker;
 
 /// The Slint UI compiled from `ui/app.slint`.

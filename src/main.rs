@@ -1,5 +1,6 @@
 //! `kiosk`: runs the kiosk full screen, renders screens headless, reports the cache's state.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -105,6 +106,8 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| "info,rusqlite_migration=warn".into()),
         )
         .with_writer(std::io::stderr)
+        // Colours only on a terminal: under systemd, stderr goes to the journal.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let cli = Cli::parse();
     match run(cli) {
@@ -149,6 +152,8 @@ fn run_kiosk(config: &Config, data_dir: PathBuf) -> anyhow::Result<()> {
              session; to render screens without one, run `kiosk snapshot --screen home --out home.png`"
         );
     }
+    // A panicking worker or sync thread must not leave a frozen screen: end, and be restarted.
+    lobby_kiosk::watchdog::exit_on_panic();
     let loc = Arc::new(Localizer::new()?);
     // Seed the cache (demo content on first start) before the content worker and the sync
     // thread start, so the two never write the same image files at once.
@@ -177,6 +182,10 @@ fn run_kiosk(config: &Config, data_dir: PathBuf) -> anyhow::Result<()> {
         window.set_fullscreen(true);
     }
     let _clock = app.start_clock();
+    // systemd: READY=1 after the first frame, WATCHDOG=1 while frames are drawn when asked for.
+    let _watchdog = lobby_kiosk::watchdog::Watchdog::start(app.window());
+    #[cfg(feature = "fault-hooks")]
+    let _ui_hang = lobby_kiosk::faults::arm_ui_hang();
     let _sync = match Settings::from_config(config) {
         Some(settings) => Some(
             sync::schedule::spawn(data_dir, settings, app.handle())

@@ -178,6 +178,8 @@ impl ContentSource {
                     }
                 };
                 while let Ok((request, mut reply)) = rx.recv() {
+                    #[cfg(feature = "fault-hooks")]
+                    crate::faults::panic_if("content-worker-panic");
                     worker.handle(&request, &mut reply);
                 }
             })?;

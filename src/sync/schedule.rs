@@ -177,6 +177,8 @@ pub async fn run(
     let mut rng = fastrand::Rng::new();
     let mut backoff = FullJitter::forever(Duration::from_secs(1), settings.max_backoff);
     let mut syncer: Option<Syncer> = None;
+    #[cfg(feature = "fault-hooks")]
+    crate::faults::panic_if("sync-panic");
     while !control.is_stopped() {
         let cycle = async {
             match syncer.as_mut() {

@@ -1,0 +1,143 @@
+//! Supervision by systemd (`Type=notify`, `WatchdogSec=`): a kiosk in a lobby runs for months
+//! with nobody looking, so a frozen screen must end in a restart, not stay frozen.
+//!
+//! - [`exit_on_panic`]: a panic on any thread (the content worker, the sync thread, the UI)
+//!   ends the process with status [`PANIC_EXIT_CODE`], so the supervisor restarts it. Without
+//!   it a dead worker leaves a live process showing a screen that never changes again.
+//! - [`Watchdog`]: tells systemd `READY=1` once the first frame is drawn and feeds its watchdog
+//!   (`WATCHDOG=1`) only from the UI thread, and only when the frame it asked for at the previous
+//!   tick was drawn. A hung event loop or a renderer stuck in a frame stops the keepalives, and
+//!   systemd restarts the kiosk after `WatchdogSec`.
+//!
+//! Outside systemd (no `NOTIFY_SOCKET`) none of this sends anything and nothing redraws for it.
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use sd_notify::NotifyState;
+use slint::ComponentHandle;
+use slint::winit_030::{EventResult, WinitWindowAccessor, winit};
+
+/// The status a panicking thread ends the process with: Rust's own for a panicking main thread.
+pub const PANIC_EXIT_CODE: i32 = 101;
+
+/// From now on a panic on any thread ends the process (after the usual panic message).
+pub fn exit_on_panic() {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        report(info);
+        let thread = std::thread::current();
+        tracing::error!(
+            thread = thread.name().unwrap_or("unnamed"),
+            status = PANIC_EXIT_CODE,
+            "a thread panicked; ending the kiosk so that its supervisor restarts it"
+        );
+        std::process::exit(PANIC_EXIT_CODE);
+    }));
+}
+
+/// How often the watchdog is fed: a third of systemd's timeout, so that one slow frame (a big
+/// picture decoded, a busy machine) is not yet fatal, and never more often than every 100 ms.
+pub fn keepalive_interval(timeout: Duration) -> Duration {
+    (timeout / 3).max(Duration::from_millis(100))
+}
+
+/// What the UI thread knows about the frames the watchdog asked for.
+#[derive(Default)]
+struct Frames {
+    /// A redraw was requested at the last tick.
+    asked: Cell<bool>,
+    /// A frame was drawn since the last tick.
+    drawn: Cell<bool>,
+    /// `READY=1` was sent.
+    ready: Cell<bool>,
+    /// A failure to reach the notify socket was logged (once is enough).
+    warned: Cell<bool>,
+}
+
+impl Frames {
+    fn send(&self, state: &[NotifyState]) {
+        if let Err(e) = sd_notify::notify(state)
+            && !self.warned.replace(true)
+        {
+            tracing::warn!(error = %e, "cannot notify systemd (NOTIFY_SOCKET)");
+        }
+    }
+}
+
+/// Keeps systemd informed while it lives; drop it to stop.
+pub struct Watchdog {
+    _timer: Option<slint::Timer>,
+}
+
+impl Watchdog {
+    /// Starts watching `component`'s window, on the UI thread, before its event loop runs.
+    /// Under systemd: `READY=1` after the first frame; with `WatchdogSec=` also a timer every
+    /// [`keepalive_interval`] that sends `WATCHDOG=1` when the frame requested at the previous
+    /// tick was drawn, and requests the next one. Elsewhere: does nothing.
+    pub fn start<C: ComponentHandle + 'static>(component: &C) -> Watchdog {
+        if std::env::var_os("NOTIFY_SOCKET").is_none() {
+            return Watchdog { _timer: None };
+        }
+        let frames = Rc::new(Frames::default());
+        let f = frames.clone();
+        // A winit window event, so it works with every renderer (the software renderer has no
+        // rendering notifier). Drawing follows RedrawRequested synchronously on this thread, so
+        // the next timer tick runs only after that frame is done.
+        component.window().on_winit_window_event(move |_, event| {
+            if matches!(event, winit::event::WindowEvent::RedrawRequested) {
+                f.drawn.set(true);
+                if !f.ready.get() {
+                    // After this event, i.e. after the first frame has been drawn.
+                    let f = f.clone();
+                    slint::Timer::single_shot(Duration::ZERO, move || {
+                        if !f.ready.replace(true) {
+                            f.send(&[NotifyState::Ready, NotifyState::Status("showing content")]);
+                            tracing::info!("told systemd the kiosk is ready");
+                        }
+                    });
+                }
+            }
+            EventResult::Propagate
+        });
+        let Some(timeout) = sd_notify::watchdog_enabled() else {
+            return Watchdog { _timer: None };
+        };
+        let interval = keepalive_interval(timeout);
+        tracing::info!(?timeout, ?interval, "systemd watchdog on");
+        let weak = component.as_weak();
+        let timer = slint::Timer::default();
+        timer.start(slint::TimerMode::Repeated, interval, move || {
+            let Some(component) = weak.upgrade() else {
+                return;
+            };
+            if frames.asked.get() && frames.drawn.get() {
+                frames.send(&[NotifyState::Watchdog]);
+            }
+            frames.drawn.set(false);
+            frames.asked.set(true);
+            component.window().request_redraw();
+        });
+        Watchdog {
+            _timer: Some(timer),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keepalives_come_three_times_per_timeout_and_at_most_ten_a_second() {
+        assert_eq!(
+            keepalive_interval(Duration::from_secs(30)),
+            Duration::from_secs(10)
+        );
+        assert_eq!(
+            keepalive_interval(Duration::from_millis(90)),
+            Duration::from_millis(100)
+        );
+    }
+}
