@@ -5,9 +5,10 @@
 //!   ends the process with status [`PANIC_EXIT_CODE`], so the supervisor restarts it. Without
 //!   it a dead worker leaves a live process showing a screen that never changes again.
 //! - [`Watchdog`]: tells systemd `READY=1` once the first frame is drawn and feeds its watchdog
-//!   (`WATCHDOG=1`) only from the UI thread, and only when the frame it asked for at the previous
-//!   tick was drawn. A hung event loop or a renderer stuck in a frame stops the keepalives, and
-//!   systemd restarts the kiosk after `WatchdogSec`.
+//!   (`WATCHDOG=1`) only from the UI thread, and (on X11) only when the frame it asked for at the
+//!   previous tick was drawn. A hung event loop or a renderer stuck in a frame stops the
+//!   keepalives, and systemd restarts the kiosk after `WatchdogSec`. On Wayland the compositor
+//!   decides when a frame may be drawn, so there the tick on the UI thread is the proof of life.
 //!
 //! Outside systemd (no `NOTIFY_SOCKET`) none of this sends anything and nothing redraws for it.
 
@@ -112,17 +113,35 @@ impl Watchdog {
             let Some(component) = weak.upgrade() else {
                 return;
             };
-            if frames.asked.get() && frames.drawn.get() {
+            let window = component.window();
+            let drawn = frames.asked.get() && frames.drawn.get();
+            // On Wayland the compositor paces frames: it asks for the next one (a frame
+            // callback) only while the surface is shown, and withholds it when the screen is
+            // off or, as seen with Weston's kiosk shell, after an unchanged frame. Demanding a
+            // drawn frame there would restart a healthy kiosk every WatchdogSec, so this tick
+            // running on the UI thread (which a frame stuck in drawing would block) is the proof.
+            if drawn || (frames.asked.get() && on_wayland(window)) {
                 frames.send(&[NotifyState::Watchdog]);
             }
             frames.drawn.set(false);
             frames.asked.set(true);
-            component.window().request_redraw();
+            window.request_redraw();
         });
         Watchdog {
             _timer: Some(timer),
         }
     }
+}
+
+/// Whether the window is a Wayland surface (X11 windows are drawn whenever asked).
+fn on_wayland(window: &slint::Window) -> bool {
+    use winit::raw_window_handle::{HasWindowHandle, RawWindowHandle};
+    window
+        .with_winit_window(|w| {
+            w.window_handle()
+                .is_ok_and(|h| matches!(h.as_raw(), RawWindowHandle::Wayland(_)))
+        })
+        .unwrap_or(false)
 }
 
 #[cfg(test)]

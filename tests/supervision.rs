@@ -1,5 +1,6 @@
 //! The kiosk under a supervisor: the real `kiosk run` process in a real X server (Xvfb, Debian's
-//! `xvfb` package), with a notify socket the test binds in place of systemd's. It says READY=1
+//! `xvfb` package) or in Weston's kiosk shell (`weston`, headless backend), with a notify socket
+//! the test binds in place of systemd's. It says READY=1
 //! after its first frame, feeds the watchdog while its UI thread draws, stops feeding it when the
 //! UI thread hangs, and ends with a non-zero status when the content worker or the sync thread
 //! panics. The faults come from the test-only `fault-hooks` feature (`src/faults.rs`).
@@ -19,14 +20,18 @@ const INTERVAL: Duration = Duration::from_millis(500);
 /// busy 2-core machine.
 const START_LIMIT: Duration = Duration::from_secs(120);
 
-/// A private X server on a display number it picks itself (`-displayfd`); killed on drop.
-struct Xvfb {
+/// Where the kiosk draws: a private X server (Xvfb, on a display number it picks itself with
+/// `-displayfd`) or Weston with its kiosk shell (what the lobby-kiosk package runs) on its
+/// headless backend, in a runtime folder of its own. Killed on drop.
+struct Display {
     child: Child,
-    display: String,
+    /// The variables a client needs to reach it.
+    env: Vec<(&'static str, String)>,
+    _runtime: Option<TempDir>,
 }
 
-impl Xvfb {
-    fn start() -> Xvfb {
+impl Display {
+    fn xvfb() -> Display {
         let mut child = Command::new("Xvfb")
             .args([
                 "-displayfd",
@@ -53,14 +58,57 @@ impl Xvfb {
             !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()),
             "Xvfb printed {line:?} instead of a display number"
         );
-        Xvfb {
-            display: format!(":{number}"),
+        Display {
+            env: vec![("DISPLAY", format!(":{number}"))],
             child,
+            _runtime: None,
+        }
+    }
+
+    fn weston_kiosk_shell() -> Display {
+        let runtime = tempfile::tempdir().unwrap();
+        let mut child = Command::new("weston")
+            .args([
+                "--backend=headless-backend.so",
+                "--shell=kiosk-shell.so",
+                "--socket=wayland-0",
+                "--idle-time=0",
+                "--width=540",
+                "--height=960",
+            ])
+            .env("XDG_RUNTIME_DIR", runtime.path())
+            .env_remove("WAYLAND_DISPLAY")
+            .env_remove("DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("weston must be installed to run the kiosk in its kiosk shell (apt-get install weston)");
+        // Ready when its socket takes connections.
+        let socket = runtime.path().join("wayland-0");
+        let until = Instant::now() + Duration::from_secs(30);
+        while std::os::unix::net::UnixStream::connect(&socket).is_err() {
+            assert!(
+                Instant::now() < until,
+                "weston did not open {}",
+                socket.display()
+            );
+            if let Some(status) = child.try_wait().unwrap() {
+                panic!("weston ended: {status}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Display {
+            env: vec![
+                ("XDG_RUNTIME_DIR", runtime.path().display().to_string()),
+                ("WAYLAND_DISPLAY", "wayland-0".to_string()),
+            ],
+            child,
+            _runtime: Some(runtime),
         }
     }
 }
 
-impl Drop for Xvfb {
+impl Drop for Display {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -72,18 +120,22 @@ struct Kiosk {
     child: Child,
     socket: UnixDatagram,
     dir: TempDir,
-    _x: Xvfb,
+    _display: Display,
 }
 
 impl Kiosk {
     /// `kiosk run` windowed with the software renderer and a 1.5 s watchdog; `extra_config` is
     /// added to its config file, `fault` goes to `LOBBY_KIOSK_FAULT`.
     fn start(extra_config: &str, fault: &str) -> Kiosk {
-        Kiosk::start_with(extra_config, fault, Some(WATCHDOG_USEC))
+        Kiosk::start_with(Display::xvfb(), extra_config, fault, Some(WATCHDOG_USEC))
     }
 
-    fn start_with(extra_config: &str, fault: &str, watchdog_usec: Option<u64>) -> Kiosk {
-        let x = Xvfb::start();
+    fn start_with(
+        display: Display,
+        extra_config: &str,
+        fault: &str,
+        watchdog_usec: Option<u64>,
+    ) -> Kiosk {
         let dir = tempfile::tempdir().unwrap();
         let socket_path = dir.path().join("notify.sock");
         let socket = UnixDatagram::bind(&socket_path).unwrap();
@@ -104,8 +156,9 @@ impl Kiosk {
             .arg("--config")
             .arg(&config)
             .arg("run")
-            .env("DISPLAY", &x.display)
+            .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY")
+            .envs(display.env.iter().map(|(k, v)| (k, v)))
             .env("NOTIFY_SOCKET", &socket_path)
             .env_remove("WATCHDOG_PID")
             .env("LOBBY_KIOSK_FAULT", fault)
@@ -125,7 +178,7 @@ impl Kiosk {
             child,
             socket,
             dir,
-            _x: x,
+            _display: display,
         }
     }
 
@@ -214,14 +267,14 @@ fn hang_fault(path: &Path) -> String {
     format!("ui-hang-on={}", path.display())
 }
 
-#[test]
-fn ready_after_the_first_frame_then_keepalives_until_the_ui_thread_hangs() {
+/// READY=1, then keepalives spaced by the interval while the kiosk lives, then none once its
+/// UI thread blocks, although the process is still there (systemd would end it).
+fn keepalives_until_the_ui_thread_hangs(display: Display) {
     let dir_for_fault = tempfile::tempdir().unwrap();
     let hang = dir_for_fault.path().join("hang-now");
-    let mut kiosk = Kiosk::start("", &hang_fault(&hang));
+    let mut kiosk = Kiosk::start_with(display, "", &hang_fault(&hang), Some(WATCHDOG_USEC));
     kiosk.wait_ready();
 
-    // Alive and drawing: keepalives keep coming, spaced by the interval (never a flood).
     let watched = Duration::from_secs(5);
     let alive = keepalives(&kiosk.messages(watched));
     assert!(
@@ -237,7 +290,6 @@ fn ready_after_the_first_frame_then_keepalives_until_the_ui_thread_hangs() {
         alive.len()
     );
 
-    // The UI thread blocks: the keepalives stop, although the process is still there.
     std::fs::write(&hang, b"").unwrap();
     let _in_flight = kiosk.messages(INTERVAL * 2);
     let after = keepalives(&kiosk.messages(INTERVAL * 6));
@@ -252,6 +304,18 @@ fn ready_after_the_first_frame_then_keepalives_until_the_ui_thread_hangs() {
         kiosk.log()
     );
     assert!(kiosk.log().contains("the UI thread hangs"));
+}
+
+#[test]
+fn on_x11_ready_after_the_first_frame_then_keepalives_until_the_ui_thread_hangs() {
+    keepalives_until_the_ui_thread_hangs(Display::xvfb());
+}
+
+/// The display the lobby-kiosk package runs: Weston's kiosk shell, where the compositor paces
+/// frames (see `src/watchdog.rs`).
+#[test]
+fn in_westons_kiosk_shell_ready_then_keepalives_until_the_ui_thread_hangs() {
+    keepalives_until_the_ui_thread_hangs(Display::weston_kiosk_shell());
 }
 
 #[test]
@@ -279,7 +343,7 @@ fn a_panic_in_the_sync_thread_ends_the_kiosk_with_a_failure_status() {
 
 #[test]
 fn without_a_fault_the_kiosk_keeps_running_and_only_says_ready_without_a_watchdog() {
-    let mut kiosk = Kiosk::start_with("", "", None);
+    let mut kiosk = Kiosk::start_with(Display::xvfb(), "", "", None);
     kiosk.wait_ready();
     let later = kiosk.messages(Duration::from_secs(3));
     assert!(
