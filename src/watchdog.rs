@@ -10,6 +10,10 @@
 //!   keepalives, and systemd restarts the kiosk after `WatchdogSec`. On Wayland the compositor
 //!   decides when a frame may be drawn, so there the tick on the UI thread is the proof of life.
 //!
+//! The confirmation watches winit's `RedrawRequested` rather than Slint's rendering notifier,
+//! which the software renderer does not support; drawing follows that event synchronously on
+//! the UI thread, so the next tick runs only once the frame is done.
+//!
 //! Outside systemd (no `NOTIFY_SOCKET`) none of this sends anything and nothing redraws for it.
 
 use std::cell::Cell;
@@ -114,13 +118,15 @@ impl Watchdog {
                 return;
             };
             let window = component.window();
-            let drawn = frames.asked.get() && frames.drawn.get();
-            // On Wayland the compositor paces frames: it asks for the next one (a frame
-            // callback) only while the surface is shown, and withholds it when the screen is
-            // off or, as seen with Weston's kiosk shell, after an unchanged frame. Demanding a
-            // drawn frame there would restart a healthy kiosk every WatchdogSec, so this tick
-            // running on the UI thread (which a frame stuck in drawing would block) is the proof.
-            if drawn || (frames.asked.get() && on_wayland(window)) {
+            // On X11 a requested frame is drawn within a refresh interval, so it must have been.
+            // On Wayland the compositor paces frames: it lets a client draw (frame callbacks)
+            // only while the surface is shown, and withholds that when the screen is off; with
+            // Weston 10's kiosk shell (headless backend) no redraw came after the first frames
+            // at all. Demanding a drawn frame there would restart a healthy kiosk every
+            // WatchdogSec, so there (and on any other platform) this tick running on the UI
+            // thread, which a frame stuck in drawing would block, is the proof of life.
+            let proven = frames.drawn.get() || !draws_when_asked(window);
+            if frames.asked.get() && proven {
                 frames.send(&[NotifyState::Watchdog]);
             }
             frames.drawn.set(false);
@@ -133,13 +139,18 @@ impl Watchdog {
     }
 }
 
-/// Whether the window is a Wayland surface (X11 windows are drawn whenever asked).
-fn on_wayland(window: &slint::Window) -> bool {
+/// Whether the window system draws a requested frame without further ado: an X11 window of the
+/// winit backend (whose frame throttle is a timer, not the compositor).
+fn draws_when_asked(window: &slint::Window) -> bool {
     use winit::raw_window_handle::{HasWindowHandle, RawWindowHandle};
     window
         .with_winit_window(|w| {
-            w.window_handle()
-                .is_ok_and(|h| matches!(h.as_raw(), RawWindowHandle::Wayland(_)))
+            w.window_handle().is_ok_and(|h| {
+                matches!(
+                    h.as_raw(),
+                    RawWindowHandle::Xlib(_) | RawWindowHandle::Xcb(_)
+                )
+            })
         })
         .unwrap_or(false)
 }
