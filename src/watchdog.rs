@@ -85,7 +85,10 @@ impl Watchdog {
         if std::env::var_os("NOTIFY_SOCKET").is_none() {
             return Watchdog { _timer: None };
         }
+        // The first frame counts as asked for: showing the window asks for it. So the first
+        // tick already confirms it, well within WatchdogSec of READY=1.
         let frames = Rc::new(Frames::default());
+        frames.asked.set(true);
         let f = frames.clone();
         // A winit window event, so it works with every renderer (the software renderer has no
         // rendering notifier). Drawing follows RedrawRequested synchronously on this thread, so
@@ -126,7 +129,8 @@ impl Watchdog {
             // WatchdogSec, so there (and on any other platform) this tick running on the UI
             // thread, which a frame stuck in drawing would block, is the proof of life.
             let proven = frames.drawn.get() || !draws_when_asked(window);
-            if frames.asked.get() && proven {
+            // Nothing before READY=1: until the first frame the start-up timeout applies.
+            if frames.ready.get() && frames.asked.get() && proven {
                 frames.send(&[NotifyState::Watchdog]);
             }
             frames.drawn.set(false);

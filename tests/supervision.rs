@@ -218,11 +218,15 @@ impl Kiosk {
         let until = Instant::now() + START_LIMIT;
         while Instant::now() < until {
             let got = self.messages(Duration::from_millis(500));
-            assert!(
-                !got.iter().any(|(_, m)| m == "WATCHDOG=1"),
-                "keepalive before READY=1: {got:?}"
-            );
-            if got.iter().any(|(_, m)| m == "READY=1") {
+            let ready = got.iter().position(|(_, m)| m == "READY=1");
+            let first_keepalive = got.iter().position(|(_, m)| m == "WATCHDOG=1");
+            if let Some(k) = first_keepalive {
+                assert!(
+                    ready.is_some_and(|r| r < k),
+                    "keepalive before READY=1: {got:?}"
+                );
+            }
+            if ready.is_some() {
                 return;
             }
             if let Some(status) = self.child.try_wait().unwrap() {
