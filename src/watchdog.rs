@@ -51,9 +51,8 @@ pub fn keepalive_interval(timeout: Duration) -> Duration {
 /// What the UI thread knows about the frames the watchdog asked for.
 #[derive(Default)]
 struct Frames {
-    /// A redraw was requested at the last tick.
-    asked: Cell<bool>,
-    /// A frame was drawn since the last tick.
+    /// A frame was drawn since the last tick (before the first tick: since the window was shown,
+    /// which asks for the first frame).
     drawn: Cell<bool>,
     /// `READY=1` was sent.
     ready: Cell<bool>,
@@ -85,10 +84,8 @@ impl Watchdog {
         if std::env::var_os("NOTIFY_SOCKET").is_none() {
             return Watchdog { _timer: None };
         }
-        // The first frame counts as asked for: showing the window asks for it. So the first
-        // tick already confirms it, well within WatchdogSec of READY=1.
+        // The first tick already confirms the first frame, one interval after READY=1.
         let frames = Rc::new(Frames::default());
-        frames.asked.set(true);
         let f = frames.clone();
         // A winit window event, so it works with every renderer (the software renderer has no
         // rendering notifier). Drawing follows RedrawRequested synchronously on this thread, so
@@ -130,11 +127,10 @@ impl Watchdog {
             // thread, which a frame stuck in drawing would block, is the proof of life.
             let proven = frames.drawn.get() || !draws_when_asked(window);
             // Nothing before READY=1: until the first frame the start-up timeout applies.
-            if frames.ready.get() && frames.asked.get() && proven {
+            if frames.ready.get() && proven {
                 frames.send(&[NotifyState::Watchdog]);
             }
             frames.drawn.set(false);
-            frames.asked.set(true);
             window.request_redraw();
         });
         Watchdog {
