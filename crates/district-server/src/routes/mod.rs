@@ -48,9 +48,11 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/staff/wishes", get(staff::wishes))
         .route("/v1/staff/wishes/{id}/{action}", post(staff::decide_wish))
         .route("/v1/staff/events/{id}/signups", get(staff::signups));
+    let console = crate::console::router(&state);
     Router::new()
         .merge(kiosk)
         .merge(staff)
+        .merge(console)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn(schema))

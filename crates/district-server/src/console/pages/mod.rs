@@ -1,0 +1,12 @@
+//! One module per console page (or group of forms), each a few handlers.
+
+pub mod account;
+pub mod assets;
+pub mod audit;
+pub mod home;
+pub mod kiosks;
+pub mod language;
+pub mod login;
+pub mod signups;
+pub mod users;
+pub mod wishes;
