@@ -24,6 +24,7 @@ pub async fn heartbeat(
     Ok(axum::Json(HeartbeatReply {
         server_time: Utc::now().fixed_offset(),
         head,
+        screenshot_wanted: false,
     }))
 }
 
