@@ -206,3 +206,4 @@ audit-kind-token = Token
 audit-kind-wish = Wish
 audit-kind-signup = Sign-up
 audit-kind-kiosk = Kiosk
+audit-kind-content = Content

@@ -206,3 +206,4 @@ audit-kind-token = 令牌
 audit-kind-wish = 心愿
 audit-kind-signup = 报名
 audit-kind-kiosk = 终端
+audit-kind-content = 内容

@@ -244,11 +244,7 @@ pub async fn decide(
                 audit::Change {
                     actor: &actor,
                     kind: "wish",
-                    action: match action {
-                        Action::Approve => "approved",
-                        Action::Reject => "rejected",
-                        Action::Fulfil => "fulfilled",
-                    },
+                    action: action.done(),
                     target: &wish_id,
                     before: before.as_ref().map(json).as_ref(),
                     after: Some(&json(&after)),
