@@ -152,6 +152,7 @@ col-party = Party
 kiosk-none = No kiosks registered yet.
 kiosk-never = Never connected
 kiosk-online = Online ({ $since } ago)
+kiosk-online-now = Online (just now)
 kiosk-offline = Offline for { $since }
 kiosk-current = current
 kiosk-behind = { $n } behind

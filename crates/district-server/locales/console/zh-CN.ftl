@@ -152,6 +152,7 @@ col-party = 人数
 kiosk-none = 还没有登记终端。
 kiosk-never = 从未联系
 kiosk-online = 在线（{ $since }前）
+kiosk-online-now = 在线（刚刚）
 kiosk-offline = 离线 { $since }
 kiosk-current = 最新
 kiosk-behind = 落后 { $n } 条

@@ -109,4 +109,53 @@ mod tests {
         assert_eq!(tr(Lang::Zh, "nav-wishes"), "微心愿");
         assert_eq!(tr(Lang::En, "nav-wishes"), "Wishes");
     }
+
+    /// Every literal message id the console's code asks for exists (a missing one would show
+    /// as its id on the page).
+    #[test]
+    fn every_id_the_code_uses_exists() {
+        fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).expect("reads src") {
+                let p = e.expect("entry").path();
+                if p.is_dir() {
+                    files(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let mut paths = Vec::new();
+        files(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/console"),
+            &mut paths,
+        );
+        let known = ids(Lang::Zh);
+        let mut used = 0;
+        for path in paths {
+            let text = std::fs::read_to_string(&path).expect("reads");
+            for call in ["tr(", "tr_args(", "message_page("] {
+                for (at, _) in text.match_indices(call) {
+                    let rest = &text[at + call.len()..];
+                    let Some(end) = rest.find(')') else { continue };
+                    // The first string literal among the call's first arguments.
+                    let args = &rest[..end.min(rest.len())];
+                    for literal in args.split('"').skip(1).step_by(2).take(2) {
+                        if literal.contains('-')
+                            && literal
+                                .bytes()
+                                .all(|b| b.is_ascii_lowercase() || b == b'-' || b.is_ascii_digit())
+                        {
+                            used += 1;
+                            assert!(
+                                known.contains(&literal.to_string()),
+                                "{literal} used in {} is not in the .ftl files",
+                                path.display()
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert!(used > 100, "the scan finds the calls: {used}");
+    }
 }

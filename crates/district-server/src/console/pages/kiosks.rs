@@ -95,6 +95,7 @@ fn health(lang: Lang, k: &KioskRow, head: u64, now: DateTime<Utc>) -> Markup {
         td {
             @match seen {
                 None => span .state.bad { (tr(lang, "kiosk-never")) },
+                Some(t) if online && (now - t).num_minutes() < 1 => span .state.good { (tr(lang, "kiosk-online-now")) },
                 Some(t) if online => span .state.good { (tr_args(lang, "kiosk-online", &[("since", FluentValue::from(ago(lang, t, now)))])) },
                 Some(t) => span .state.bad { (tr_args(lang, "kiosk-offline", &[("since", FluentValue::from(ago(lang, t, now)))])) },
             }
