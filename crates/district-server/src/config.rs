@@ -56,6 +56,8 @@ pub struct ConsoleConfig {
     pub session_hours: u32,
     /// A login unused for this long ends.
     pub idle_minutes: u32,
+    /// Content drafts are published only after a second person approved them.
+    pub require_approval: bool,
 }
 
 impl Default for ConsoleConfig {
@@ -65,6 +67,7 @@ impl Default for ConsoleConfig {
             secure_cookies: SecureCookies::Auto,
             session_hours: 12,
             idle_minutes: 120,
+            require_approval: false,
         }
     }
 }
@@ -102,6 +105,8 @@ trust_proxy = false
 secure_cookies = "auto"
 session_hours = 12
 idle_minutes = 120
+# true: a content draft is published only by someone other than who submitted it.
+require_approval = false
 "#;
 
 #[derive(Debug, thiserror::Error)]

@@ -21,6 +21,7 @@ pub mod blobs;
 pub mod config;
 pub mod console;
 pub mod ctl;
+pub mod drafting;
 pub mod error;
 pub mod people;
 pub mod push;

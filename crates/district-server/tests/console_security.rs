@@ -30,6 +30,7 @@ fn concrete(path: &str) -> String {
     path.replace("{lang}", "en")
         .replace("{sha}", &"ab".repeat(32))
         .replace("{action}", "approve")
+        .replace("{kind}", "article")
         .replace("{name}", "nobody")
         .replace("{id}", "no-such-thing")
 }

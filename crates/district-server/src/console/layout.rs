@@ -8,7 +8,7 @@ use fluent_bundle::FluentValue;
 use maud::{DOCTYPE, Markup, html};
 use protocol::text::Lang;
 
-use crate::accounts::{ADMINS, Access, MODERATORS};
+use crate::accounts::{ADMINS, Access, EDITORS, MODERATORS};
 
 use super::gate::{CSRF_FIELD, Visit, url_escape};
 use super::i18n::{tr, tr_args};
@@ -27,6 +27,7 @@ pub enum Problem {
 /// The navigation's entries: `(path, message id, who sees it)`.
 const NAV: &[(&str, &str, Access)] = &[
     ("/console/", "nav-home", Access::Staff),
+    ("/console/content", "nav-content", EDITORS),
     ("/console/wishes", "nav-wishes", MODERATORS),
     ("/console/events", "nav-signups", MODERATORS),
     ("/console/kiosks", "nav-kiosks", ADMINS),

@@ -13,7 +13,7 @@ use axum::Router;
 use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
 
-use crate::accounts::{ADMINS, Access, MODERATORS};
+use crate::accounts::{ADMINS, Access, EDITORS, MODERATORS};
 use crate::server::AppState;
 
 /// One console route: its method and path (axum syntax), who may use it, and its handler.
@@ -86,6 +86,61 @@ pub fn routes() -> Vec<ConsoleRoute> {
             "/console/users/{name}",
             ADMINS,
             post(users::update),
+        ),
+        route(M::GET, "/console/content", EDITORS, get(content::overview)),
+        route(
+            M::GET,
+            "/console/content/articles/new",
+            EDITORS,
+            get(content::new_article),
+        ),
+        route(
+            M::POST,
+            "/console/content/articles",
+            EDITORS,
+            post(content::create_article),
+        ),
+        route(
+            M::GET,
+            "/console/content/articles/{id}",
+            EDITORS,
+            get(content::edit_article),
+        ),
+        route(
+            M::POST,
+            "/console/content/articles/{id}",
+            EDITORS,
+            post(content::update_article),
+        ),
+        route(
+            M::POST,
+            "/console/content/articles/{id}/remove",
+            EDITORS,
+            post(content::remove_article),
+        ),
+        route(
+            M::POST,
+            "/console/content/drafts/{kind}/{id}/forget",
+            EDITORS,
+            post(content::forget),
+        ),
+        route(
+            M::POST,
+            "/console/content/publish",
+            EDITORS,
+            post(content::publish),
+        ),
+        route(
+            M::POST,
+            "/console/content/submit",
+            EDITORS,
+            post(content::submit),
+        ),
+        route(
+            M::POST,
+            "/console/content/discard",
+            EDITORS,
+            post(content::discard),
         ),
         route(M::GET, "/console/wishes", MODERATORS, get(wishes::page_get)),
         route(

@@ -1,4 +1,4 @@
-//! The console's tables, appended to the server's migrations in [`super::schema`].
+//! The console's tables (accounts, sessions, tokens, audit, drafts, screenshots), appended to the server's migrations in [`super::schema`].
 
 /// Staff accounts, their sessions and personal API tokens, the audit log, and screenshot
 /// requests and pictures of kiosks. Secrets are stored as hashes only: argon2 for passwords,
@@ -47,6 +47,26 @@ CREATE TABLE audit_log (
     after  TEXT
 ) STRICT;
 CREATE INDEX audit_log_at ON audit_log (at);
+
+-- Content edits waiting to be published together: each row is a record as it will be
+-- published (`data` JSON), or its removal (`data` NULL). Publishing applies all of them in one
+-- transaction, like a push.
+CREATE TABLE content_drafts (
+    kind       TEXT NOT NULL,
+    id         TEXT NOT NULL,
+    data       TEXT,
+    author     TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+) STRICT;
+
+-- When a second person must approve: who submitted the current draft for approval, and when.
+-- Any change to the draft clears it.
+CREATE TABLE content_draft_review (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    submitted_by TEXT NOT NULL,
+    submitted_at TEXT NOT NULL
+) STRICT;
 
 -- The live screenshot of a kiosk: asked for by staff, uploaded by the kiosk.
 CREATE TABLE kiosk_screenshots (

@@ -11,13 +11,15 @@
 //!   (small facts: creation time, the district), [`kiosks`], [`tokens`], [`submissions`] (every
 //!   outbox item's first answer), [`wishes`], [`signups`].
 //! - The console's own tables: [`accounts`] (staff accounts, sessions, personal API tokens),
-//!   [`audit`], [`kiosk_admin`] (tokens and live screenshots), [`moderation`] (sign-up totals and
+//!   [`audit`], [`drafts`] (content edits before publishing), [`kiosk_admin`] (tokens and live
+//!   screenshots), [`moderation`] (sign-up totals and
 //!   cancellation); their migration is [`console_schema`].
 
 pub mod accounts;
 pub mod audit;
 mod console_schema;
 mod db;
+pub mod drafts;
 pub mod kiosk_admin;
 pub mod kiosks;
 pub mod meta;
