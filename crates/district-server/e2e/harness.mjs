@@ -68,6 +68,8 @@ export async function startDistrict() {
       return {
         syncOnce: () => JSON.parse(run('kiosk', ['--config', kconfig, 'sync', '--once', '--json'])),
         status: () => JSON.parse(run('kiosk', ['--config', kconfig, 'status', '--json'])),
+        /** Renders a screen of the kiosk's cache headless (fails when it is not there). */
+        snapshot: (screen, lang, out) => run('kiosk', ['--config', kconfig, 'snapshot', '--screen', screen, '--lang', lang, '--size', '540x960', '--out', out]),
       };
     },
     async api(method, path, token, body, contentType = 'application/json') {

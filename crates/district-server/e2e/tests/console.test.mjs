@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import { startDistrict, launchBrowser, login, uuidv7, picture, root } from '../harness.mjs';
 
 const PASSWORD = 'console e2e password';
@@ -90,6 +91,43 @@ test('a wish sent through the kiosk protocol is approved in the queue and reache
   await page.close();
 });
 
+test('an editor writes an article in both languages, publishes it, and a kiosk shows it', async () => {
+  const token = district.kioskAdd('lobby-5', 'haizhiyun');
+  const kiosk = district.kiosk('lobby-5', token);
+  kiosk.syncOnce();
+  const before = kiosk.status().articles;
+  const page = await fresh();
+  await login(page, district.base, 'ed', PASSWORD);
+  await page.click('nav.main a[href="/console/content"]');
+  await picture(page, 'content-zh');
+  await page.click('a[href="/console/content/articles/new"]');
+  await page.fill('#id', 'winter-market');
+  await page.fill('#title_zh', '冬季市集');
+  await page.fill('#summary_zh', '周末的冬季市集');
+  await page.fill('#summary_en', 'The winter market at the weekend');
+  await page.fill('#body_zh', '市集在广场举行。\n\n欢迎带孩子来。');
+  await page.fill('#body_en', 'The market is on the square.\n\nBring the children.');
+  await page.click('form.editor button.primary');
+  // The English title was left empty: refused, with the message next to that field.
+  const error = page.locator('[data-field="title.en"]');
+  await error.waitFor();
+  assert.ok((await error.innerText()).length > 0);
+  assert.equal(await page.locator('#title_zh').inputValue(), '冬季市集', 'what was typed stays');
+  await picture(page, 'article-error-zh');
+  await page.fill('#title_en', 'Winter market');
+  await Promise.all([page.waitForURL(/done=content-saved/), page.click('form.editor button.primary')]);
+  assert.match(await page.locator('#draft').innerText(), /winter-market/);
+  kiosk.syncOnce();
+  assert.equal(kiosk.status().articles, before, 'a draft does not reach kiosks');
+  await Promise.all([page.waitForURL(/done=content-published/), page.click('form[action="/console/content/publish"] button')]);
+  kiosk.syncOnce();
+  assert.equal(kiosk.status().articles, before + 1, 'the published article is in the kiosk cache');
+  const out = join(district.dir, 'winter-market.png');
+  kiosk.snapshot('article:winter-market', 'en', out);
+  assert.ok(statSync(out).size > 1000, 'the kiosk renders it');
+  await page.close();
+});
+
 test('a moderator cannot open the people page', async () => {
   const page = await fresh();
   await login(page, district.base, 'mo', PASSWORD);
@@ -173,6 +211,8 @@ test('every page in both languages (pictures for the docs when asked)', async ()
   const page = await fresh();
   await login(page, district.base, 'ada', PASSWORD);
   const pages = [
+    ['content', '/console/content'],
+    ['article', '/console/content/articles/zhongshan-square'],
     ['events', '/console/events'],
     ['event', '/console/events/weekly-handicraft-haizhiyun'],
     ['users', '/console/users'],
