@@ -106,9 +106,20 @@ async fn an_article_is_drafted_checked_published_and_reaches_kiosks() {
     // Edit a published one too, then publish both at once.
     let edit = b.get("/console/content/articles/harbour-walk").await;
     assert!(edit.body.contains("value=\"Harbour walk\""));
+    let at = edit
+        .body
+        .find("name=\"img0_sha\" value=\"")
+        .expect("image row")
+        + 23;
+    let image = edit.body[at..at + 64].to_string();
     let mut form = article_form("harbour-walk", "Harbour stroll", "First paragraph");
     form.retain(|(k, _)| *k != "body_zh" && *k != "id");
-    form.push(("body_zh", "第一段"));
+    form.extend([
+        ("body_zh", "第一段"),
+        ("img0_sha", image.as_str()),
+        ("img0_alt_zh", "海港"),
+        ("img0_alt_en", "The harbour"),
+    ]);
     let page = b
         .post(
             "/console/content/articles/harbour-walk",
@@ -239,4 +250,208 @@ async fn a_second_editor_approves_before_anything_is_published() {
         .await
         .expect("reads");
     assert!(head.is_some(), "published");
+}
+
+async fn upload(b: &Browser, name: &str, bytes: Vec<u8>) -> console_common::Page {
+    let token = b.get("/console/media").await.csrf();
+    let part = reqwest::multipart::Part::bytes(bytes)
+        .file_name(name.to_string())
+        .mime_str("image/png")
+        .expect("mime");
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let r = b
+        .http
+        .post(b.url(&format!("/console/media?csrf={token}")))
+        .multipart(form)
+        .send()
+        .await
+        .expect("request");
+    let status = r.status().as_u16();
+    let headers = r.headers().clone();
+    let body = r.text().await.unwrap_or_default();
+    console_common::Page {
+        status,
+        headers,
+        body,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn images_are_uploaded_checked_attached_and_never_deleted_while_used() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    let kiosk = server.kiosk("lobby-1", "s1");
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    // A damaged file is refused whole; nothing is stored.
+    let mut broken = common::png(99);
+    broken.truncate(broken.len() / 2);
+    let page = upload(&b, "broken.png", broken).await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(page.body.contains("图片未被接受"));
+    let page = upload(&b, "huge.png", vec![0u8; 9 * 1024 * 1024]).await;
+    assert_eq!(page.status, 413);
+    // Without the form's token nothing is accepted.
+    let r = b
+        .http
+        .post(b.url("/console/media"))
+        .multipart(reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(common::png(98)).file_name("x.png"),
+        ))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), 403);
+
+    let picture = common::png(77);
+    let sha = protocol::content::sha256_hex(&picture);
+    let page = upload(&b, "港湾.png", picture.clone()).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let library = b.get("/console/media").await;
+    assert!(library.body.contains("港湾.png") && library.body.contains("未被使用"));
+    let served = b
+        .http
+        .get(b.url(&format!("/console/media/{sha}")))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(served.bytes().await.expect("bytes").to_vec(), picture);
+
+    // Attach it to a published article: both alt texts are required, like every text.
+    let mut form = article_form("harbour-walk", "Harbour walk", "First paragraph");
+    form.retain(|(k, _)| *k != "body_zh" && *k != "id");
+    let existing = b.get("/console/content/articles/harbour-walk").await;
+    let at = existing
+        .body
+        .find("name=\"img0_sha\" value=\"")
+        .expect("existing image row")
+        + 23;
+    let old_sha = existing.body[at..at + 64].to_string();
+    let mut with_image = form.clone();
+    with_image.extend([
+        ("body_zh", "第一段"),
+        ("img0_sha", old_sha.as_str()),
+        ("img0_alt_zh", "海港"),
+        ("img0_alt_en", "The harbour"),
+        ("new_sha", sha.as_str()),
+        ("new_alt_zh", "夜色"),
+        ("new_alt_en", ""),
+    ]);
+    let page = b
+        .post(
+            "/console/content/articles/harbour-walk",
+            "/console/content/articles/harbour-walk",
+            &with_image,
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(
+        page.body.contains("data-field=\"images.en\""),
+        "{}",
+        page.body
+    );
+    with_image.retain(|(k, _)| *k != "new_alt_en");
+    with_image.push(("new_alt_en", "At night"));
+    let page = b
+        .post(
+            "/console/content/articles/harbour-walk",
+            "/console/content/articles/harbour-walk",
+            &with_image,
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert_eq!(
+        b.post("/console/content", "/console/content/publish", &[])
+            .await
+            .status,
+        303
+    );
+    let mut replica = Replica::default();
+    replica.sync(&server, &kiosk, 500).await;
+    let Some(Record::Article(a)) = replica.records.get(&(Kind::Article, "harbour-walk".into()))
+    else {
+        panic!("article");
+    };
+    assert_eq!(a.images.len(), 2);
+    assert_eq!(
+        (
+            a.images[1].sha256.as_str(),
+            a.images[1].width,
+            a.images[1].height
+        ),
+        (sha.as_str(), 32, 24)
+    );
+    assert_eq!(a.images[1].alt.en, "At night");
+    let blob = server.get(&format!("/v1/blobs/sha256/{sha}"), &kiosk).await;
+    assert_eq!(blob.status(), 200, "kiosks can download it");
+
+    // In use: it cannot be deleted.
+    let page = b
+        .post(
+            "/console/media",
+            &format!("/console/media/{sha}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, 409);
+    assert!(page.body.contains("article harbour-walk"));
+    // Taken off the article (published), it can.
+    let mut without = form.clone();
+    without.extend([
+        ("body_zh", "第一段"),
+        ("img0_sha", old_sha.as_str()),
+        ("img0_alt_zh", "海港"),
+        ("img0_alt_en", "The harbour"),
+        ("img1_sha", sha.as_str()),
+        ("img1_alt_zh", "夜色"),
+        ("img1_alt_en", "At night"),
+        ("img1_remove", "1"),
+    ]);
+    let page = b
+        .post(
+            "/console/content/articles/harbour-walk",
+            "/console/content/articles/harbour-walk",
+            &without,
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = b
+        .post(
+            "/console/media",
+            &format!("/console/media/{sha}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        page.status, 409,
+        "the published article still uses it until the draft is published"
+    );
+    assert_eq!(
+        b.post("/console/content", "/console/content/publish", &[])
+            .await
+            .status,
+        303
+    );
+    let page = b
+        .post(
+            "/console/media",
+            &format!("/console/media/{sha}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert!(!server.state.blobs.contains(&sha), "the file is gone");
+    let page = b
+        .post(
+            "/console/media",
+            &format!("/console/media/{old_sha}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        page.status, 404,
+        "images from bundles are not in the library's care"
+    );
 }

@@ -213,6 +213,7 @@ test('every page in both languages (pictures for the docs when asked)', async ()
   const pages = [
     ['content', '/console/content'],
     ['article', '/console/content/articles/zhongshan-square'],
+    ['media', '/console/media'],
     ['events', '/console/events'],
     ['event', '/console/events/weekly-handicraft-haizhiyun'],
     ['users', '/console/users'],

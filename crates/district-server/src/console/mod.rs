@@ -10,11 +10,15 @@ pub mod limits;
 mod pages;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
 
 use crate::accounts::{ADMINS, Access, EDITORS, MODERATORS};
 use crate::server::AppState;
+
+/// Largest image upload: the bundle's image limit plus the form's own bytes.
+pub const MAX_UPLOAD_BYTES: usize = protocol::bundle::MAX_IMAGE_BYTES + 64 * 1024;
 
 /// One console route: its method and path (axum syntax), who may use it, and its handler.
 pub struct ConsoleRoute {
@@ -141,6 +145,20 @@ pub fn routes() -> Vec<ConsoleRoute> {
             "/console/content/discard",
             EDITORS,
             post(content::discard),
+        ),
+        route(M::GET, "/console/media", EDITORS, get(media::page_get)),
+        route(
+            M::POST,
+            "/console/media",
+            EDITORS,
+            post(media::upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        ),
+        route(M::GET, "/console/media/{sha}", EDITORS, get(media::file)),
+        route(
+            M::POST,
+            "/console/media/{sha}/delete",
+            EDITORS,
+            post(media::delete),
         ),
         route(M::GET, "/console/wishes", MODERATORS, get(wishes::page_get)),
         route(

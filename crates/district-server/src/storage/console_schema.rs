@@ -68,6 +68,18 @@ CREATE TABLE content_draft_review (
     submitted_at TEXT NOT NULL
 ) STRICT;
 
+-- Images uploaded in the console's media library (the files live in the blob store by sha256).
+CREATE TABLE media (
+    sha256      TEXT PRIMARY KEY,
+    mime        TEXT NOT NULL,
+    width       INTEGER NOT NULL,
+    height      INTEGER NOT NULL,
+    bytes       INTEGER NOT NULL,
+    name        TEXT NOT NULL,
+    uploaded_by TEXT NOT NULL,
+    uploaded_at TEXT NOT NULL
+) STRICT;
+
 -- The live screenshot of a kiosk: asked for by staff, uploaded by the kiosk.
 CREATE TABLE kiosk_screenshots (
     kiosk_id     TEXT PRIMARY KEY REFERENCES kiosks (id) ON DELETE CASCADE,

@@ -12,7 +12,7 @@
 //!   outbox item's first answer), [`wishes`], [`signups`].
 //! - The console's own tables: [`accounts`] (staff accounts, sessions, personal API tokens),
 //!   [`audit`], [`drafts`] (content edits before publishing), [`kiosk_admin`] (tokens and live
-//!   screenshots), [`moderation`] (sign-up totals and
+//!   screenshots), [`media`] (the images library), [`moderation`] (sign-up totals and
 //!   cancellation); their migration is [`console_schema`].
 
 pub mod accounts;
@@ -22,6 +22,7 @@ mod db;
 pub mod drafts;
 pub mod kiosk_admin;
 pub mod kiosks;
+pub mod media;
 pub mod meta;
 pub mod moderation;
 pub mod records;

@@ -11,7 +11,7 @@ use chrono::{NaiveDateTime, TimeZone};
 use fluent_bundle::FluentValue;
 use maud::{Markup, html};
 use protocol::bundle::Problem;
-use protocol::content::{Article, Category, Content, Kind};
+use protocol::content::{Article, Category, Content, ImageRef, Kind};
 use protocol::text::{Lang, Text};
 use serde::Deserialize;
 use serde_json::json;
@@ -37,6 +37,8 @@ struct Loaded {
     drafts: Vec<DraftRow>,
     drafted: Content,
     review: Option<(String, String)>,
+    /// Images uploaded in the console, to add to an article.
+    library: Vec<crate::storage::media::MediaRow>,
 }
 
 async fn load(state: &AppState) -> Result<Option<Loaded>, DbError> {
@@ -53,6 +55,7 @@ async fn load(state: &AppState) -> Result<Option<Loaded>, DbError> {
                 drafts,
                 drafted,
                 review: drafts::review(tx)?,
+                library: crate::storage::media::list(tx)?,
             }))
         })
         .await
@@ -251,6 +254,10 @@ pub struct ArticleForm {
     expire_at: String,
     #[serde(default)]
     scope: String,
+    /// The image rows: `img{N}_sha`, `img{N}_alt_zh`, `img{N}_alt_en`, `img{N}_remove`, and
+    /// `new_sha`, `new_alt_zh`, `new_alt_en` for one more.
+    #[serde(flatten)]
+    images: std::collections::HashMap<String, String>,
 }
 
 const LOCAL: &str = "%Y-%m-%dT%H:%M";
@@ -299,7 +306,90 @@ impl ArticleForm {
             publish_at: local(&a.publish_at),
             expire_at: local(&a.expire_at),
             scope: a.scope.clone().unwrap_or_default(),
+            images: a
+                .images
+                .iter()
+                .enumerate()
+                .flat_map(|(i, img)| {
+                    [
+                        (format!("img{i}_sha"), img.sha256.clone()),
+                        (format!("img{i}_alt_zh"), img.alt.zh.clone()),
+                        (format!("img{i}_alt_en"), img.alt.en.clone()),
+                    ]
+                })
+                .collect(),
         }
+    }
+
+    fn field(&self, name: &str) -> &str {
+        self.images.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    /// The image rows of the form, in order: `(sha256, alt zh, alt en, removed)`.
+    fn image_rows(&self) -> Vec<(String, String, String, bool)> {
+        let mut rows = Vec::new();
+        for i in 0.. {
+            let Some(sha) = self.images.get(&format!("img{i}_sha")) else {
+                break;
+            };
+            rows.push((
+                sha.clone(),
+                self.field(&format!("img{i}_alt_zh")).to_string(),
+                self.field(&format!("img{i}_alt_en")).to_string(),
+                !self.field(&format!("img{i}_remove")).is_empty(),
+            ));
+        }
+        rows
+    }
+
+    /// The images the article will carry: kept rows, then the added one. Sizes come from what
+    /// is known; publishing takes them from the decoded files.
+    fn image_refs(
+        &self,
+        known: &[ImageRef],
+        library: &[crate::storage::media::MediaRow],
+    ) -> Vec<ImageRef> {
+        let size = |sha: &str| {
+            known
+                .iter()
+                .find(|k| k.sha256 == sha)
+                .map(|k| (k.width, k.height))
+                .or_else(|| {
+                    library
+                        .iter()
+                        .find(|m| m.sha256 == sha)
+                        .map(|m| (m.width, m.height))
+                })
+                .unwrap_or((0, 0))
+        };
+        let mut out: Vec<ImageRef> = self
+            .image_rows()
+            .into_iter()
+            .filter(|(_, _, _, removed)| !removed)
+            .map(|(sha, zh, en, _)| {
+                let (width, height) = size(&sha);
+                ImageRef {
+                    sha256: sha,
+                    width,
+                    height,
+                    alt: Text::new(zh.trim(), en.trim()),
+                }
+            })
+            .collect();
+        let new = self.field("new_sha").trim();
+        if !new.is_empty() {
+            let (width, height) = size(new);
+            out.push(ImageRef {
+                sha256: new.to_string(),
+                width,
+                height,
+                alt: Text::new(
+                    self.field("new_alt_zh").trim(),
+                    self.field("new_alt_en").trim(),
+                ),
+            });
+        }
+        out
     }
 
     /// The article the form describes, keeping what the form does not edit (images) from
@@ -307,6 +397,7 @@ impl ArticleForm {
     fn article(
         &self,
         before: Option<&Article>,
+        library: &[crate::storage::media::MediaRow],
         zone: chrono_tz::Tz,
         lang: Lang,
     ) -> Result<Article, Vec<(String, String)>> {
@@ -371,7 +462,10 @@ impl ArticleForm {
                 .zip(en)
                 .map(|(z, e)| Text::new(z, e))
                 .collect(),
-            images: before.map(|b| b.images.clone()).unwrap_or_default(),
+            images: self.image_refs(
+                before.map(|b| b.images.as_slice()).unwrap_or_default(),
+                library,
+            ),
             link: Some(self.link.trim().to_string()).filter(|l| !l.is_empty()),
             publish_at,
             expire_at,
@@ -425,15 +519,6 @@ fn article_page(
             input type="text" id=(name) name=(name) value=(value) lang=[lang_attr] aria-invalid=[errors.iter().any(|(k, _)| k == &name.replacen('_', ".", 1) || k == name).then_some("true")];
         }
     };
-    let before = l.published.articles.iter().find(|a| a.id == form.id);
-    let images = l
-        .drafted
-        .articles
-        .iter()
-        .find(|a| a.id == form.id)
-        .or(before)
-        .map(|a| a.images.clone())
-        .unwrap_or_default();
     let body = html! {
         @if !errors.is_empty() || !others.is_empty() {
             div .form-error role="alert" {
@@ -535,10 +620,38 @@ fn article_page(
                     (errors_at(errors, "scope"))
                 }
             }
-            @if !images.is_empty() {
-                p .hint { (tr_args(lang, "content-images-kept", &[("n", FluentValue::from(images.len()))])) }
+            h3 { (tr(lang, "content-images")) }
+            div .images-edit {
+                @for (i, (sha, zh, en, removed)) in form.image_rows().into_iter().enumerate() {
+                    div .card data-image=(sha) {
+                        img src={ "/console/media/" (sha) } alt=(zh);
+                        input type="hidden" name={ "img" (i) "_sha" } value=(sha);
+                        label { (tr(lang, "content-image-alt")) " 中文"
+                            input type="text" name={ "img" (i) "_alt_zh" } value=(zh) lang="zh"; }
+                        label { (tr(lang, "content-image-alt")) " English"
+                            input type="text" name={ "img" (i) "_alt_en" } value=(en) lang="en"; }
+                        label .check { input type="checkbox" name={ "img" (i) "_remove" } value="1" checked[removed]; (tr(lang, "content-image-remove")) }
+                    }
+                }
+                @if !l.library.is_empty() {
+                    div .card {
+                        label for="new_sha" { (tr(lang, "content-image-add")) }
+                        select #new_sha name="new_sha" {
+                            option value="" { (tr(lang, "content-image-none")) }
+                            @for m in &l.library {
+                                option value=(m.sha256) selected[form.field("new_sha") == m.sha256] { (m.name) " (" (m.width) "×" (m.height) ")" }
+                            }
+                        }
+                        label { (tr(lang, "content-image-alt")) " 中文"
+                            input type="text" name="new_alt_zh" value=(form.field("new_alt_zh")) lang="zh"; }
+                        label { (tr(lang, "content-image-alt")) " English"
+                            input type="text" name="new_alt_en" value=(form.field("new_alt_en")) lang="en"; }
+                    }
+                }
             }
             (errors_at(errors, "images"))
+            (errors_at(errors, "images.zh"))
+            (errors_at(errors, "images.en"))
             button .primary type="submit" { (tr(lang, "content-save")) }
         }
         @if !new {
@@ -656,7 +769,7 @@ async fn save(state: AppState, visit: Visit, form: ArticleForm, new: bool) -> Re
         );
     }
     let before = l.drafted.articles.iter().find(|a| a.id == id);
-    let article = match form.article(before, zone, lang) {
+    let article = match form.article(before, &l.library, zone, lang) {
         Ok(a) => a,
         Err(errors) => {
             return article_page(

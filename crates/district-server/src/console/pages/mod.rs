@@ -8,6 +8,7 @@ pub mod home;
 pub mod kiosks;
 pub mod language;
 pub mod login;
+pub mod media;
 pub mod signups;
 pub mod users;
 pub mod wishes;
