@@ -102,7 +102,7 @@ fn render(
             @for m in &l.uploaded {
                 @let used = l.used.get(&m.sha256);
                 figure .card data-sha=(m.sha256) {
-                    img src={ "/console/media/" (m.sha256) } alt=(m.name) loading="lazy";
+                    img src={ "/console/media/" (m.sha256) } alt=(m.name);
                     figcaption {
                         strong { (m.name) } br;
                         span .muted { (m.width) "×" (m.height) " · " (m.bytes / 1024) " KB · " (m.uploaded_by) " · " (when(&m.uploaded_at)) } br;
@@ -122,7 +122,7 @@ fn render(
             }
             @for sha in &bundled {
                 figure .card data-sha=(sha) {
-                    img src={ "/console/media/" (sha) } alt="" loading="lazy";
+                    img src={ "/console/media/" (sha) } alt="";
                     figcaption {
                         span .muted { (tr(lang, "media-from-bundle")) } br;
                         code .sha { (sha[..12]) "…" }
