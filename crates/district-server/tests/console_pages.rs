@@ -116,6 +116,10 @@ async fn chinese_by_default_english_on_request_on_every_page() {
             .await;
         assert_eq!(page.location(), "/console/", "{evil}");
     }
+    // A page that does not exist says so as a page, in the chosen language.
+    let missing = b.get("/console/no/such/page").await;
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("<h1>") && missing.body.contains("找不到要找的内容"));
     // The stylesheet is served by the binary.
     let css = b.get("/console/static/console.css").await;
     assert_eq!(css.status, 200);

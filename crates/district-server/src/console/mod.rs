@@ -213,7 +213,18 @@ pub fn routes() -> Vec<ConsoleRoute> {
             get(kiosks::screenshot),
         ),
         route(M::GET, "/console/audit", ADMINS, get(audit::page_get)),
+        // Anything else under /console/ is a page that does not exist, said as a page.
+        route(M::GET, "/console/{*rest}", Public, get(not_found)),
     ]
+}
+
+async fn not_found(visit: gate::Visit) -> axum::response::Response {
+    layout::message_page(
+        &visit,
+        axum::http::StatusCode::NOT_FOUND,
+        "error-title",
+        "error-not-found",
+    )
 }
 
 /// The console's router: each route behind the gate with its own access rule.
