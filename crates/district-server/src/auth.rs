@@ -1,5 +1,7 @@
-//! Bearer tokens: one per kiosk, and staff tokens. Stored as their sha256 only. Kiosk tokens
-//! reach only kiosk routes and staff tokens only staff routes.
+//! Bearer tokens: one per kiosk, the operator's staff tokens, and staff members' personal
+//! tokens (`lkp_…`, made in the console). Stored as their sha256 only. Kiosk tokens reach only
+//! kiosk routes; staff tokens only staff routes, and a personal token only those its owner's
+//! role may use (the route table in [`crate::routes`] says which).
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -7,8 +9,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use protocol::wire::codes;
 use sha2::{Digest, Sha256};
 
+use crate::accounts::{self, Access};
 use crate::error::ApiError;
 use crate::server::AppState;
+use crate::storage::accounts::Member;
 use crate::storage::{self, DbError, ReadTx, WriteTx};
 
 /// Who a token belongs to.
@@ -64,8 +68,14 @@ pub fn insert_token(
 /// The holder of a valid token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Holder {
+    /// The operator's token from `district-server init` / `staff-token`: every staff route.
     Staff,
-    Kiosk { id: String, station: String },
+    Kiosk {
+        id: String,
+        station: String,
+    },
+    /// A staff member's personal token: the routes of their role.
+    Person(Member),
 }
 
 /// Who holds `token`; `None` when the server does not know it.
@@ -94,13 +104,28 @@ async fn holder(parts: &Parts, state: &AppState) -> Result<Holder, ApiError> {
         .filter(|t| !t.is_empty())
         .ok_or_else(|| unauthorized("the Authorization header must be `Bearer <token>`"))?
         .to_string();
-    state
-        .db
-        .read(move |tx| lookup(tx, &token).map_err(ApiError::from))
-        .await?
-        .ok_or_else(|| {
-            unauthorized("the token is not known to this server (revoked, or from another server)")
-        })
+    let personal = token.starts_with(accounts::PERSONAL_TOKEN_PREFIX);
+    let found = if personal {
+        let hash = accounts::secret_hash(&token);
+        state
+            .db
+            .write(move |tx| {
+                let member = storage::accounts::token_member(tx, &hash)?;
+                if member.is_some() {
+                    storage::accounts::touch_token(tx, &hash, &storage::now_text())?;
+                }
+                Ok::<_, ApiError>(member.map(Holder::Person))
+            })
+            .await?
+    } else {
+        state
+            .db
+            .read(move |tx| lookup(tx, &token).map_err(ApiError::from))
+            .await?
+    };
+    found.ok_or_else(|| {
+        unauthorized("the token is not known to this server (revoked, or from another server)")
+    })
 }
 
 /// An authenticated kiosk.
@@ -119,7 +144,7 @@ impl FromRequestParts<AppState> for KioskAuth {
                 kiosk_id: id,
                 station,
             }),
-            Holder::Staff => Err(ApiError::new(
+            Holder::Staff | Holder::Person(_) => Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 codes::FORBIDDEN,
                 "this route is for kiosks; a staff token cannot use it",
@@ -128,21 +153,44 @@ impl FromRequestParts<AppState> for KioskAuth {
     }
 }
 
-/// An authenticated staff member.
-#[derive(Debug, Clone, Copy)]
-pub struct StaffAuth;
+/// An authenticated staff member whose role may use the route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffAuth {
+    /// Who acts, for logs and the audit log: a member's name, or the operator's token.
+    pub actor: String,
+}
+
+/// How the audit log names the operator's staff token.
+pub const OPERATOR_ACTOR: &str = "(staff token)";
+
+fn forbidden(message: String) -> ApiError {
+    ApiError::new(StatusCode::FORBIDDEN, codes::FORBIDDEN, message)
+}
 
 impl FromRequestParts<AppState> for StaffAuth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        match holder(parts, state).await? {
-            Holder::Staff => Ok(StaffAuth),
-            Holder::Kiosk { .. } => Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                codes::FORBIDDEN,
-                "this route is for staff; a kiosk token cannot use it",
+        // Set per route from the route table; a staff route without it admits nobody.
+        let access = parts.extensions.get::<Access>().copied();
+        match (holder(parts, state).await?, access) {
+            (Holder::Kiosk { .. }, _) => Err(forbidden(
+                "this route is for staff; a kiosk token cannot use it".into(),
             )),
+            (_, None) => {
+                tracing::error!(path = %parts.uri.path(), "staff route without an access rule");
+                Err(forbidden("this route admits nobody".into()))
+            }
+            (Holder::Staff, Some(_)) => Ok(StaffAuth {
+                actor: OPERATOR_ACTOR.into(),
+            }),
+            (Holder::Person(m), Some(access)) if access.allows(m.role) => {
+                Ok(StaffAuth { actor: m.name })
+            }
+            (Holder::Person(m), Some(_)) => Err(forbidden(format!(
+                "the {} role cannot use this route; ask an admin",
+                m.role
+            ))),
         }
     }
 }

@@ -113,6 +113,16 @@ impl BlobStore {
         Ok(())
     }
 
+    /// Deletes a blob; `false` when it was not there. Callers make sure no record uses it.
+    pub fn remove(&self, sha: &str) -> Result<bool, BlobError> {
+        let path = self.path(sha)?;
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(io(&path)(e)),
+        }
+    }
+
     /// The verified bytes of a blob; `None` when absent. A file that fails verification is
     /// moved to `quarantine/`, logged, and reported absent.
     pub fn get(&self, sha: &str) -> Result<Option<Vec<u8>>, BlobError> {

@@ -24,6 +24,52 @@ pub struct Config {
     /// Log filter (`tracing` env-filter syntax) when `RUST_LOG` is not set.
     #[serde(default = "default_log")]
     pub log: String,
+    /// The staff web console (`/console/`).
+    #[serde(default)]
+    pub console: ConsoleConfig,
+}
+
+/// When the console's cookies carry the `Secure` attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SecureCookies {
+    /// Secure when a trusted reverse proxy says the browser came over HTTPS
+    /// (`X-Forwarded-Proto: https` and `trust_proxy = true`).
+    #[default]
+    Auto,
+    /// Always Secure: the console is only ever reached over HTTPS.
+    Always,
+    /// Never Secure: plain HTTP on a trusted network or loopback (browsers drop Secure cookies
+    /// over plain HTTP, so `always` would make logging in impossible there).
+    Never,
+}
+
+/// `[console]` in `district-server.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConsoleConfig {
+    /// Whether the server sits behind a reverse proxy whose `X-Forwarded-For` and
+    /// `X-Forwarded-Proto` headers it may believe (login rate limits per address, Secure cookies).
+    pub trust_proxy: bool,
+    pub secure_cookies: SecureCookies,
+    /// A login lasts this long, at most.
+    pub session_hours: u32,
+    /// A login unused for this long ends.
+    pub idle_minutes: u32,
+    /// Content drafts are published only after a second person approved them.
+    pub require_approval: bool,
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> Self {
+        ConsoleConfig {
+            trust_proxy: false,
+            secure_cookies: SecureCookies::Auto,
+            session_hours: 12,
+            idle_minutes: 120,
+            require_approval: false,
+        }
+    }
 }
 
 fn default_listen() -> SocketAddr {
@@ -48,6 +94,19 @@ data_dir = "data"
 tombstone_days = 90
 # Log filter when RUST_LOG is not set.
 log = "info"
+
+# The staff web console at /console/ (see docs/CONSOLE.md).
+[console]
+# Set to true only when a reverse proxy (nginx, Caddy) in front of this server sets
+# X-Forwarded-For and X-Forwarded-Proto: login limits then count the browser's address, and
+# cookies are marked Secure when the browser came over HTTPS.
+trust_proxy = false
+# auto (Secure when the trusted proxy says https), always, or never.
+secure_cookies = "auto"
+session_hours = 12
+idle_minutes = 120
+# true: a content draft is published only by someone other than who submitted it.
+require_approval = false
 "#;
 
 #[derive(Debug, thiserror::Error)]
@@ -100,6 +159,7 @@ impl Config {
             data_dir: data_dir.into(),
             tombstone_days: MIN_TOMBSTONE_DAYS,
             log: default_log(),
+            console: ConsoleConfig::default(),
         }
     }
 

@@ -10,14 +10,20 @@
 //! - [`submissions`], [`wishes`]: deciding what kiosks send and what staff moderate.
 //! - [`routes`]: the HTTP surface; [`server`]: running it. [`admin`]: `init`, `kiosk add`.
 //! - [`api`]: staff request/answer bodies; [`ctl`]: `kioskctl`'s client.
+//! - [`console`]: the staff web console at `/console/`; [`accounts`]: staff accounts, roles,
+//!   passwords as rules; [`people`]: account operations shared by the console and the CLI.
 
+pub mod accounts;
 pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod blobs;
 pub mod config;
+pub mod console;
 pub mod ctl;
+pub mod drafting;
 pub mod error;
+pub mod people;
 pub mod push;
 pub mod routes;
 pub mod server;

@@ -174,10 +174,25 @@ pub fn validate(
     blobs: &BlobStore,
     missing: &[String],
 ) -> Result<Content, Vec<String>> {
+    validate_problems(content, blobs, missing)
+        .map_err(|problems| problems.iter().map(|p| p.to_string()).collect())
+}
+
+/// [`validate`], keeping each problem's record and field (the console shows them next to the
+/// field they concern).
+pub fn validate_problems(
+    content: &Content,
+    blobs: &BlobStore,
+    missing: &[String],
+) -> Result<Content, Vec<bundle::Problem>> {
     if !content.wishes.is_empty() {
-        return Err(vec![
-            "content.wishes must be empty: wishes come from kiosks, not from bundles".into(),
-        ]);
+        return Err(vec![bundle::Problem {
+            file: "content".into(),
+            record: None,
+            field: Some("wishes".into()),
+            message: "content.wishes must be empty: wishes come from kiosks, not from bundles"
+                .into(),
+        }]);
     }
     let to_file = |img: &protocol::ImageRef| BundleImage {
         file: image_file(&img.sha256),
@@ -241,11 +256,10 @@ pub fn validate(
         Err(e) => {
             // Images not uploaded yet are reported under their own file; a dry run skips them.
             let skipped: Vec<String> = missing.iter().map(|sha| image_file(sha)).collect();
-            let problems: Vec<String> = e
+            let problems: Vec<bundle::Problem> = e
                 .problems()
-                .iter()
+                .into_iter()
                 .filter(|p| !skipped.contains(&p.file))
-                .map(|p| p.to_string())
                 .collect();
             if problems.is_empty() {
                 Ok(content.clone())

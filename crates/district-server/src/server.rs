@@ -18,6 +18,8 @@ pub struct AppState {
     pub db: Db,
     pub blobs: Arc<BlobStore>,
     pub config: Arc<Config>,
+    /// Failed console logins per account and address (in memory).
+    pub login_limits: Arc<crate::console::limits::LoginLimits>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +52,7 @@ impl AppState {
             db,
             blobs: Arc::new(blobs),
             config: Arc::new(config),
+            login_limits: Arc::default(),
         })
     }
 
@@ -87,9 +90,13 @@ pub async fn serve(
         }
     });
     let app = crate::routes::router(state);
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    // The client's address reaches handlers (login limits per address).
+    let result = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
     housekeeping.abort();
     Ok(result?)
 }

@@ -17,6 +17,17 @@ pub enum Action {
     Fulfil,
 }
 
+impl Action {
+    /// The action as the audit log names it.
+    pub fn done(self) -> &'static str {
+        match self {
+            Action::Approve => "approved",
+            Action::Reject => "rejected",
+            Action::Fulfil => "fulfilled",
+        }
+    }
+}
+
 impl std::str::FromStr for Action {
     type Err = String;
 

@@ -435,7 +435,17 @@ pub struct HeartbeatReply {
     pub server_time: DateTime<FixedOffset>,
     /// The server's head: a kiosk whose `content_seq` is below it has something to pull.
     pub head: u64,
+    /// Staff asked for a picture of the kiosk's screen: render the current screen and
+    /// `PUT` it as a PNG of at most [`MAX_SCREENSHOT_BYTES`] to [`SCREENSHOT_PATH`]. Absent
+    /// (false) from servers that predate it, so older kiosks and servers keep working.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub screenshot_wanted: bool,
 }
+
+/// Where a kiosk uploads the screenshot staff asked for (`PUT`, `Content-Type: image/png`).
+pub const SCREENSHOT_PATH: &str = "/v1/kiosk/screenshot";
+/// Largest screenshot upload: a 1080×1920 screen compresses far below this.
+pub const MAX_SCREENSHOT_BYTES: usize = 2 * 1024 * 1024;
 
 /// Answer to `GET /v1/kiosk`: who the server thinks this kiosk is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

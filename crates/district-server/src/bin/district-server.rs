@@ -1,4 +1,4 @@
-//! `district-server`: serve, initialise the database, register kiosks.
+//! `district-server`: serve, initialise the database, register kiosks, add staff accounts.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -52,6 +52,50 @@ enum Command {
         #[command(subcommand)]
         command: KioskCommand,
     },
+    /// Staff accounts of the web console (/console/).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account. The password is asked for (or read from the first line of stdin);
+    /// never put it on the command line.
+    Add {
+        /// The account name: 1 to 40 of a-z, 0-9, `.`, `-`, `_`.
+        name: String,
+        /// admin (people, kiosks and everything else), editor (content) or moderator (wishes,
+        /// claims, sign-ups).
+        #[arg(long)]
+        role: String,
+    },
+    /// Set a new password (asked for, or read from stdin); every sign-in of the account ends.
+    SetPassword { name: String },
+    /// List accounts.
+    List,
+}
+
+/// A password from the terminal (asked twice, not echoed) or, when stdin is not a terminal,
+/// its first line.
+fn read_password() -> anyhow::Result<String> {
+    use std::io::{BufRead, IsTerminal};
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password (at least 10 characters): ")
+            .context("cannot read the password")?;
+        let again = rpassword::prompt_password("The same password again: ")
+            .context("cannot read the password")?;
+        anyhow::ensure!(first == again, "the two passwords differ; nothing changed");
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the password from stdin")?;
+        Ok(line.trim_end_matches(['\n', '\r']).to_string())
+    }
 }
 
 #[derive(Subcommand)]
@@ -116,6 +160,33 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let token = admin::staff_token(&config, revoke_others)?;
             eprintln!("New staff token (shown once):");
             println!("{token}");
+        }
+        Command::User { command } => {
+            let config = load(&cli.config)?;
+            match command {
+                UserCommand::Add { name, role } => {
+                    let role: district_server::accounts::StaffRole = role.parse()?;
+                    let password = read_password()?;
+                    district_server::people::create(&config, &name, role, &password)?;
+                    eprintln!("Created {role} `{name}`. Sign in at the server's /console/.");
+                }
+                UserCommand::SetPassword { name } => {
+                    let password = read_password()?;
+                    district_server::people::set_password(&config, &name, &password)?;
+                    eprintln!("Set a new password for `{name}`; their sign-ins were ended.");
+                }
+                UserCommand::List => {
+                    for u in district_server::people::list(&config)? {
+                        println!(
+                            "{}\t{}\t{}\tcreated {}",
+                            u.name,
+                            u.role,
+                            if u.disabled { "disabled" } else { "active" },
+                            u.created_at
+                        );
+                    }
+                }
+            }
         }
         Command::Kiosk { command } => {
             let config = load(&cli.config)?;

@@ -6,17 +6,21 @@ mod kiosk;
 mod staff;
 mod submissions;
 
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::Method;
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::routing::MethodRouter;
 use axum::routing::{get, post, put};
+use axum::{Extension, Router};
 use protocol::bundle::MAX_IMAGE_BYTES;
 use protocol::wire::{
-    SCHEMA_HEADER, SCHEMA_QUERY, SCHEMA_VERSION, SUPPORTED_SCHEMAS_HEADER, codes,
+    MAX_SCREENSHOT_BYTES, SCHEMA_HEADER, SCHEMA_QUERY, SCHEMA_VERSION, SCREENSHOT_PATH,
+    SUPPORTED_SCHEMAS_HEADER, codes,
 };
 
+use crate::accounts::{ADMINS, Access, EDITORS, MODERATORS};
 use crate::error::ApiError;
 use crate::server::AppState;
 
@@ -27,30 +31,109 @@ pub const MAX_PUSH_BYTES: usize = 32 * 1024 * 1024;
 /// Largest blob upload: an image at its size limit.
 pub const MAX_BLOB_BYTES: usize = MAX_IMAGE_BYTES;
 
-pub fn router(state: AppState) -> Router {
-    let kiosk = Router::new()
-        .route("/v1/changes", get(changes::changes))
-        .route("/v1/blobs/sha256/{sha}", get(blobs::get_blob))
-        .route("/v1/submissions", post(submissions::submit))
-        .route("/v1/heartbeat", post(kiosk::heartbeat))
-        .route("/v1/kiosk", get(kiosk::info));
-    let staff = Router::new()
-        .route(
+/// Who may call an API route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// A kiosk token.
+    Kiosk,
+    /// The operator's staff token, or a personal token whose owner's role passes.
+    Staff(Access),
+}
+
+/// One API route: method, path (axum syntax), who may call it, and its handler.
+pub struct ApiRoute {
+    pub method: Method,
+    pub path: &'static str,
+    pub audience: Audience,
+    pub handler: MethodRouter<AppState>,
+}
+
+/// Every `/v1/` route. The router and the security tests both read this table.
+pub fn api_routes() -> Vec<ApiRoute> {
+    use Audience::{Kiosk, Staff};
+    use Method as M;
+    let r = |method, path, audience, handler| ApiRoute {
+        method,
+        path,
+        audience,
+        handler,
+    };
+    vec![
+        r(M::GET, "/v1/changes", Kiosk, get(changes::changes)),
+        r(
+            M::GET,
+            "/v1/blobs/sha256/{sha}",
+            Kiosk,
+            get(blobs::get_blob),
+        ),
+        r(M::POST, "/v1/submissions", Kiosk, post(submissions::submit)),
+        r(M::POST, "/v1/heartbeat", Kiosk, post(kiosk::heartbeat)),
+        r(M::GET, "/v1/kiosk", Kiosk, get(kiosk::info)),
+        r(
+            M::PUT,
+            SCREENSHOT_PATH,
+            Kiosk,
+            put(kiosk::screenshot).layer(DefaultBodyLimit::max(MAX_SCREENSHOT_BYTES)),
+        ),
+        r(
+            M::POST,
             "/v1/staff/push",
+            Staff(EDITORS),
             post(staff::push).layer(DefaultBodyLimit::max(MAX_PUSH_BYTES)),
-        )
-        .route("/v1/staff/blobs/missing", post(staff::missing_blobs))
-        .route(
+        ),
+        r(
+            M::POST,
+            "/v1/staff/blobs/missing",
+            Staff(EDITORS),
+            post(staff::missing_blobs),
+        ),
+        r(
+            M::PUT,
             "/v1/staff/blobs/sha256/{sha}",
+            Staff(EDITORS),
             put(staff::put_blob).layer(DefaultBodyLimit::max(MAX_BLOB_BYTES)),
-        )
-        .route("/v1/staff/kiosks", get(staff::kiosks))
-        .route("/v1/staff/wishes", get(staff::wishes))
-        .route("/v1/staff/wishes/{id}/{action}", post(staff::decide_wish))
-        .route("/v1/staff/events/{id}/signups", get(staff::signups));
+        ),
+        r(
+            M::GET,
+            "/v1/staff/kiosks",
+            Staff(ADMINS),
+            get(staff::kiosks),
+        ),
+        r(
+            M::GET,
+            "/v1/staff/wishes",
+            Staff(MODERATORS),
+            get(staff::wishes),
+        ),
+        r(
+            M::POST,
+            "/v1/staff/wishes/{id}/{action}",
+            Staff(MODERATORS),
+            post(staff::decide_wish),
+        ),
+        r(
+            M::GET,
+            "/v1/staff/events/{id}/signups",
+            Staff(MODERATORS),
+            get(staff::signups),
+        ),
+    ]
+}
+
+pub fn router(state: AppState) -> Router {
+    let mut api = Router::new();
+    for route in api_routes() {
+        let handler = match route.audience {
+            // The staff extractor checks the member's role against this.
+            Audience::Staff(access) => route.handler.layer(Extension(access)),
+            Audience::Kiosk => route.handler,
+        };
+        api = api.route(route.path, handler);
+    }
+    let console = crate::console::router(&state);
     Router::new()
-        .merge(kiosk)
-        .merge(staff)
+        .merge(api)
+        .merge(console)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn(schema))

@@ -34,7 +34,7 @@ async fn blocking<T: Send + 'static>(
 
 pub async fn push(
     State(state): State<AppState>,
-    _staff: StaffAuth,
+    staff: StaffAuth,
     Json(req): Json<PushRequest>,
 ) -> Result<axum::Json<PushPlan>, ApiError> {
     let store = state.blobs.clone();
@@ -83,7 +83,26 @@ pub async fn push(
     } else {
         state
             .db
-            .write(move |tx| Ok::<_, ApiError>(push::apply(tx, &content, &now_text())?))
+            .write(move |tx| {
+                let now = now_text();
+                let plan = push::apply(tx, &content, &now)?;
+                if plan.change_count() > 0 || plan.district_changed {
+                    let after = serde_json::to_value(&plan).unwrap_or_default();
+                    storage::audit::record(
+                        tx,
+                        storage::audit::Change {
+                            actor: &staff.actor,
+                            kind: "content",
+                            action: "pushed",
+                            target: "bundle",
+                            before: None,
+                            after: Some(&after),
+                        },
+                        &now,
+                    )?;
+                }
+                Ok::<_, ApiError>(plan)
+            })
             .await?
     };
     tracing::info!(
@@ -207,14 +226,32 @@ pub async fn wishes(
 
 pub async fn decide_wish(
     State(state): State<AppState>,
-    _staff: StaffAuth,
+    staff: StaffAuth,
     Path((id, action)): Path<(String, String)>,
     Json(decision): Json<WishDecision>,
 ) -> Result<axum::Json<WishRow>, ApiError> {
     let action: Action = action.parse().map_err(ApiError::not_found)?;
     let row = state
         .db
-        .write(move |tx| wishes::decide(tx, &id, action, &decision, &now_text()))
+        .write(move |tx| {
+            let now = now_text();
+            let before = storage::wishes::get(tx, &id)?;
+            let row = wishes::decide(tx, &id, action, &decision, &now)?;
+            let json = |w: &WishRow| serde_json::to_value(w).unwrap_or_default();
+            storage::audit::record(
+                tx,
+                storage::audit::Change {
+                    actor: &staff.actor,
+                    kind: "wish",
+                    action: action.done(),
+                    target: &id,
+                    before: before.as_ref().map(json).as_ref(),
+                    after: Some(&json(&row)),
+                },
+                &now,
+            )?;
+            Ok::<_, ApiError>(row)
+        })
         .await?;
     tracing::info!(wish = %row.id, status = ?row.status, "wish decided");
     Ok(axum::Json(row))

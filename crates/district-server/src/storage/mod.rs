@@ -10,10 +10,21 @@
 //! - One file a table group: [`records`] (published records and the change feed), [`meta`]
 //!   (small facts: creation time, the district), [`kiosks`], [`tokens`], [`submissions`] (every
 //!   outbox item's first answer), [`wishes`], [`signups`].
+//! - The console's own tables: [`accounts`] (staff accounts, sessions, personal API tokens),
+//!   [`audit`], [`drafts`] (content edits before publishing), [`kiosk_admin`] (tokens and live
+//!   screenshots), [`media`] (the images library), [`moderation`] (sign-up totals and
+//!   cancellation); their migration is [`console_schema`].
 
+pub mod accounts;
+pub mod audit;
+mod console_schema;
 mod db;
+pub mod drafts;
+pub mod kiosk_admin;
 pub mod kiosks;
+pub mod media;
 pub mod meta;
+pub mod moderation;
 pub mod records;
 mod schema;
 pub mod signups;

@@ -3,7 +3,8 @@
 
 use rusqlite_migration::{M, Migrations};
 
-pub(super) const MIGRATIONS: &[&str] = &[r#"
+pub(super) const MIGRATIONS: &[&str] = &[
+    r#"
 -- Counters: `head` is the last sequence number handed out; `purged_through` the highest
 -- sequence number of a tombstone that was purged (cursors below it get 410).
 CREATE TABLE counters (
@@ -105,7 +106,9 @@ CREATE TABLE signups (
     received_at      TEXT NOT NULL
 ) STRICT;
 CREATE INDEX signups_event ON signups (event, occurrence_start);
-"#];
+"#,
+    super::console_schema::MIGRATION,
+];
 
 /// The migrations, ready to apply.
 pub(super) fn migrations() -> Migrations<'static> {

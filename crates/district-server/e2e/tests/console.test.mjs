@@ -1,0 +1,235 @@
+// The staff console in a real browser (Debian's chromium via playwright-core) against the
+// real district server on 127.0.0.1, with the real kiosk binary for sync.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { statSync } from 'node:fs';
+import { startDistrict, launchBrowser, login, uuidv7, picture, root } from '../harness.mjs';
+
+const PASSWORD = 'console e2e password';
+let district;
+let browser;
+
+before(async () => {
+  district = await startDistrict();
+  district.push(join(root, 'assets/demo'));
+  district.userAdd('ada', 'admin', PASSWORD);
+  district.userAdd('mo', 'moderator', PASSWORD);
+  district.userAdd('ed', 'editor', PASSWORD);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  district?.stop();
+});
+
+async function fresh() {
+  await browser.clearCookies();
+  return browser.newPage();
+}
+
+test('signs in in Chinese by default and switches language on any page', async () => {
+  const page = await fresh();
+  await page.goto(`${district.base}/console/login`);
+  assert.equal(await page.locator('h1').innerText(), '登录');
+  await picture(page, 'login-zh');
+  // A wrong password is refused with a message, not a blank.
+  await page.fill('#name', 'ada');
+  await page.fill('#password', 'not the password');
+  await page.click('form.login button');
+  assert.match(await page.locator('.form-error').innerText(), /账户名或密码不对/);
+  await login(page, district.base, 'ada', PASSWORD);
+  assert.match(await page.locator('nav.main').innerText(), /微心愿/);
+  await picture(page, 'home-zh');
+  await page.goto(`${district.base}/console/wishes`);
+  await Promise.all([page.waitForURL(/\/console\/wishes$/), page.click('nav.lang a[hreflang=en]')]);
+  assert.match(await page.locator('nav.main').innerText(), /Wishes/);
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+  await page.goto(`${district.base}/console/`);
+  await picture(page, 'home-en');
+  await page.click('form.logout button');
+  await page.waitForURL(/\/console\/login$/);
+  assert.equal(await page.locator('h1').innerText(), 'Sign in', 'the choice stays after signing out');
+  await picture(page, 'login-en');
+  await page.click('nav.lang a[hreflang=zh]');
+  await page.close();
+});
+
+test('a wish sent through the kiosk protocol is approved in the queue and reaches a kiosk', async () => {
+  const token = district.kioskAdd('lobby-1', 'haizhiyun');
+  const kiosk = district.kiosk('lobby-1', token);
+  const text = '希望周末有儿童绘本角 <开放>';
+  const r = await district.api('POST', '/v1/submissions', token, {
+    items: [{
+      id: uuidv7(), kind: 'wish', created_at: new Date().toISOString(),
+      payload: { text, lang: 'zh', display_name: '小李' },
+    }],
+  });
+  assert.equal(r.status, 200);
+  assert.equal((await r.json()).results[0].status, 'accepted');
+  const before = kiosk.syncOnce();
+  assert.ok(before, 'the kiosk synced');
+  assert.equal(kiosk.status().wishes, 0, 'nothing approved yet');
+
+  const page = await fresh();
+  await login(page, district.base, 'mo', PASSWORD);
+  await page.click('nav.main a[href="/console/wishes"]');
+  const row = page.locator('tr', { has: page.locator('p.typed', { hasText: text }) });
+  assert.equal(await row.locator('p.typed').innerText(), text, 'exactly as typed');
+  await picture(page, 'wishes-zh');
+  await Promise.all([page.waitForURL(/done=wish-approved/), row.locator('button.primary').click()]);
+  assert.match(await page.locator('.notice').innerText(), /心愿已通过/);
+  kiosk.syncOnce();
+  assert.equal(kiosk.status().wishes, 1, 'the approved wish is in the kiosk cache');
+  await page.goto(`${district.base}/console/wishes?status=approved`);
+  assert.match(await page.locator('#wishes').innerText(), /儿童绘本角/);
+  await page.click('nav.lang a[hreflang=en]');
+  await picture(page, 'wishes-approved-en');
+  await page.click('nav.lang a[hreflang=zh]');
+  await page.close();
+});
+
+test('an editor writes an article in both languages, publishes it, and a kiosk shows it', async () => {
+  const token = district.kioskAdd('lobby-5', 'haizhiyun');
+  const kiosk = district.kiosk('lobby-5', token);
+  kiosk.syncOnce();
+  const before = kiosk.status().articles;
+  const page = await fresh();
+  await login(page, district.base, 'ed', PASSWORD);
+  await page.click('nav.main a[href="/console/content"]');
+  await picture(page, 'content-zh');
+  await page.click('a[href="/console/content/articles/new"]');
+  await page.fill('#id', 'winter-market');
+  await page.fill('#title_zh', '冬季市集');
+  await page.fill('#summary_zh', '周末的冬季市集');
+  await page.fill('#summary_en', 'The winter market at the weekend');
+  await page.fill('#body_zh', '市集在广场举行。\n\n欢迎带孩子来。');
+  await page.fill('#body_en', 'The market is on the square.\n\nBring the children.');
+  await page.click('form.editor button.primary');
+  // The English title was left empty: refused, with the message next to that field.
+  const error = page.locator('[data-field="title.en"]');
+  await error.waitFor();
+  assert.ok((await error.innerText()).length > 0);
+  assert.equal(await page.locator('#title_zh').inputValue(), '冬季市集', 'what was typed stays');
+  await picture(page, 'article-error-zh');
+  await page.fill('#title_en', 'Winter market');
+  await Promise.all([page.waitForURL(/done=content-saved/), page.click('form.editor button.primary')]);
+  assert.match(await page.locator('#draft').innerText(), /winter-market/);
+  kiosk.syncOnce();
+  assert.equal(kiosk.status().articles, before, 'a draft does not reach kiosks');
+  await Promise.all([page.waitForURL(/done=content-published/), page.click('form[action="/console/content/publish"] button')]);
+  kiosk.syncOnce();
+  assert.equal(kiosk.status().articles, before + 1, 'the published article is in the kiosk cache');
+  const out = join(district.dir, 'winter-market.png');
+  kiosk.snapshot('article:winter-market', 'en', out);
+  assert.ok(statSync(out).size > 1000, 'the kiosk renders it');
+  await page.close();
+});
+
+test('a moderator cannot open the people page', async () => {
+  const page = await fresh();
+  await login(page, district.base, 'mo', PASSWORD);
+  assert.doesNotMatch(await page.locator('nav.main').innerText(), /人员/);
+  const response = await page.goto(`${district.base}/console/users`);
+  assert.equal(response.status(), 403);
+  assert.match(await page.locator('main').innerText(), /您的角色不能打开此页面/);
+  await picture(page, 'forbidden-zh');
+  await page.close();
+});
+
+test('an admin registers a kiosk, its token works once shown', async () => {
+  const page = await fresh();
+  await login(page, district.base, 'ada', PASSWORD);
+  await page.goto(`${district.base}/console/kiosks`);
+  await page.fill('#kiosk-name', 'lobby-2');
+  await page.selectOption('#kiosk-station', 'haizhiyun');
+  await page.click('form[action="/console/kiosks"] button');
+  const token = (await page.locator('#new-token').innerText()).trim();
+  assert.match(token, /^lkk_[0-9a-f]{64}$/);
+  await picture(page, 'kiosk-registered-zh');
+  const r = await district.api('GET', '/v1/kiosk', token);
+  assert.equal(r.status, 200);
+  assert.equal((await r.json()).kiosk_id, 'lobby-2');
+  await page.reload();
+  assert.equal(await page.locator('#new-token').count(), 0, 'shown once only');
+  await page.close();
+});
+
+test("a kiosk's screenshot is requested, uploaded on its heartbeat and shown", async () => {
+  const token = district.kioskAdd('lobby-3', 'haizhiyun');
+  const page = await fresh();
+  await login(page, district.base, 'ada', PASSWORD);
+  await page.goto(`${district.base}/console/kiosks`);
+  const row = page.locator('tr[data-kiosk="lobby-3"]');
+  await Promise.all([page.waitForURL(/done=screenshot-asked/), row.locator('form[action$="/screenshot"] button').click()]);
+  const beat = await district.api('POST', '/v1/heartbeat', token, {
+    kiosk_version: '0.1.0', content_seq: 0, outbox_depth: 0, clock: new Date().toISOString(),
+  });
+  assert.equal((await beat.json()).screenshot_wanted, true);
+  // The kiosk's picture: a real PNG (here rendered by the browser from the kiosk's home).
+  const shot = await browser.newPage();
+  await shot.setViewportSize({ width: 540, height: 960 });
+  await shot.goto(`${district.base}/console/login`);
+  const png = await shot.screenshot();
+  await shot.close();
+  const up = await district.api('PUT', '/v1/kiosk/screenshot', token, png, 'image/png');
+  assert.equal(up.status, 204);
+  await page.reload();
+  const img = page.locator('figure.screenshot img').first();
+  await img.waitFor();
+  assert.ok(await img.evaluate((i) => i.complete && i.naturalWidth === 540), 'the picture loads');
+  await picture(page, 'kiosks-zh');
+  await page.click('nav.lang a[hreflang=en]');
+  await picture(page, 'kiosks-en');
+  await page.click('nav.lang a[hreflang=zh]');
+  await page.close();
+});
+
+/** The next weekly occurrence (local time, two or more days ahead) of an event starting at `first`. */
+function nextWeekly(first) {
+  const base = Date.parse(`${first}Z`);
+  const localNow = Date.now() + 8 * 3600 * 1000;
+  let t = base;
+  while (t < localNow + 2 * 86400 * 1000) t += 7 * 86400 * 1000;
+  return new Date(t).toISOString().slice(0, 19);
+}
+
+test('every page in both languages (pictures for the docs when asked)', async () => {
+  const token = district.kioskAdd('lobby-4', 'haizhiyun');
+  const occurrence = nextWeekly('2026-11-24T12:10:00');
+  for (const [name, contact, party] of [['王芳', '138 0000 0000', 2], ['Sam Lee', 'sam@example.org', 1]]) {
+    const r = await district.api('POST', '/v1/submissions', token, {
+      items: [{
+        id: uuidv7(), kind: 'signup', created_at: new Date().toISOString(),
+        payload: { event: 'weekly-handicraft-haizhiyun', occurrence_start: occurrence, name, contact, party_size: party },
+      }],
+    });
+    assert.equal((await r.json()).results[0].status, 'accepted');
+  }
+  const page = await fresh();
+  await login(page, district.base, 'ada', PASSWORD);
+  const pages = [
+    ['content', '/console/content'],
+    ['article', '/console/content/articles/zhongshan-square'],
+    ['media', '/console/media'],
+    ['events', '/console/events'],
+    ['event', '/console/events/weekly-handicraft-haizhiyun'],
+    ['users', '/console/users'],
+    ['audit', '/console/audit'],
+    ['account', '/console/account'],
+  ];
+  for (const lang of ['zh', 'en']) {
+    await page.goto(`${district.base}/console/lang/${lang}?next=%2Fconsole%2F`);
+    for (const [name, path] of pages) {
+      const response = await page.goto(district.base + path);
+      assert.equal(response.status(), 200, path);
+      assert.equal(await page.locator('html').getAttribute('lang'), lang === 'zh' ? 'zh-CN' : 'en');
+      await picture(page, `${name}-${lang}`);
+    }
+  }
+  await page.goto(`${district.base}/console/lang/zh?next=%2Fconsole%2Fevents%2Fweekly-handicraft-haizhiyun`);
+  assert.match(await page.locator('main').innerText(), /已报 3 位/);
+  await page.close();
+});

@@ -1,0 +1,161 @@
+//! The console's own words in Chinese (the default) and English, from Fluent files embedded at
+//! build time (`locales/console/*.ftl`). Content carries its own two languages; this is only
+//! the console's chrome, labels and messages.
+
+use std::sync::LazyLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use protocol::text::Lang;
+
+const ZH: &str = include_str!("../../locales/console/zh-CN.ftl");
+const EN: &str = include_str!("../../locales/console/en-US.ftl");
+
+struct Bundles {
+    zh: FluentBundle<FluentResource>,
+    en: FluentBundle<FluentResource>,
+}
+
+fn bundle(locale: &str, source: &str) -> FluentBundle<FluentResource> {
+    let langid = locale
+        .parse()
+        .unwrap_or_else(|_| unic_langid::LanguageIdentifier::default());
+    let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+    // HTML needs no bidi isolation marks around values.
+    bundle.set_use_isolating(false);
+    let resource = match FluentResource::try_new(source.to_string()) {
+        Ok(r) => r,
+        Err((r, errors)) => {
+            tracing::error!(locale, ?errors, "console strings have syntax errors");
+            r
+        }
+    };
+    if let Err(errors) = bundle.add_resource(resource) {
+        tracing::error!(locale, ?errors, "console strings are defined twice");
+    }
+    bundle
+}
+
+static BUNDLES: LazyLock<Bundles> = LazyLock::new(|| Bundles {
+    zh: bundle("zh-CN", ZH),
+    en: bundle("en-US", EN),
+});
+
+fn pick(lang: Lang) -> &'static FluentBundle<FluentResource> {
+    match lang {
+        Lang::Zh => &BUNDLES.zh,
+        Lang::En => &BUNDLES.en,
+    }
+}
+
+/// The text of message `id` in `lang`, with `args` filled in. An unknown id shows as itself
+/// (and is logged), so a slip is visible rather than a blank.
+pub fn tr_args(lang: Lang, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+    let bundle = pick(lang);
+    let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+        tracing::error!(id, lang = lang.code(), "missing console string");
+        return id.to_string();
+    };
+    let mut fargs = FluentArgs::new();
+    for (k, v) in args {
+        fargs.set(*k, v.clone());
+    }
+    let mut errors = Vec::new();
+    let text = bundle.format_pattern(pattern, Some(&fargs), &mut errors);
+    if !errors.is_empty() {
+        tracing::error!(id, ?errors, "console string failed to format");
+    }
+    text.into_owned()
+}
+
+/// The text of message `id` in `lang`.
+pub fn tr(lang: Lang, id: &str) -> String {
+    tr_args(lang, id, &[])
+}
+
+/// Every message id of one language's file (for the test that both files agree).
+pub fn ids(lang: Lang) -> Vec<String> {
+    let source = match lang {
+        Lang::Zh => ZH,
+        Lang::En => EN,
+    };
+    let mut ids: Vec<String> = source
+        .lines()
+        .filter(|l| !l.starts_with([' ', '#', '-']) && !l.trim().is_empty())
+        .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_string()))
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_have_the_same_messages_and_parse() {
+        let zh = ids(Lang::Zh);
+        assert!(zh.len() > 50, "{}", zh.len());
+        assert_eq!(zh, ids(Lang::En));
+        for id in &zh {
+            for lang in [Lang::Zh, Lang::En] {
+                let bundle = pick(lang);
+                assert!(
+                    bundle.get_message(id).and_then(|m| m.value()).is_some(),
+                    "{id} in {lang}"
+                );
+            }
+        }
+        assert_eq!(tr(Lang::Zh, "nav-wishes"), "微心愿");
+        assert_eq!(tr(Lang::En, "nav-wishes"), "Wishes");
+    }
+
+    /// Every literal message id the console's code asks for exists (a missing one would show
+    /// as its id on the page).
+    #[test]
+    fn every_id_the_code_uses_exists() {
+        fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).expect("reads src") {
+                let p = e.expect("entry").path();
+                if p.is_dir() {
+                    files(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let mut paths = Vec::new();
+        files(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/console"),
+            &mut paths,
+        );
+        let known = ids(Lang::Zh);
+        let mut used = 0;
+        for path in paths {
+            let text = std::fs::read_to_string(&path).expect("reads");
+            for call in ["tr(", "tr_args(", "message_page("] {
+                for (at, _) in text.match_indices(call) {
+                    let rest = &text[at + call.len()..];
+                    let Some(end) = rest.find(')') else { continue };
+                    // The first string literal among the call's first arguments.
+                    let args = &rest[..end.min(rest.len())];
+                    for literal in args.split('"').skip(1).step_by(2).take(2) {
+                        if literal.contains('-')
+                            && literal
+                                .bytes()
+                                .all(|b| b.is_ascii_lowercase() || b == b'-' || b.is_ascii_digit())
+                        {
+                            used += 1;
+                            assert!(
+                                known.contains(&literal.to_string()),
+                                "{literal} used in {} is not in the .ftl files",
+                                path.display()
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert!(used > 100, "the scan finds the calls: {used}");
+    }
+}

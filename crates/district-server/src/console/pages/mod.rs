@@ -1,0 +1,14 @@
+//! One module per console page (or group of forms), each a few handlers.
+
+pub mod account;
+pub mod assets;
+pub mod audit;
+pub mod content;
+pub mod home;
+pub mod kiosks;
+pub mod language;
+pub mod login;
+pub mod media;
+pub mod signups;
+pub mod users;
+pub mod wishes;

@@ -1,0 +1,457 @@
+//! Editing content in the console: articles in both languages into a draft, checked with the
+//! bundle's rules (problems next to their field, nothing saved), published in one push that a
+//! kiosk's feed then carries; second-person approval when configured.
+
+mod common;
+mod console_common;
+
+use common::{Replica, TestServer, manifest};
+use console_common::{Browser, CustomServer, add_user};
+use district_server::accounts::StaffRole;
+use protocol::content::{Kind, Record};
+
+fn article_form<'a>(id: &'a str, title_en: &'a str, body_en: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("id", id),
+        ("section", "beautiful"),
+        ("category", "service"),
+        ("order", "3"),
+        ("title_zh", "港湾夜景"),
+        ("title_en", title_en),
+        ("summary_zh", "夜晚的海港"),
+        ("summary_en", "The harbour at night"),
+        ("body_zh", "第一段\n\n第二段"),
+        ("body_en", body_en),
+        ("link", ""),
+        ("publish_at", ""),
+        ("expire_at", ""),
+        ("scope", ""),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_article_is_drafted_checked_published_and_reaches_kiosks() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    let kiosk = server.kiosk("lobby-1", "s1");
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    let page = b.get("/console/content").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("海港漫步") && page.body.contains("草稿里没有待发布的修改"));
+
+    // A field left empty in one language is refused next to that field; nothing is saved.
+    let form = article_form("night-harbour", "", "First\n\nSecond");
+    let page = b
+        .post(
+            "/console/content/articles/new",
+            "/console/content/articles",
+            &form,
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(
+        page.body.contains("data-field=\"title.en\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("未保存"));
+    // Paragraphs must pair up.
+    let form = article_form("night-harbour", "Harbour by night", "Only one");
+    let page = b
+        .post(
+            "/console/content/articles/new",
+            "/console/content/articles",
+            &form,
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("中文有 2 段，英文有 1 段"));
+    assert!(
+        b.get("/console/content")
+            .await
+            .body
+            .contains("草稿里没有待发布的修改")
+    );
+
+    let form = article_form("night-harbour", "Harbour by night", "First\n\nSecond");
+    let page = b
+        .post(
+            "/console/content/articles/new",
+            "/console/content/articles",
+            &form,
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let again = b
+        .post(
+            "/console/content/articles/new",
+            "/console/content/articles",
+            &form,
+        )
+        .await;
+    assert_eq!(again.status, 422, "ids are unique");
+    let overview = b.get("/console/content").await;
+    assert!(overview.body.contains("新建（草稿）"));
+    // Drafts do not reach kiosks.
+    let mut replica = Replica::default();
+    replica.sync(&server, &kiosk, 500).await;
+    assert!(
+        !replica
+            .ids(Kind::Article)
+            .contains(&"night-harbour".to_string())
+    );
+
+    // Edit a published one too, then publish both at once.
+    let edit = b.get("/console/content/articles/harbour-walk").await;
+    assert!(edit.body.contains("value=\"Harbour walk\""));
+    let at = edit
+        .body
+        .find("name=\"img0_sha\" value=\"")
+        .expect("image row")
+        + 23;
+    let image = edit.body[at..at + 64].to_string();
+    let mut form = article_form("harbour-walk", "Harbour stroll", "First paragraph");
+    form.retain(|(k, _)| *k != "body_zh" && *k != "id");
+    form.extend([
+        ("body_zh", "第一段"),
+        ("img0_sha", image.as_str()),
+        ("img0_alt_zh", "海港"),
+        ("img0_alt_en", "The harbour"),
+    ]);
+    let page = b
+        .post(
+            "/console/content/articles/harbour-walk",
+            "/console/content/articles/harbour-walk",
+            &form,
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let head = server.head().await;
+    let page = b
+        .post("/console/content", "/console/content/publish", &[])
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert_eq!(page.location(), "/console/content?done=content-published");
+    assert_eq!(server.head().await, head + 2, "two changes, one push");
+    replica.sync(&server, &kiosk, 500).await;
+    let Some(Record::Article(a)) = replica
+        .records
+        .get(&(Kind::Article, "night-harbour".into()))
+    else {
+        panic!("the new article reached the kiosk");
+    };
+    assert_eq!(a.title.en, "Harbour by night");
+    assert_eq!(a.body.len(), 2);
+    let Some(Record::Article(walk)) = replica.records.get(&(Kind::Article, "harbour-walk".into()))
+    else {
+        panic!("still there");
+    };
+    assert_eq!(walk.title.en, "Harbour stroll");
+    assert_eq!(walk.images.len(), 1, "images are kept");
+    assert!(
+        b.get("/console/content")
+            .await
+            .body
+            .contains("草稿里没有待发布的修改")
+    );
+
+    // Removal is drafted, can be undone, and publishes as a delete.
+    let page = b
+        .post(
+            "/console/content/articles/night-harbour",
+            "/console/content/articles/night-harbour/remove",
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    assert!(
+        b.get("/console/content")
+            .await
+            .body
+            .contains("将删除（草稿）")
+    );
+    let page = b
+        .post("/console/content", "/console/content/publish", &[])
+        .await;
+    assert_eq!(page.status, 303);
+    replica.sync(&server, &kiosk, 500).await;
+    assert!(
+        !replica
+            .ids(Kind::Article)
+            .contains(&"night-harbour".to_string())
+    );
+
+    // Moderators cannot edit content; the audit log has every step.
+    add_user(&server.config(), "ada", StaffRole::Admin);
+    let admin = Browser::new(&server.base);
+    admin.login("ada").await;
+    let audit = admin.get("/console/audit?kind=content&actor=ed").await;
+    for action in ["drafted", "published", "drafted-removal"] {
+        assert!(
+            audit.body.contains(&format!("<td>{action}</td>")),
+            "{action}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_editor_approves_before_anything_is_published() {
+    let server = CustomServer::start(|c| c.console.require_approval = true).await;
+    let token = district_server::admin::init(&server.config()).err();
+    assert!(token.is_some(), "already initialised by the harness");
+    // Publish a first bundle through the operator's API.
+    let staff = district_server::admin::staff_token(&server.config(), false).expect("token");
+    let client = district_server::ctl::Client::new(&server.base, &staff).expect("client");
+    let bundle = common::BundleDir::new(&manifest());
+    district_server::ctl::push_bundle(&client, bundle.path(), false, |_| {})
+        .await
+        .expect("pushes");
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    add_user(&server.config(), "ed2", StaffRole::Editor);
+    let one = Browser::new(&server.base);
+    one.login("ed").await;
+    let form = article_form("night-harbour", "Harbour by night", "First\n\nSecond");
+    let page = one
+        .post(
+            "/console/content/articles/new",
+            "/console/content/articles",
+            &form,
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    let refused = one
+        .post("/console/content", "/console/content/publish", &[])
+        .await;
+    assert_eq!(refused.status, 409);
+    assert!(refused.body.contains("需要另一位同事批准"));
+    let page = one
+        .post("/console/content", "/console/content/submit", &[])
+        .await;
+    assert_eq!(page.status, 303);
+    let own = one
+        .post("/console/content", "/console/content/publish", &[])
+        .await;
+    assert_eq!(own.status, 409);
+    assert!(own.body.contains("不能自己批准"));
+    let two = Browser::new(&server.base);
+    two.login("ed2").await;
+    let page = two.get("/console/content").await;
+    assert!(page.body.contains("ed 于") && page.body.contains("批准并发布"));
+    let page = two
+        .post("/console/content", "/console/content/publish", &[])
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let head = server
+        .state
+        .db
+        .read(|tx| district_server::storage::records::get(tx, Kind::Article, "night-harbour"))
+        .await
+        .expect("reads");
+    assert!(head.is_some(), "published");
+}
+
+async fn upload(b: &Browser, name: &str, bytes: Vec<u8>) -> console_common::Page {
+    let token = b.get("/console/media").await.csrf();
+    let part = reqwest::multipart::Part::bytes(bytes)
+        .file_name(name.to_string())
+        .mime_str("image/png")
+        .expect("mime");
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let r = b
+        .http
+        .post(b.url(&format!("/console/media?csrf={token}")))
+        .multipart(form)
+        .send()
+        .await
+        .expect("request");
+    let status = r.status().as_u16();
+    let headers = r.headers().clone();
+    let body = r.text().await.unwrap_or_default();
+    console_common::Page {
+        status,
+        headers,
+        body,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn images_are_uploaded_checked_attached_and_never_deleted_while_used() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    let kiosk = server.kiosk("lobby-1", "s1");
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    // A damaged file is refused whole; nothing is stored.
+    let mut broken = common::png(99);
+    broken.truncate(broken.len() / 2);
+    let page = upload(&b, "broken.png", broken).await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(page.body.contains("图片未被接受"));
+    let page = upload(&b, "huge.png", vec![0u8; 9 * 1024 * 1024]).await;
+    assert_eq!(page.status, 413);
+    // Without the form's token nothing is accepted.
+    let r = b
+        .http
+        .post(b.url("/console/media"))
+        .multipart(reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(common::png(98)).file_name("x.png"),
+        ))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), 403);
+
+    let picture = common::png(77);
+    let sha = protocol::content::sha256_hex(&picture);
+    let page = upload(&b, "港湾.png", picture.clone()).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let library = b.get("/console/media").await;
+    assert!(library.body.contains("港湾.png") && library.body.contains("未被使用"));
+    let served = b
+        .http
+        .get(b.url(&format!("/console/media/{sha}")))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(served.bytes().await.expect("bytes").to_vec(), picture);
+
+    // Attach it to a published article: both alt texts are required, like every text.
+    let mut form = article_form("harbour-walk", "Harbour walk", "First paragraph");
+    form.retain(|(k, _)| *k != "body_zh" && *k != "id");
+    let existing = b.get("/console/content/articles/harbour-walk").await;
+    let at = existing
+        .body
+        .find("name=\"img0_sha\" value=\"")
+        .expect("existing image row")
+        + 23;
+    let old_sha = existing.body[at..at + 64].to_string();
+    let mut with_image = form.clone();
+    with_image.extend([
+        ("body_zh", "第一段"),
+        ("img0_sha", old_sha.as_str()),
+        ("img0_alt_zh", "海港"),
+        ("img0_alt_en", "The harbour"),
+        ("new_sha", sha.as_str()),
+        ("new_alt_zh", "夜色"),
+        ("new_alt_en", ""),
+    ]);
+    let page = b
+        .post(
+            "/console/content/articles/harbour-walk",
+            "/console/content/articles/harbour-walk",
+            &with_image,
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(
+        page.body.contains("data-field=\"images.en\""),
+        "{}",
+        page.body
+    );
+    with_image.retain(|(k, _)| *k != "new_alt_en");
+    with_image.push(("new_alt_en", "At night"));
+    let page = b
+        .post(
+            "/console/content/articles/harbour-walk",
+            "/console/content/articles/harbour-walk",
+            &with_image,
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert_eq!(
+        b.post("/console/content", "/console/content/publish", &[])
+            .await
+            .status,
+        303
+    );
+    let mut replica = Replica::default();
+    replica.sync(&server, &kiosk, 500).await;
+    let Some(Record::Article(a)) = replica.records.get(&(Kind::Article, "harbour-walk".into()))
+    else {
+        panic!("article");
+    };
+    assert_eq!(a.images.len(), 2);
+    assert_eq!(
+        (
+            a.images[1].sha256.as_str(),
+            a.images[1].width,
+            a.images[1].height
+        ),
+        (sha.as_str(), 32, 24)
+    );
+    assert_eq!(a.images[1].alt.en, "At night");
+    let blob = server.get(&format!("/v1/blobs/sha256/{sha}"), &kiosk).await;
+    assert_eq!(blob.status(), 200, "kiosks can download it");
+
+    // In use: it cannot be deleted.
+    let page = b
+        .post(
+            "/console/media",
+            &format!("/console/media/{sha}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, 409);
+    assert!(page.body.contains("article harbour-walk"));
+    // Taken off the article (published), it can.
+    let mut without = form.clone();
+    without.extend([
+        ("body_zh", "第一段"),
+        ("img0_sha", old_sha.as_str()),
+        ("img0_alt_zh", "海港"),
+        ("img0_alt_en", "The harbour"),
+        ("img1_sha", sha.as_str()),
+        ("img1_alt_zh", "夜色"),
+        ("img1_alt_en", "At night"),
+        ("img1_remove", "1"),
+    ]);
+    let page = b
+        .post(
+            "/console/content/articles/harbour-walk",
+            "/console/content/articles/harbour-walk",
+            &without,
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = b
+        .post(
+            "/console/media",
+            &format!("/console/media/{sha}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        page.status, 409,
+        "the published article still uses it until the draft is published"
+    );
+    assert_eq!(
+        b.post("/console/content", "/console/content/publish", &[])
+            .await
+            .status,
+        303
+    );
+    let page = b
+        .post(
+            "/console/media",
+            &format!("/console/media/{sha}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert!(!server.state.blobs.contains(&sha), "the file is gone");
+    let page = b
+        .post(
+            "/console/media",
+            &format!("/console/media/{old_sha}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        page.status, 404,
+        "images from bundles are not in the library's care"
+    );
+}
