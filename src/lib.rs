@@ -18,6 +18,7 @@ pub mod faults;
 pub mod fonts;
 pub mod headless;
 pub mod i18n;
+pub mod input;
 pub mod media;
 pub mod store;
 pub mod sync;
