@@ -418,7 +418,11 @@ pub(crate) mod tests {
                 .collect()
         }
         fn page_items(&self) -> Vec<(String, usize)> {
-            self.all().into_iter().skip(self.page * PAGE).take(PAGE).collect()
+            self.all()
+                .into_iter()
+                .skip(self.page * PAGE)
+                .take(PAGE)
+                .collect()
         }
     }
 
@@ -540,7 +544,11 @@ pub(crate) mod tests {
         let last = c.handle(Input::Page(true));
         assert_eq!(last.candidates, ["倪"]);
         assert!(!last.has_next_page);
-        assert_eq!(c.handle(Input::Page(true)).page, 2, "no page after the last");
+        assert_eq!(
+            c.handle(Input::Page(true)).page,
+            2,
+            "no page after the last"
+        );
         let back = c.handle(Input::Page(false));
         assert_eq!(back.page, 1);
         assert_eq!(c.handle(Input::Candidate(1)).edits, insert("尼"));
@@ -708,7 +716,10 @@ pub(crate) mod tests {
         assert_eq!(wiped.get(), 1, "the engine was told to forget");
         assert_eq!(reset.mode, Mode::English, "the default default is English");
         c.handle(Input::Mode(Mode::Pinyin));
-        assert!(c.composition().preedit.is_empty(), "the engine forgot the pinyin");
+        assert!(
+            c.composition().preedit.is_empty(),
+            "the engine forgot the pinyin"
+        );
     }
 
     #[test]

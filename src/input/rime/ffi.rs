@@ -188,8 +188,7 @@ pub struct RimeApi {
     pub config_open: F<unsafe extern "C" fn(*const c_char, *mut RimeConfig) -> Bool>,
     pub config_close: F<unsafe extern "C" fn(*mut RimeConfig) -> Bool>,
     pub config_get_bool: F<unsafe extern "C" fn(*mut RimeConfig, *const c_char, *mut Bool) -> Bool>,
-    pub config_get_int:
-        F<unsafe extern "C" fn(*mut RimeConfig, *const c_char, *mut c_int) -> Bool>,
+    pub config_get_int: F<unsafe extern "C" fn(*mut RimeConfig, *const c_char, *mut c_int) -> Bool>,
     pub config_get_double:
         F<unsafe extern "C" fn(*mut RimeConfig, *const c_char, *mut f64) -> Bool>,
     pub config_get_string:
@@ -197,9 +196,8 @@ pub struct RimeApi {
     pub config_get_cstring:
         F<unsafe extern "C" fn(*mut RimeConfig, *const c_char) -> *const c_char>,
     pub config_update_signature: F<unsafe extern "C" fn(*mut RimeConfig, *const c_char) -> Bool>,
-    pub config_begin_map: F<
-        unsafe extern "C" fn(*mut RimeConfigIterator, *mut RimeConfig, *const c_char) -> Bool,
-    >,
+    pub config_begin_map:
+        F<unsafe extern "C" fn(*mut RimeConfigIterator, *mut RimeConfig, *const c_char) -> Bool>,
     pub config_next: F<unsafe extern "C" fn(*mut RimeConfigIterator) -> Bool>,
     pub config_end: F<unsafe extern "C" fn(*mut RimeConfigIterator)>,
     pub simulate_key_sequence: F<unsafe extern "C" fn(RimeSessionId, *const c_char) -> Bool>,
@@ -226,9 +224,8 @@ pub struct RimeApi {
     pub config_create_list: F<unsafe extern "C" fn(*mut RimeConfig, *const c_char) -> Bool>,
     pub config_create_map: F<unsafe extern "C" fn(*mut RimeConfig, *const c_char) -> Bool>,
     pub config_list_size: F<unsafe extern "C" fn(*mut RimeConfig, *const c_char) -> usize>,
-    pub config_begin_list: F<
-        unsafe extern "C" fn(*mut RimeConfigIterator, *mut RimeConfig, *const c_char) -> Bool,
-    >,
+    pub config_begin_list:
+        F<unsafe extern "C" fn(*mut RimeConfigIterator, *mut RimeConfig, *const c_char) -> Bool>,
     pub get_input: F<unsafe extern "C" fn(RimeSessionId) -> *const c_char>,
     pub get_caret_pos: F<unsafe extern "C" fn(RimeSessionId) -> usize>,
     pub select_candidate: F<unsafe extern "C" fn(RimeSessionId, usize) -> Bool>,
@@ -247,7 +244,8 @@ pub struct RimeApi {
     pub commit_proto: F<unsafe extern "C" fn(RimeSessionId, *mut c_void)>,
     pub context_proto: F<unsafe extern "C" fn(RimeSessionId, *mut c_void)>,
     pub status_proto: F<unsafe extern "C" fn(RimeSessionId, *mut c_void)>,
-    pub get_state_label: F<unsafe extern "C" fn(RimeSessionId, *const c_char, Bool) -> *const c_char>,
+    pub get_state_label:
+        F<unsafe extern "C" fn(RimeSessionId, *const c_char, Bool) -> *const c_char>,
     pub delete_candidate: F<unsafe extern "C" fn(RimeSessionId, usize) -> Bool>,
     pub delete_candidate_on_current_page: F<unsafe extern "C" fn(RimeSessionId, usize) -> Bool>,
 }

@@ -116,7 +116,8 @@ fn load(path: &Path) -> Result<&'static Library, RimeError> {
         reason,
     };
     // SAFETY: loading librime runs its static initialisers, which only register its modules.
-    let library = unsafe { libloading::Library::new(path) }.map_err(|e| load_error(e.to_string()))?;
+    let library =
+        unsafe { libloading::Library::new(path) }.map_err(|e| load_error(e.to_string()))?;
     // SAFETY: `rime_get_api` has this signature in every librime 1.x.
     let get_api = unsafe { library.get::<ffi::RimeGetApi>(b"rime_get_api\0") }
         .map_err(|e| load_error(e.to_string()))?;
@@ -193,7 +194,12 @@ fn c_path(path: &Path) -> Result<CString, RimeError> {
 /// Files of the user folder that are ours and hold nothing typed; everything else is deleted
 /// by [`Rime::wipe`]. `build/` holds the compiled schema config, `installation.yaml` the
 /// folder's id, `user.yaml` the deploy time and option states.
-const KEPT_FILES: &[&str] = &["build", "installation.yaml", "user.yaml", "default.custom.yaml"];
+const KEPT_FILES: &[&str] = &[
+    "build",
+    "installation.yaml",
+    "user.yaml",
+    "default.custom.yaml",
+];
 
 /// A running librime: one session on the configured schema.
 pub struct Rime {
@@ -224,7 +230,9 @@ impl Rime {
         let prebuilt = settings.shared_data_dir.join("build");
         let compiled = format!("{}.schema.yaml", settings.schema);
         if !prebuilt.join(&compiled).is_file() {
-            return Err(RimeError::NoData(settings.shared_data_dir.display().to_string()));
+            return Err(RimeError::NoData(
+                settings.shared_data_dir.display().to_string(),
+            ));
         }
         write_patches(&settings)?;
         let exclusive = ENGINE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
@@ -288,7 +296,10 @@ impl Rime {
             }
             self.session = session;
             call!(self.api, select_schema(session, schema.as_ptr()));
-            call!(self.api, set_option(session, c"ascii_mode".as_ptr(), ffi::FALSE));
+            call!(
+                self.api,
+                set_option(session, c"ascii_mode".as_ptr(), ffi::FALSE)
+            );
             // `select_schema` reports no failure; a probe does: one letter must give candidates.
             call!(self.api, process_key(session, 'a' as c_int, 0));
         }
@@ -423,7 +434,9 @@ unsafe fn owned(ptr: *const c_char) -> String {
         String::new()
     } else {
         // SAFETY: per the function's contract.
-        unsafe { CStr::from_ptr(ptr) }.to_string_lossy().into_owned()
+        unsafe { CStr::from_ptr(ptr) }
+            .to_string_lossy()
+            .into_owned()
     }
 }
 
@@ -443,7 +456,10 @@ impl PinyinEngine for Rime {
         };
         // SAFETY: plain call on this engine's session.
         unsafe {
-            call!(self.api, select_candidate_on_current_page(self.session, index));
+            call!(
+                self.api,
+                select_candidate_on_current_page(self.session, index)
+            );
         }
     }
 
