@@ -6,10 +6,32 @@ fn main() {
     let config = slint_build::CompilerConfiguration::new()
         .with_style("fluent".into())
         .with_debug_info(debug);
-    if let Err(e) = slint_build::compile_with_config("ui/app.slint", config) {
+    if let Err(e) = slint_build::compile_with_config("ui/app.slint", config.clone()) {
         // Compile errors are printed by slint-build; this makes the build fail with them.
         eprintln!("{e}");
         std::process::exit(1);
+    }
+    // The on-screen keyboard on a bare window, for its tests and screenshots
+    // (tests/keyboard.rs includes it); the kiosk binary does not.
+    let (Some(manifest), Some(out)) = (
+        std::env::var_os("CARGO_MANIFEST_DIR"),
+        std::env::var_os("OUT_DIR"),
+    ) else {
+        eprintln!("build.rs runs under cargo");
+        std::process::exit(1);
+    };
+    let preview = std::path::Path::new(&manifest).join("ui/keyboard-preview.slint");
+    let generated = std::path::Path::new(&out).join("keyboard_preview.rs");
+    match slint_build::compile_with_output_path(&preview, &generated, config) {
+        Ok(dependencies) => {
+            for dependency in dependencies {
+                println!("cargo:rerun-if-changed={}", dependency.display());
+            }
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
     }
     println!("cargo:rerun-if-changed=locales");
     println!("cargo:rerun-if-changed=assets/demo");

@@ -83,3 +83,25 @@ month-9 = Sep
 month-10 = Oct
 month-11 = Nov
 month-12 = Dec
+
+## Keyboard
+
+# The layout switch names both layouts in their own script, in either UI language.
+keyboard-pinyin = 拼音
+keyboard-english = EN
+keyboard-symbols = 123
+keyboard-letters = ABC
+keyboard-to-pinyin = Switch to pinyin (Chinese)
+keyboard-to-english = Switch to English
+keyboard-to-symbols = Digits and symbols
+keyboard-to-letters = Letters
+keyboard-shift = Shift
+keyboard-separator = Syllable break
+keyboard-backspace = Delete
+keyboard-space = space
+keyboard-enter = Enter
+keyboard-hide = Hide keyboard
+keyboard-previous-candidates = Previous candidates
+keyboard-next-candidates = More candidates
+keyboard-chinese-unavailable = Chinese input is not installed on this kiosk: English, digits and symbols only
+keyboard-preview-label = Type here

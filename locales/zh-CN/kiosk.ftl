@@ -80,3 +80,25 @@ month-9 = 9月
 month-10 = 10月
 month-11 = 11月
 month-12 = 12月
+
+## Keyboard
+
+# The layout switch names both layouts in their own script, in either UI language.
+keyboard-pinyin = 拼音
+keyboard-english = EN
+keyboard-symbols = 123
+keyboard-letters = ABC
+keyboard-to-pinyin = 切换到拼音输入
+keyboard-to-english = 切换到英文输入
+keyboard-to-symbols = 数字和符号
+keyboard-to-letters = 字母
+keyboard-shift = 大写
+keyboard-separator = 分词
+keyboard-backspace = 删除
+keyboard-space = 空格
+keyboard-enter = 回车
+keyboard-hide = 收起键盘
+keyboard-previous-candidates = 上一页候选词
+keyboard-next-candidates = 下一页候选词
+keyboard-chinese-unavailable = 本机未安装中文输入，可输入英文、数字和符号
+keyboard-preview-label = 请输入

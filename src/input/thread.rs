@@ -19,8 +19,10 @@ enum Command {
     Stop,
 }
 
-/// The handle the UI thread keeps. Dropping it ends the thread after the taps already sent
-/// (without waiting for it).
+/// The handle the UI thread keeps. Dropping it ends the thread after the taps already sent and
+/// waits for it (milliseconds; up to the start-up time if the engine is still starting): librime
+/// must be shut down before the process exits, as its static destructors crash on a live
+/// session.
 #[derive(Debug)]
 pub struct InputEngine {
     commands: mpsc::Sender<Command>,
@@ -95,19 +97,18 @@ impl InputEngine {
         }
     }
 
-    /// Ends the thread after the taps already sent and waits for it (tests, shutdown).
-    pub fn shut_down(mut self) {
-        let _ = self.commands.send(Command::Stop);
-        if let Some(thread) = self.thread.take()
-            && thread.join().is_err()
-        {
-            tracing::error!("pinyin engine thread panicked");
-        }
-    }
+    /// Ends the thread after the taps already sent and waits for it; the same as dropping.
+    pub fn shut_down(self) {}
 }
 
 impl Drop for InputEngine {
     fn drop(&mut self) {
         let _ = self.commands.send(Command::Stop);
+        if let Some(thread) = self.thread.take()
+            && thread.thread().id() != std::thread::current().id()
+            && thread.join().is_err()
+        {
+            tracing::error!("pinyin engine thread panicked");
+        }
     }
 }

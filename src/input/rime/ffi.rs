@@ -35,9 +35,9 @@ pub struct RimeTraits {
     pub staging_dir: *const c_char,
 }
 
-impl RimeTraits {
+impl Default for RimeTraits {
     /// All members null, `data_size` set as `RIME_STRUCT_INIT` does.
-    pub fn new() -> RimeTraits {
+    fn default() -> RimeTraits {
         RimeTraits {
             data_size: struct_data_size::<RimeTraits>(),
             shared_data_dir: std::ptr::null(),

@@ -242,18 +242,20 @@ impl Rime {
         let log_dir = c_path(&settings.user_dir.join("log"))?;
         let prebuilt = c_path(&prebuilt)?;
         let staging = c_path(&settings.user_dir.join("build"))?;
-        let mut traits = ffi::RimeTraits::new();
-        traits.shared_data_dir = shared.as_ptr();
-        traits.user_data_dir = user.as_ptr();
-        traits.distribution_name = c"lobby-kiosk".as_ptr();
-        traits.distribution_code_name = c"lobby-kiosk".as_ptr();
-        traits.distribution_version = c"1".as_ptr();
-        traits.app_name = APP_NAME.as_ptr();
-        // Errors only, into the user folder (wiped on reset), never /tmp.
-        traits.min_log_level = 2;
-        traits.log_dir = log_dir.as_ptr();
-        traits.prebuilt_data_dir = prebuilt.as_ptr();
-        traits.staging_dir = staging.as_ptr();
+        let mut traits = ffi::RimeTraits {
+            shared_data_dir: shared.as_ptr(),
+            user_data_dir: user.as_ptr(),
+            distribution_name: c"lobby-kiosk".as_ptr(),
+            distribution_code_name: c"lobby-kiosk".as_ptr(),
+            distribution_version: c"1".as_ptr(),
+            app_name: APP_NAME.as_ptr(),
+            // Errors only, into the user folder (wiped on reset), never /tmp.
+            min_log_level: 2,
+            log_dir: log_dir.as_ptr(),
+            prebuilt_data_dir: prebuilt.as_ptr(),
+            staging_dir: staging.as_ptr(),
+            ..Default::default()
+        };
 
         // SAFETY: `traits` and the strings it points at outlive these calls, which copy them
         // (except `app_name`, a static). `setup` runs once per process, as glog requires;
