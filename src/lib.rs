@@ -7,6 +7,7 @@
 //! - [`app`]: the UI thread: navigation state machine, one controller per page, the channel
 //!   other threads (worker, sync) use to reach it.
 //! - [`watchdog`]: supervision by systemd (ready, watchdog keepalives, a panic ends the process).
+//! - [`input`]: the on-screen keyboard's logic and pinyin input through librime.
 //! - [`i18n`], [`media`], [`clock`], [`config`], [`demo`], [`headless`]: one concept each.
 
 pub mod app;

@@ -553,3 +553,58 @@ impl Drop for Rime {
         unsafe { call!(self.api, finalize()) }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn candidates_the_font_cannot_draw_are_not_offered() {
+        for text in ["中国", "北京大连", "ㄚ", "腌", "é"] {
+            assert!(drawable(text), "{text}");
+        }
+        // Extension A, extension B, a compatibility ideograph, an emoji.
+        for text in ["\u{3400}", "𠼞", "中𥥩", "\u{F900}", "🙂"] {
+            assert!(!drawable(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn patches_are_written_once_and_the_wipe_keeps_only_them() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let settings = RimeSettings::for_data_dir(dir.path());
+        write_patches(&settings).expect("writes");
+        let patch = settings.user_dir.join("luna_pinyin_simp.custom.yaml");
+        let text = std::fs::read_to_string(&patch).expect("patch");
+        assert!(text.contains("translator/enable_user_dict: false"));
+        let modified = std::fs::metadata(&patch)
+            .and_then(|m| m.modified())
+            .expect("mtime");
+        write_patches(&settings).expect("again");
+        let again = std::fs::metadata(&patch)
+            .and_then(|m| m.modified())
+            .expect("mtime");
+        assert_eq!(modified, again, "unchanged patches are not rewritten");
+
+        std::fs::create_dir_all(settings.user_dir.join("build")).expect("mkdir");
+        std::fs::create_dir_all(settings.user_dir.join("luna_pinyin.userdb")).expect("mkdir");
+        std::fs::write(settings.user_dir.join("luna_pinyin.userdb/LOG"), "x").expect("write");
+        std::fs::write(settings.user_dir.join("user.yaml"), "var: {}").expect("write");
+        std::fs::write(settings.user_dir.join("sync.txt"), "x").expect("write");
+        wipe_user_folder(&settings.user_dir, &settings.schema).expect("wipes");
+        let mut left: Vec<String> = std::fs::read_dir(&settings.user_dir)
+            .expect("dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                "build",
+                "default.custom.yaml",
+                "luna_pinyin_simp.custom.yaml",
+                "user.yaml"
+            ]
+        );
+    }
+}
