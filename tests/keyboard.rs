@@ -162,6 +162,7 @@ fn typing_on_the_keyboard_reaches_the_text_field() {
     // Hiding with pinyin pending keeps the letters and takes the focus from the field.
     taps(&w, "da");
     tap(&w, "Hide keyboard");
+    slint::platform::update_timers_and_animations();
     assert_eq!(w.get_text(), "hiA1 北zhongguo微信，da");
     assert!(!w.get_field_focused());
     assert!(!visible(&w, "q"), "the keyboard is hidden");

@@ -98,6 +98,9 @@ pub struct Composition {
     pub has_next_page: bool,
     /// Edits for the focused field, in order; applied once.
     pub edits: Vec<Edit>,
+    /// The hide key was tapped: after the edits are typed, the focus leaves the field (which
+    /// hides the keyboard). Not earlier, or letters committed on hiding would miss the field.
+    pub hide: bool,
     pub chinese: ChineseInput,
 }
 
@@ -183,6 +186,7 @@ impl Composer {
     /// Applies one tap.
     pub fn handle(&mut self, input: Input) -> Composition {
         let mut edits = Vec::new();
+        let hide = input == Input::Hide;
         match input {
             Input::Key(text) => self.key(text, &mut edits),
             Input::Space => {
@@ -235,7 +239,9 @@ impl Composer {
             Input::Reset => self.reset(),
         }
         self.collect_commit(&mut edits);
-        self.snapshot(edits)
+        let mut composition = self.snapshot(edits);
+        composition.hide = hide;
+        composition
     }
 
     fn key(&mut self, text: String, edits: &mut Vec<Edit>) {
@@ -364,6 +370,7 @@ impl Composer {
             candidates: state.candidates,
             page: state.page,
             edits,
+            hide: false,
             chinese: self.chinese.clone(),
         }
     }
@@ -613,8 +620,11 @@ pub(crate) mod tests {
     fn hiding_commits_pending_pinyin_as_typed() {
         let mut c = composer();
         typed(&mut c, "ni");
-        assert_eq!(c.handle(Input::Hide).edits, insert("ni"));
+        let hidden = c.handle(Input::Hide);
+        assert_eq!(hidden.edits, insert("ni"));
+        assert!(hidden.hide, "the focus leaves the field after the edits");
         assert!(c.composition().preedit.is_empty());
+        assert!(!c.handle(Input::Key("n".into())).hide);
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub trait KeyboardSurface {
     fn bind_candidates(&self, model: ModelRc<SharedString>);
     /// Routes every callback of the adapter, as an [`Input`], to `send`.
     fn connect(&self, send: Rc<dyn Fn(Input)>);
+    /// Makes the keyboard take the focus from the field (which hides it).
+    fn dismiss(&self);
 }
 
 /// The keyboard's state on the UI thread: the candidate list, updated row by row. Clones share
@@ -74,6 +76,9 @@ impl Keyboard {
         update_rows(&self.candidates, &composition.candidates);
         surface.show(composition);
         dispatch_edits(window, &composition.edits);
+        if composition.hide {
+            surface.dismiss();
+        }
     }
 }
 
@@ -185,6 +190,10 @@ macro_rules! impl_keyboard_surface {
                     let s = send.clone();
                     self.on_shift(move || s(Input::Shift));
                     self.on_hide(move || send(Input::Hide));
+                }
+
+                fn dismiss(&self) {
+                    self.set_dismissals(self.get_dismissals().wrapping_add(1));
                 }
             }
         };
