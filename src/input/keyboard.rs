@@ -8,15 +8,18 @@
 //! `lobby_kiosk::impl_keyboard_surface!(crate::ui);` (the module holding `KeyboardAdapter`,
 //! `KeyboardMode`, `ShiftState` and `ChineseState`).
 //!
-//! Wiring, on the UI thread:
+//! Wiring, on the UI thread (with the app's `AppHandle` and a `UiEvent::Keyboard(Composition)`
+//! variant):
 //! ```ignore
 //! let keyboard = Keyboard::new();
+//! let handle = app_handle.clone();
 //! let engine = InputEngine::spawn_rime(RimeSettings::for_data_dir(&data_dir), move |c| {
-//!     ui_events.send(UiEvent::Keyboard(c)) // any way back to the UI thread
-//! })?;
+//!     handle.send(UiEvent::Keyboard(c));
+//! })?; // keep `engine` until the kiosk exits: dropping it shuts librime down
 //! keyboard.connect(&window.global::<ui::KeyboardAdapter>(), engine.sender());
-//! // on the UI thread, for each UiEvent::Keyboard(c):
-//! keyboard.apply(&window.global::<ui::KeyboardAdapter>(), window.window(), c);
+//! // for each UiEvent::Keyboard(c) on the UI thread:
+//! keyboard.apply(&window.global::<ui::KeyboardAdapter>(), window.window(), &c);
+//! // on the idle reset: engine.send(Input::Reset);
 //! ```
 
 use std::rc::Rc;
