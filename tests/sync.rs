@@ -208,7 +208,7 @@ fn wish(text: &str) -> WishSubmission {
     WishSubmission {
         text: text.into(),
         lang: Lang::Zh,
-        display_name: "李".into(),
+        display_name: Some("李".into()),
     }
 }
 
@@ -460,10 +460,11 @@ fn an_unsupported_schema_keeps_the_content_and_says_an_update_is_needed() {
     let before = cache_state(dir.path());
     let rt = kiosk_runtime();
     let mut syncer = Syncer::open(dir.path(), Server::settings(&proxy.url, &token)).expect("opens");
-    let body = r#"{"error":"unsupported_schema","message":"this server speaks schema 2"}"#;
+    // A server a schema ahead of this kiosk.
+    let body = r#"{"error":"unsupported_schema","message":"this server speaks schema 3"}"#;
     proxy.set_mode(Mode::Fixed(
         format!(
-            "HTTP/1.1 426 Upgrade Required\r\ncontent-type: application/json\r\nx-lobby-schema: 2\r\nx-lobby-schema-supported: 2\r\ncontent-length: {}\r\n\r\n{body}",
+            "HTTP/1.1 426 Upgrade Required\r\ncontent-type: application/json\r\nx-lobby-schema: 3\r\nx-lobby-schema-supported: 3\r\ncontent-length: {}\r\n\r\n{body}",
             body.len()
         )
         .into_bytes(),

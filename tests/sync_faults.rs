@@ -109,7 +109,7 @@ fn through_a_faulty_network_the_kiosk_converges_and_every_item_arrives_once() {
                 .enqueue_wish(&WishSubmission {
                     text: format!("wish {cycle}: 希望有更多英文书"),
                     lang: Lang::Zh,
-                    display_name: "李".into(),
+                    display_name: Some("李".into()),
                 })
                 .expect("enqueue");
             sent.insert(id.to_string(), "wish");

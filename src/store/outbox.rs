@@ -367,7 +367,7 @@ mod tests {
         let wish = WishSubmission {
             text: "more English books".into(),
             lang: Lang::En,
-            display_name: "J.".into(),
+            display_name: Some("J.".into()),
         };
         let signup = SignupSubmission {
             event: "finance-talk".into(),

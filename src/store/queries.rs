@@ -222,6 +222,7 @@ mod tests {
             capacity: None,
             signup_open: false,
             recurrence,
+            link: None,
             scope: None,
         }
     }

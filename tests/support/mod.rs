@@ -19,7 +19,7 @@ use lobby_kiosk::sync::Settings;
 use protocol::bundle::{Blob, Bundle};
 use protocol::content::{Article, Category, Content, Event, ImageRef, Kind, Record, sha256_hex};
 use protocol::text::Text;
-use protocol::wire::{ChangesPage, Op, SCHEMA_HEADER};
+use protocol::wire::{ChangesPage, Op, SCHEMA_HEADER, SCHEMA_VERSION};
 use tempfile::TempDir;
 
 /// The station the test kiosks stand in (a station of the demo bundle).
@@ -102,7 +102,7 @@ impl Server {
             let r = http
                 .get(url)
                 .bearer_auth(token)
-                .header(SCHEMA_HEADER, "1")
+                .header(SCHEMA_HEADER, SCHEMA_VERSION.to_string())
                 .send()
                 .await
                 .expect("request");
@@ -378,6 +378,7 @@ pub fn generated(articles: usize, images: usize, events: usize, version: u32) ->
             capacity: Some(10_000),
             signup_open: true,
             recurrence: None,
+            link: None,
             scope: None,
         });
     }

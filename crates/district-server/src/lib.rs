@@ -7,14 +7,18 @@
 //!   kiosks, tokens, submissions, wishes, sign-ups.
 //! - [`push`]: staff pushes as diffs. [`blobs`]: the content-addressed image store.
 //!   [`auth`]: bearer tokens and roles.
-//! - [`submissions`], [`wishes`]: deciding what kiosks send and what staff moderate.
+//! - [`submissions`]: deciding what kiosks send (with [`protocol::visitor`]'s rules);
+//!   [`availability`]: seats per occurrence in the feed; [`wishes`], [`claims`]: what staff
+//!   moderate.
 //! - [`routes`]: the HTTP surface; [`server`]: running it. [`admin`]: `init`, `kiosk add`.
 //! - [`api`]: staff request/answer bodies; [`ctl`]: `kioskctl`'s client.
 
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod availability;
 pub mod blobs;
+pub mod claims;
 pub mod config;
 pub mod ctl;
 pub mod error;

@@ -47,7 +47,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/staff/kiosks", get(staff::kiosks))
         .route("/v1/staff/wishes", get(staff::wishes))
         .route("/v1/staff/wishes/{id}/{action}", post(staff::decide_wish))
-        .route("/v1/staff/events/{id}/signups", get(staff::signups));
+        .route("/v1/staff/claims", get(staff::claims))
+        .route("/v1/staff/claims/{id}/{action}", post(staff::decide_claim))
+        .route("/v1/staff/events/{id}/signups", get(staff::signups))
+        .route("/v1/staff/signups/{id}/cancel", post(staff::cancel_signup));
     Router::new()
         .merge(kiosk)
         .merge(staff)

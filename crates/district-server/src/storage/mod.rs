@@ -9,8 +9,9 @@
 //!   derefs to a `ReadTx`, so every read works inside a write too.
 //! - One file a table group: [`records`] (published records and the change feed), [`meta`]
 //!   (small facts: creation time, the district), [`kiosks`], [`tokens`], [`submissions`] (every
-//!   outbox item's first answer), [`wishes`], [`signups`].
+//!   outbox item's first answer), [`wishes`], [`claims`], [`signups`].
 
+pub mod claims;
 mod db;
 pub mod kiosks;
 pub mod meta;
