@@ -408,3 +408,54 @@ pub fn kiosk_config(dir: &Path, server: &str, token: &str, extra: &str) -> PathB
     .expect("writes config");
     path
 }
+
+/// Queues a wish the way a form does: checked with the visitor rules, under a fresh id.
+pub fn queue_wish(outbox: &lobby_kiosk::store::Outbox, text: &str) -> uuid::Uuid {
+    let wish = protocol::wire::WishSubmission {
+        text: text.into(),
+        lang: protocol::text::Lang::Zh,
+        display_name: Some("李".into()),
+    }
+    .check()
+    .expect("a valid wish");
+    let id = lobby_kiosk::store::outbox::new_id();
+    outbox.enqueue_wish(id, &wish).expect("enqueue");
+    id
+}
+
+/// Queues a sign-up the way a form does.
+pub fn queue_signup(
+    outbox: &lobby_kiosk::store::Outbox,
+    event: &str,
+    name: &str,
+    party_size: u32,
+) -> uuid::Uuid {
+    let signup = protocol::wire::SignupSubmission {
+        event: event.into(),
+        occurrence_start: None,
+        name: name.into(),
+        contact: "138 0000 0000".into(),
+        party_size,
+    }
+    .check(None)
+    .expect("a valid sign-up");
+    let id = lobby_kiosk::store::outbox::new_id();
+    outbox.enqueue_signup(id, &signup).expect("enqueue");
+    id
+}
+
+/// The server's answer for an outbox item, once it has one.
+pub fn answer_of(
+    outbox: &lobby_kiosk::store::Outbox,
+    id: uuid::Uuid,
+) -> Option<(
+    lobby_kiosk::store::outbox::Answer,
+    Option<protocol::wire::Outcome>,
+)> {
+    match outbox.item(id).expect("reads the outbox")?.progress {
+        lobby_kiosk::store::outbox::Progress::Answered {
+            answer, outcome, ..
+        } => Some((answer, outcome)),
+        lobby_kiosk::store::outbox::Progress::Waiting { .. } => None,
+    }
+}
