@@ -131,7 +131,15 @@ impl std::fmt::Display for Report {
         if self.images_removed > 0 {
             writeln!(f, "cleaned  {} unused image(s)", self.images_removed)?;
         }
-        writeln!(f, "outbox   {} waiting", self.outbox_depth)?;
+        if self.outbox_pruned > 0 {
+            writeln!(
+                f,
+                "outbox   {} waiting; {} old answer(s) deleted",
+                self.outbox_depth, self.outbox_pruned
+            )?;
+        } else {
+            writeln!(f, "outbox   {} waiting", self.outbox_depth)?;
+        }
         if let Some(e) = &self.heartbeat_error {
             writeln!(f, "heartbeat failed: {e}")?;
         }
