@@ -646,6 +646,50 @@ mod tests {
     }
 
     #[test]
+    fn outcomes_have_the_documented_shape() {
+        use crate::visitor::{Field, FieldError, Reason};
+        let full = SubmissionResult {
+            id: "x".into(),
+            status: SubmissionStatus::Conflict,
+            message: "full".into(),
+            outcome: Some(Outcome::Full { seats_left: 1 }),
+        };
+        assert_eq!(
+            serde_json::to_value(&full).expect("json"),
+            serde_json::json!({"id": "x", "status": "conflict", "message": "full",
+                               "outcome": {"kind": "full", "seats_left": 1}})
+        );
+        let confirmed = Outcome::Confirmed {
+            seats: 2,
+            start: "2030-01-19T14:00:00".parse().expect("time"),
+        };
+        assert_eq!(
+            serde_json::to_value(&confirmed).expect("json"),
+            serde_json::json!({"kind": "confirmed", "seats": 2, "start": "2030-01-19T14:00:00"})
+        );
+        let invalid = Outcome::Invalid {
+            errors: vec![FieldError::new(Field::Contact, Reason::NotAContact)],
+        };
+        let back: Outcome =
+            serde_json::from_value(serde_json::to_value(&invalid).expect("json")).expect("parses");
+        assert_eq!(back, invalid);
+        // An answer of a server before schema 2 has no outcome.
+        let old: SubmissionResult =
+            serde_json::from_str(r#"{"id": "x", "status": "accepted", "message": "ok"}"#)
+                .expect("parses");
+        assert_eq!(old.outcome, None);
+    }
+
+    #[test]
+    fn availability_ids_name_the_event_and_the_minute() {
+        let start = "2030-01-19T14:00:00".parse().expect("time");
+        assert_eq!(
+            crate::content::Availability::id_for("finance-talk", start),
+            "finance-talk@2030-01-19T14:00"
+        );
+    }
+
+    #[test]
     fn submission_ids_are_uuid_v7() {
         let id = SubmissionId::parse("0190B2A8-7C3E-7ABC-8DEF-0123456789AB").expect("v7");
         assert_eq!(id.as_str(), "0190b2a8-7c3e-7abc-8def-0123456789ab");
