@@ -19,6 +19,7 @@
 //! request_timeout_seconds = 30        # a request silent this long fails
 //! min_free_disk_mb = 100              # no image is downloaded when less is free
 //! image_grace_hours = 24              # unreferenced images are deleted after this
+//! keep_answered_days = 7              # answered outbox items (with contacts) are deleted after this
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -98,6 +99,9 @@ pub struct SyncConfig {
     pub min_free_disk_mb: u64,
     /// Images no record references are deleted after this many hours.
     pub image_grace_hours: u64,
+    /// Visitors' items the server has answered are deleted after this many days (they hold
+    /// names and contacts); unanswered ones are never deleted.
+    pub keep_answered_days: u32,
 }
 
 impl Default for SyncConfig {
@@ -109,6 +113,7 @@ impl Default for SyncConfig {
             request_timeout_seconds: 30,
             min_free_disk_mb: 100,
             image_grace_hours: 24,
+            keep_answered_days: 7,
         }
     }
 }

@@ -6,12 +6,12 @@ mod support;
 
 use std::time::Duration;
 
+use lobby_kiosk::store::outbox::{self, Answer};
 use lobby_kiosk::store::{ContentStore, Outbox};
 use lobby_kiosk::sync::{Report, SyncError, SyncStatus, Syncer};
 use lobby_kiosk::worker;
 use protocol::content::{Kind, sha256_hex};
-use protocol::text::Lang;
-use protocol::wire::{SignupSubmission, WishSubmission};
+use protocol::wire::{Outcome, SignupSubmission};
 use support::proxy::{Fault, Mode, Proxy};
 use support::{Server, State, cache_state, verified_blobs};
 
@@ -204,24 +204,6 @@ fn the_first_sync_replaces_the_demo_content_and_unused_images_go_after_the_grace
     );
 }
 
-fn wish(text: &str) -> WishSubmission {
-    WishSubmission {
-        text: text.into(),
-        lang: Lang::Zh,
-        display_name: "李".into(),
-    }
-}
-
-fn signup(event: &str) -> SignupSubmission {
-    SignupSubmission {
-        event: event.into(),
-        occurrence_start: None,
-        name: "Wang Fang".into(),
-        contact: "138 0000 0000".into(),
-        party_size: 2,
-    }
-}
-
 #[test]
 fn outbox_items_reach_the_server_exactly_once() {
     let server = Server::start();
@@ -230,16 +212,23 @@ fn outbox_items_reach_the_server_exactly_once() {
     let proxy = proxy(&server);
     let dir = tempfile::tempdir().expect("tempdir");
     let outbox = Outbox::open(dir.path()).expect("outbox");
-    let good_wish = outbox
-        .enqueue_wish(&wish("希望有更多英文书"))
+    let good_wish = support::queue_wish(&outbox, "希望有更多英文书");
+    let good_signup = support::queue_signup(&outbox, "gen-event-000", "Wang Fang", 2);
+    // Valid fields, but an occurrence the event does not have: the server refuses it.
+    let wrong_occurrence = outbox::new_id();
+    let signup = SignupSubmission {
+        event: "gen-event-001".into(),
+        occurrence_start: Some("2031-01-01T09:00:00".parse().expect("time")),
+        name: "Wang Fang".into(),
+        contact: "138 0000 0000".into(),
+        party_size: 1,
+    }
+    .check(None)
+    .expect("valid fields");
+    outbox
+        .enqueue_signup(wrong_occurrence, &signup)
         .expect("enqueue");
-    let good_signup = outbox
-        .enqueue_signup(&signup("gen-event-000"))
-        .expect("enqueue");
-    let empty_wish = outbox.enqueue_wish(&wish("   ")).expect("enqueue");
-    let unknown_event = outbox
-        .enqueue_signup(&signup("no-such-event"))
-        .expect("enqueue");
+    let unknown_event = support::queue_signup(&outbox, "no-such-event", "Wang Fang", 2);
     assert_eq!(
         outbox.depth().expect("depth"),
         4,
@@ -254,18 +243,22 @@ fn outbox_items_reach_the_server_exactly_once() {
     assert_eq!((p.accepted, p.rejected, p.conflict), (2, 1, 1), "{p:?}");
     assert_eq!(outbox.depth().expect("depth"), 0);
     assert_eq!(
-        outbox.state(good_wish).expect("state").as_deref(),
-        Some("accepted")
+        support::answer_of(&outbox, good_wish),
+        Some((Answer::Accepted, Some(Outcome::Received)))
     );
+    assert!(matches!(
+        support::answer_of(&outbox, good_signup),
+        Some((Answer::Accepted, Some(Outcome::Confirmed { seats: 2, .. })))
+    ));
     assert_eq!(
-        outbox.state(good_signup).expect("state").as_deref(),
-        Some("accepted")
+        support::answer_of(&outbox, unknown_event),
+        Some((Answer::Conflict, Some(Outcome::Unavailable)))
     );
     let notes = outbox.notes(10).expect("notes");
     let noted: Vec<_> = notes.iter().map(|n| n.id).collect();
     assert_eq!(
         noted,
-        [unknown_event, empty_wish],
+        [unknown_event, wrong_occurrence],
         "refusals are kept for staff, newest first"
     );
     assert!(
@@ -279,7 +272,7 @@ fn outbox_items_reach_the_server_exactly_once() {
     assert_eq!(server.count_rows("signups"), 1);
 
     // The server stores an item but its answer is lost: the resend is recognised.
-    let lost = outbox.enqueue_wish(&wish("second wish")).expect("enqueue");
+    let lost = support::queue_wish(&outbox, "second wish");
     proxy.set_mode(Mode::Always(Fault::LoseAnswer));
     let failed = cycle(&rt, &mut syncer).expect_err("the answer was lost");
     assert!(failed.is_transient(), "{failed}");
@@ -297,8 +290,9 @@ fn outbox_items_reach_the_server_exactly_once() {
     assert_eq!((report.pushed.sent, report.pushed.duplicate), (1, 1));
     assert_eq!(outbox.depth().expect("depth"), 0);
     assert_eq!(
-        outbox.state(lost).expect("state").as_deref(),
-        Some("duplicate")
+        support::answer_of(&outbox, lost),
+        Some((Answer::Duplicate, Some(Outcome::Received))),
+        "the resend learns the first answer's outcome"
     );
     assert_eq!(
         server.submissions().len(),
@@ -460,10 +454,11 @@ fn an_unsupported_schema_keeps_the_content_and_says_an_update_is_needed() {
     let before = cache_state(dir.path());
     let rt = kiosk_runtime();
     let mut syncer = Syncer::open(dir.path(), Server::settings(&proxy.url, &token)).expect("opens");
-    let body = r#"{"error":"unsupported_schema","message":"this server speaks schema 2"}"#;
+    // A server a schema ahead of this kiosk.
+    let body = r#"{"error":"unsupported_schema","message":"this server speaks schema 3"}"#;
     proxy.set_mode(Mode::Fixed(
         format!(
-            "HTTP/1.1 426 Upgrade Required\r\ncontent-type: application/json\r\nx-lobby-schema: 2\r\nx-lobby-schema-supported: 2\r\ncontent-length: {}\r\n\r\n{body}",
+            "HTTP/1.1 426 Upgrade Required\r\ncontent-type: application/json\r\nx-lobby-schema: 3\r\nx-lobby-schema-supported: 3\r\ncontent-length: {}\r\n\r\n{body}",
             body.len()
         )
         .into_bytes(),
@@ -637,11 +632,12 @@ fn kiosk_sync_once_and_status_report_for_operators() {
 }
 
 /// What the sync thread told the UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Heard {
     Changed,
     Online(bool),
     Synced,
+    Answered(Vec<uuid::Uuid>),
 }
 
 struct Ui(std::sync::mpsc::Sender<Heard>);
@@ -657,6 +653,10 @@ impl lobby_kiosk::sync::Notifier for Ui {
 
     fn synced(&self, _at: chrono::DateTime<chrono::Utc>) {
         let _ = self.0.send(Heard::Synced);
+    }
+
+    fn submissions_answered(&self, ids: &[uuid::Uuid]) {
+        let _ = self.0.send(Heard::Answered(ids.to_vec()));
     }
 }
 

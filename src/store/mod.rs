@@ -1,4 +1,5 @@
-//! The kiosk's local storage: the content cache (`content.db` plus image files named by sha256).
+//! The kiosk's local storage: the content cache (`content.db` plus image files named by sha256)
+//! and the outbox of what visitors typed (`outbox.db`, [`outbox`]).
 //!
 //! The cache is disposable: when it fails `PRAGMA quick_check` it is set aside and rebuilt. All
 //! writes go through one connection with `BEGIN IMMEDIATE`; the UI reads only committed rows.
@@ -12,7 +13,7 @@ pub mod queries;
 pub use blobs::BlobStore;
 pub use content::{ContentStore, Op, Stats};
 pub use outbox::Outbox;
-pub use queries::Occurrence;
+pub use queries::{Occurrence, Seats};
 
 /// Everything that can go wrong in the kiosk's storage.
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +38,8 @@ pub enum StoreError {
     },
     #[error("blob {sha256}: content does not match its name (got {actual})")]
     BlobMismatch { sha256: String, actual: String },
+    #[error("submission id {0} is not a UUIDv7: take ids from store::outbox::new_id")]
+    BadSubmissionId(String),
     #[error("stored record {kind} `{id}` is unreadable: {source}")]
     Record {
         kind: &'static str,

@@ -1,12 +1,35 @@
 //! The reads the screens need. Screens never run SQL themselves; they call these.
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime};
-use protocol::content::{Article, Event, Kind, Record, Room, Section, Station};
+use protocol::content::{
+    Article, Availability, Event, Kind, Record, Room, Section, Station, Wish, WishStatus,
+};
 use rusqlite::params;
 use serde::de::DeserializeOwned;
 
 use super::content::{ContentStore, table, timestamp};
 use super::{Result, StoreError};
+
+/// Seats at one occurrence of an event, as far as the kiosk knows: what it offers and what the
+/// district server last said is taken (sign-ups still in this kiosk's outbox are not counted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seats {
+    /// `None`: no limit.
+    pub capacity: Option<u32>,
+    pub taken: u32,
+}
+
+impl Seats {
+    /// Seats still free; `None` without a limit.
+    pub fn left(&self) -> Option<u32> {
+        self.capacity.map(|c| c.saturating_sub(self.taken))
+    }
+
+    /// Whether nobody else can sign up.
+    pub fn is_full(&self) -> bool {
+        self.left() == Some(0)
+    }
+}
 
 /// One occurrence of an event: a weekly event occurs many times.
 #[derive(Debug, Clone, PartialEq)]
@@ -139,6 +162,47 @@ impl ContentStore {
         self.occurrences(from, from + Duration::days(7), station)
     }
 
+    /// The wish wall: approved, claimed and fulfilled wishes, newest first. (The feed carries
+    /// no other; pending and rejected ones never reach a kiosk.)
+    pub fn wishes(&self) -> Result<Vec<Wish>> {
+        let all: Vec<Wish> = self.rows(
+            Kind::Wish,
+            "SELECT id, data FROM wishes ORDER BY created_at DESC, id DESC",
+            [],
+        )?;
+        Ok(all
+            .into_iter()
+            .filter(|w| {
+                matches!(
+                    w.status,
+                    WishStatus::Approved | WishStatus::Claimed | WishStatus::Fulfilled
+                )
+            })
+            .collect())
+    }
+
+    pub fn wish(&self, id: &str) -> Result<Option<Wish>> {
+        self.one(Kind::Wish, id)
+    }
+
+    /// Seats at the occurrence of `event` starting at `start`: taken from the feed's
+    /// availability record (none means nothing is taken), capacity from it or else from the
+    /// event or its room.
+    pub fn seats(&self, event: &Event, start: NaiveDateTime) -> Result<Seats> {
+        let id = Availability::id_for(&event.id, start);
+        if let Some(a) = self.one::<Availability>(Kind::Availability, &id)? {
+            return Ok(Seats {
+                capacity: a.capacity,
+                taken: a.taken,
+            });
+        }
+        let capacity = match event.capacity {
+            Some(c) => Some(c),
+            None => self.room(&event.room)?.and_then(|r| r.capacity),
+        };
+        Ok(Seats { capacity, taken: 0 })
+    }
+
     /// Every record of the cache, for the canonical checksum sync compares.
     pub fn all_records(&self) -> Result<Vec<Record>> {
         let mut out = Vec::new();
@@ -222,6 +286,7 @@ mod tests {
             capacity: None,
             signup_open: false,
             recurrence,
+            link: None,
             scope: None,
         }
     }
@@ -274,5 +339,95 @@ mod tests {
         );
         // Nothing before the first occurrence.
         assert!(expand(&bounded, at("2026-11-01T00:00"), at("2026-11-20T00:00")).is_empty());
+    }
+
+    fn wish(id: &str, created: &str, status: WishStatus) -> Record {
+        Record::Wish(Wish {
+            id: id.into(),
+            text: format!("wish {id}"),
+            lang: protocol::text::Lang::Zh,
+            display_name: None,
+            status,
+            created_at: created.parse().expect("time"),
+            scope: None,
+        })
+    }
+
+    #[test]
+    fn the_wish_wall_is_newest_first_and_seats_come_from_the_feed() {
+        use crate::store::Op;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (mut store, _) = ContentStore::open_or_rebuild(dir.path()).expect("opens");
+        let mut e = event("2030-01-19T14:00", "2030-01-19T15:30", None);
+        e.capacity = Some(3);
+        let mut unlimited = e.clone();
+        unlimited.id = "open".into();
+        unlimited.capacity = None;
+        let start = at("2030-01-19T14:00");
+        let seats = Availability {
+            id: Availability::id_for("e", start),
+            event: "e".into(),
+            start,
+            taken: 2,
+            capacity: Some(3),
+            scope: None,
+        };
+        store
+            .apply_synced(
+                &[
+                    Op::Put(wish(
+                        "old",
+                        "2030-01-01T10:00:00+08:00",
+                        WishStatus::Fulfilled,
+                    )),
+                    Op::Put(wish(
+                        "new",
+                        "2030-01-03T10:00:00+08:00",
+                        WishStatus::Approved,
+                    )),
+                    Op::Put(wish(
+                        "mid",
+                        "2030-01-02T10:00:00+08:00",
+                        WishStatus::Claimed,
+                    )),
+                    Op::Put(Record::Event(e.clone())),
+                    Op::Put(Record::Event(unlimited.clone())),
+                    Op::Put(Record::Availability(seats)),
+                ],
+                9,
+                &[],
+            )
+            .expect("applies");
+        let wall: Vec<String> = store
+            .wishes()
+            .expect("wishes")
+            .into_iter()
+            .map(|w| w.id)
+            .collect();
+        assert_eq!(wall, ["new", "mid", "old"]);
+        assert_eq!(
+            store.wish("mid").expect("wish").map(|w| w.status),
+            Some(WishStatus::Claimed)
+        );
+        let s = store.seats(&e, start).expect("seats");
+        assert_eq!((s.capacity, s.taken, s.left()), (Some(3), 2, Some(1)));
+        assert!(!s.is_full());
+        // Another occurrence (no record yet): nothing taken, the event's capacity.
+        let next_week = at("2030-01-26T14:00");
+        assert_eq!(store.seats(&e, next_week).expect("seats").left(), Some(3));
+        assert_eq!(store.seats(&unlimited, start).expect("seats").left(), None);
+        // The record goes when the server withdraws it.
+        store
+            .apply_synced(
+                &[Op::Delete(
+                    Kind::Availability,
+                    Availability::id_for("e", start),
+                )],
+                10,
+                &[],
+            )
+            .expect("applies");
+        assert_eq!(store.seats(&e, start).expect("seats").taken, 0);
+        assert_eq!(store.stats().expect("stats").wishes, 3);
     }
 }

@@ -15,7 +15,7 @@ use backon::{ExponentialBuilder, Retryable};
 use chrono::{DateTime, Utc};
 use protocol::wire::{
     ChangesPage, Heartbeat, MAX_SUBMISSIONS_PER_REQUEST, Op as WireOp, Submission, SubmissionId,
-    SubmissionKind, SubmissionStatus,
+    SubmissionKind,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -25,7 +25,7 @@ use super::client::{Changes, Client};
 use super::schedule::FullJitter;
 use super::{Settings, SyncError};
 use crate::store::content::MetaUpdate;
-use crate::store::outbox::{Answer, Item};
+use crate::store::outbox::{Answer, Answered, Item};
 use crate::store::{ContentStore, Op, Outbox};
 
 /// Name of the lock file that keeps two syncs of one data folder apart.
@@ -74,6 +74,8 @@ pub struct Report {
     /// The content changed: the screen re-reads.
     pub content_changed: bool,
     pub outbox_depth: u64,
+    /// Answered outbox items deleted after their retention.
+    pub outbox_pruned: u64,
     /// Set when the outbox push failed but the pull went on (a refusal that retrying will not
     /// fix); the cycle then still ends in an error.
     pub push_error: Option<String>,
@@ -129,7 +131,15 @@ impl std::fmt::Display for Report {
         if self.images_removed > 0 {
             writeln!(f, "cleaned  {} unused image(s)", self.images_removed)?;
         }
-        writeln!(f, "outbox   {} waiting", self.outbox_depth)?;
+        if self.outbox_pruned > 0 {
+            writeln!(
+                f,
+                "outbox   {} waiting; {} old answer(s) deleted",
+                self.outbox_depth, self.outbox_pruned
+            )?;
+        } else {
+            writeln!(f, "outbox   {} waiting", self.outbox_depth)?;
+        }
         if let Some(e) = &self.heartbeat_error {
             writeln!(f, "heartbeat failed: {e}")?;
         }
@@ -144,6 +154,8 @@ pub struct Syncer {
     client: Client,
     store: ContentStore,
     outbox: Outbox,
+    /// Outbox items answered since [`Syncer::take_answered`] was last called.
+    answered: Vec<Uuid>,
     data_dir: PathBuf,
     _lock: File,
 }
@@ -193,6 +205,7 @@ impl Syncer {
             settings,
             store,
             outbox,
+            answered: Vec::new(),
             data_dir: data_dir.to_path_buf(),
             _lock: lock,
         })
@@ -208,6 +221,12 @@ impl Syncer {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The outbox items the server answered since the last call (also when the cycle that
+    /// received the answers failed later on), so the UI can show visitors their results.
+    pub fn take_answered(&mut self) -> Vec<Uuid> {
+        std::mem::take(&mut self.answered)
     }
 
     /// Runs one cycle and records its outcome in the cache's meta (`last_sync`, `last_error`,
@@ -273,6 +292,12 @@ impl Syncer {
     /// retrying will not fix.
     async fn run(&mut self, report: &mut Report) -> Result<Option<SyncError>, SyncError> {
         let push_error = self.push(report).await?;
+        // Answers older than the retention hold contacts nobody needs any more.
+        let before = chrono::TimeDelta::from_std(self.settings.keep_answered)
+            .ok()
+            .and_then(|keep| Utc::now().checked_sub_signed(keep))
+            .unwrap_or(DateTime::<Utc>::MIN_UTC);
+        report.outbox_pruned = self.outbox.prune_answered(before)?;
         let identity = self.settings.identity();
         let incremental = self.store.meta("source")?.as_deref() == Some("server")
             && self.store.meta("sync_identity")?.as_deref() == Some(identity.as_str())
@@ -321,7 +346,12 @@ impl Syncer {
             for item in &items {
                 match submission(item) {
                     Ok(s) => batch.push(s),
-                    Err(why) => answers.push((item.id, Answer::Rejected, Some(why))),
+                    Err(why) => answers.push(Answered {
+                        id: item.id,
+                        answer: Answer::Rejected,
+                        message: Some(why),
+                        outcome: None,
+                    }),
                 }
             }
             if !batch.is_empty() {
@@ -346,33 +376,24 @@ impl Syncer {
                     if !ids.contains(&id) {
                         continue;
                     }
-                    let answer = match result.status {
-                        SubmissionStatus::Accepted => {
-                            report.pushed.accepted += 1;
-                            Answer::Accepted
-                        }
-                        SubmissionStatus::Duplicate => {
-                            report.pushed.duplicate += 1;
-                            Answer::Duplicate
-                        }
-                        SubmissionStatus::Rejected => {
-                            report.pushed.rejected += 1;
-                            Answer::Rejected
-                        }
-                        SubmissionStatus::Conflict => {
-                            report.pushed.conflict += 1;
-                            Answer::Conflict
-                        }
-                    };
-                    let note = match answer {
-                        Answer::Accepted | Answer::Duplicate => None,
-                        _ => Some(result.message),
-                    };
-                    answers.push((id, answer, note));
+                    let answer = Answer::from(result.status);
+                    match answer {
+                        Answer::Accepted => report.pushed.accepted += 1,
+                        Answer::Duplicate => report.pushed.duplicate += 1,
+                        Answer::Rejected => report.pushed.rejected += 1,
+                        Answer::Conflict => report.pushed.conflict += 1,
+                    }
+                    answers.push(Answered {
+                        id,
+                        answer,
+                        message: (!answer.is_received()).then_some(result.message),
+                        outcome: result.outcome,
+                    });
                 }
             }
             let answered = answers.len();
             self.outbox.answered(&answers)?;
+            self.answered.extend(answers.iter().map(|a| a.id));
             if answered < items.len() {
                 // The server left some unanswered; they stay pending for the next cycle.
                 break;
@@ -605,11 +626,7 @@ where
 /// An outbox item as the server takes it; `Err` for an item that can never be sent.
 fn submission(item: &Item) -> Result<Submission, String> {
     let id = SubmissionId::parse(&item.id.to_string()).map_err(|e| e.to_string())?;
-    let kind = match item.kind.as_str() {
-        "wish" => SubmissionKind::Wish,
-        "signup" => SubmissionKind::Signup,
-        other => return Err(format!("unknown outbox item kind `{other}`")),
-    };
+    let kind: SubmissionKind = item.kind.parse()?;
     Ok(Submission {
         id,
         kind,

@@ -131,6 +131,8 @@ pub struct Settings {
     pub max_blob_bytes: u64,
     /// Unreferenced images are deleted after this.
     pub image_grace: Duration,
+    /// Answered outbox items (they hold visitors' contacts) are deleted after this.
+    pub keep_answered: Duration,
 }
 
 impl Settings {
@@ -147,8 +149,10 @@ impl Settings {
             attempts: 4,
             retry_delay: Duration::from_millis(500),
             min_free_disk: defaults.min_free_disk_mb * 1024 * 1024,
-            max_blob_bytes: 32 * 1024 * 1024,
+            // The bundle's limit: an image the server accepted is never refused here.
+            max_blob_bytes: protocol::bundle::MAX_IMAGE_BYTES as u64,
             image_grace: Duration::from_secs(defaults.image_grace_hours * 3600),
+            keep_answered: Duration::from_secs(u64::from(defaults.keep_answered_days) * 86_400),
         }
     }
 
@@ -165,6 +169,7 @@ impl Settings {
             request_timeout: Duration::from_secs(c.request_timeout_seconds),
             min_free_disk: c.min_free_disk_mb.saturating_mul(1024 * 1024),
             image_grace: Duration::from_secs(c.image_grace_hours.saturating_mul(3600)),
+            keep_answered: Duration::from_secs(u64::from(c.keep_answered_days) * 86_400),
             ..Settings::new(server, token)
         })
     }

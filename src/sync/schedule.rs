@@ -1,7 +1,7 @@
 //! When to sync: a background thread with its own tokio runtime runs a cycle, then waits the
 //! poll interval ± 50 % (uniformly random, so kiosks switched on together do not poll together),
 //! or after an error an exponential backoff with full jitter. "Sync now" (the maintenance screen)
-//! cuts any wait short. Results reach the UI through a [`Notifier`]; nothing here blocks the UI.
+//! and "push now" (a visitor just submitted something) cut any wait short. Results reach the UI through a [`Notifier`]; nothing here blocks the UI.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -25,6 +25,13 @@ pub trait Notifier: Send + 'static {
     fn set_online(&self, online: bool);
     /// A cycle completed at this instant, whether or not anything changed.
     fn synced(&self, at: chrono::DateTime<chrono::Utc>);
+    /// The server answered these outbox items (see `store::outbox::Outbox::item`): a
+    /// confirmation screen waiting for one of them can show the visitor their result. Called
+    /// also when the cycle that received the answers failed afterwards. The default ignores it,
+    /// for notifiers with no screen to update.
+    fn submissions_answered(&self, ids: &[uuid::Uuid]) {
+        let _ = ids;
+    }
 }
 
 /// A notifier that tells nobody (headless `kiosk sync`).
@@ -32,6 +39,7 @@ impl Notifier for () {
     fn content_changed(&self) {}
     fn set_online(&self, _online: bool) {}
     fn synced(&self, _at: chrono::DateTime<chrono::Utc>) {}
+    fn submissions_answered(&self, _ids: &[uuid::Uuid]) {}
 }
 
 /// Exponential delays with full jitter: each wait is uniformly random in `[0, d]`, where `d`
@@ -119,6 +127,14 @@ impl SyncHandle {
         self.control.sync_now();
     }
 
+    /// Sends what a visitor just submitted without waiting for the next poll: call it right
+    /// after a durable enqueue. A cycle pushes the outbox first, so an online kiosk has the
+    /// server's answer within seconds ([`Notifier::submissions_answered`]); a cycle already
+    /// under way is followed at once by another. Never blocks.
+    pub fn push_now(&self) {
+        self.control.sync_now();
+    }
+
     /// Stops the thread and waits for it.
     pub fn stop(mut self) {
         self.shutdown();
@@ -193,6 +209,12 @@ pub async fn run(
             outcome = cycle => outcome,
             () = control.halt.notified() => break,
         };
+        if let Some(s) = syncer.as_mut() {
+            let answered = s.take_answered();
+            if !answered.is_empty() {
+                notifier.submissions_answered(&answered);
+            }
+        }
         let delay = match &outcome {
             Ok(report) => {
                 backoff = FullJitter::forever(Duration::from_secs(1), settings.max_backoff);

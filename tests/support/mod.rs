@@ -19,7 +19,7 @@ use lobby_kiosk::sync::Settings;
 use protocol::bundle::{Blob, Bundle};
 use protocol::content::{Article, Category, Content, Event, ImageRef, Kind, Record, sha256_hex};
 use protocol::text::Text;
-use protocol::wire::{ChangesPage, Op, SCHEMA_HEADER};
+use protocol::wire::{ChangesPage, Op, SCHEMA_HEADER, SCHEMA_VERSION};
 use tempfile::TempDir;
 
 /// The station the test kiosks stand in (a station of the demo bundle).
@@ -102,7 +102,7 @@ impl Server {
             let r = http
                 .get(url)
                 .bearer_auth(token)
-                .header(SCHEMA_HEADER, "1")
+                .header(SCHEMA_HEADER, SCHEMA_VERSION.to_string())
                 .send()
                 .await
                 .expect("request");
@@ -378,6 +378,7 @@ pub fn generated(articles: usize, images: usize, events: usize, version: u32) ->
             capacity: Some(10_000),
             signup_open: true,
             recurrence: None,
+            link: None,
             scope: None,
         });
     }
@@ -406,4 +407,55 @@ pub fn kiosk_config(dir: &Path, server: &str, token: &str, extra: &str) -> PathB
     )
     .expect("writes config");
     path
+}
+
+/// Queues a wish the way a form does: checked with the visitor rules, under a fresh id.
+pub fn queue_wish(outbox: &lobby_kiosk::store::Outbox, text: &str) -> uuid::Uuid {
+    let wish = protocol::wire::WishSubmission {
+        text: text.into(),
+        lang: protocol::text::Lang::Zh,
+        display_name: Some("李".into()),
+    }
+    .check()
+    .expect("a valid wish");
+    let id = lobby_kiosk::store::outbox::new_id();
+    outbox.enqueue_wish(id, &wish).expect("enqueue");
+    id
+}
+
+/// Queues a sign-up the way a form does.
+pub fn queue_signup(
+    outbox: &lobby_kiosk::store::Outbox,
+    event: &str,
+    name: &str,
+    party_size: u32,
+) -> uuid::Uuid {
+    let signup = protocol::wire::SignupSubmission {
+        event: event.into(),
+        occurrence_start: None,
+        name: name.into(),
+        contact: "138 0000 0000".into(),
+        party_size,
+    }
+    .check(None)
+    .expect("a valid sign-up");
+    let id = lobby_kiosk::store::outbox::new_id();
+    outbox.enqueue_signup(id, &signup).expect("enqueue");
+    id
+}
+
+/// The server's answer for an outbox item, once it has one.
+pub fn answer_of(
+    outbox: &lobby_kiosk::store::Outbox,
+    id: uuid::Uuid,
+) -> Option<(
+    lobby_kiosk::store::outbox::Answer,
+    Option<protocol::wire::Outcome>,
+)> {
+    match outbox.item(id).expect("reads the outbox")?.progress {
+        lobby_kiosk::store::outbox::Progress::Answered {
+            answer, outcome, ..
+        } => Some((answer, outcome)),
+        lobby_kiosk::store::outbox::Progress::Waiting { .. } => None,
+    }
 }

@@ -99,7 +99,8 @@ pub struct WishRow {
     pub station: String,
     pub text: String,
     pub lang: Lang,
-    pub display_name: String,
+    /// The name or initials the visitor gave, if any.
+    pub display_name: Option<String>,
     pub status: WishStatus,
     /// Where it is shown once approved: a station, or district-wide when absent.
     pub scope: Option<String>,
@@ -107,12 +108,96 @@ pub struct WishRow {
     pub received_at: String,
     pub decided_at: Option<String>,
     pub note: Option<String>,
+    /// Offers to fulfil it that were not declined (see `GET /v1/staff/claims?wish=ID`).
+    #[serde(default)]
+    pub claims: u32,
 }
 
 /// Answer of `GET /v1/staff/wishes`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WishList {
     pub wishes: Vec<WishRow>,
+}
+
+/// Where an offer to fulfil a wish stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClaimStatus {
+    /// Waiting for staff.
+    Offered,
+    /// Staff put the wisher and the helper in touch; the wish shows as claimed.
+    Matched,
+    /// Not taken up.
+    Declined,
+}
+
+impl ClaimStatus {
+    pub const ALL: [ClaimStatus; 3] = [
+        ClaimStatus::Offered,
+        ClaimStatus::Matched,
+        ClaimStatus::Declined,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            ClaimStatus::Offered => "offered",
+            ClaimStatus::Matched => "matched",
+            ClaimStatus::Declined => "declined",
+        }
+    }
+}
+
+impl std::str::FromStr for ClaimStatus {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ClaimStatus::ALL
+            .into_iter()
+            .find(|k| k.key() == s)
+            .ok_or_else(|| format!("unknown claim status `{s}`: use offered, matched or declined"))
+    }
+}
+
+/// One offer to fulfil a wish, as staff see it: with the helper's contact, which no kiosk
+/// ever gets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimRow {
+    pub id: String,
+    pub kiosk_id: String,
+    pub wish: String,
+    /// The wish's text, so a list reads on its own.
+    pub wish_text: String,
+    pub name: String,
+    /// Phone (E.164) or e-mail, normalised.
+    pub contact: String,
+    pub note: Option<String>,
+    pub status: ClaimStatus,
+    pub created_at: String,
+    pub received_at: String,
+    pub decided_at: Option<String>,
+    /// A note for other staff.
+    pub staff_note: Option<String>,
+}
+
+/// Answer of `GET /v1/staff/claims`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimList {
+    pub claims: Vec<ClaimRow>,
+}
+
+/// Body of `POST /v1/staff/claims/{id}/{match|decline}`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ClaimDecision {
+    /// A note for other staff (who called whom).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// What matching or declining a claim did: the claim and its wish as they are now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimOutcome {
+    pub claim: ClaimRow,
+    pub wish: WishRow,
 }
 
 /// Body of `POST /v1/staff/wishes/{id}/{approve|reject|fulfil}`.
@@ -136,15 +221,29 @@ pub struct SignupRow {
     pub party_size: u32,
     pub created_at: String,
     pub received_at: String,
+    /// When staff cancelled it; its seats are free again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled_at: Option<String>,
 }
 
 /// The sign-ups of one occurrence of an event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OccurrenceSignups {
     pub start: NaiveDateTime,
-    /// Places taken (sum of party sizes).
+    /// Places taken (sum of the party sizes not cancelled).
     pub taken: u32,
     pub signups: Vec<SignupRow>,
+}
+
+/// Answer of `POST /v1/staff/signups/{id}/cancel`: the sign-up and the seats its occurrence
+/// has taken now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelledSignup {
+    pub event: String,
+    pub start: NaiveDateTime,
+    pub signup: SignupRow,
+    pub taken: u32,
+    pub capacity: Option<u32>,
 }
 
 /// Answer of `GET /v1/staff/events/{id}/signups`.

@@ -21,6 +21,9 @@ pub struct Config {
     /// Days a deletion stays in the change feed before it may be purged (at least 90).
     #[serde(default = "default_tombstone_days")]
     pub tombstone_days: u32,
+    /// Days a fulfilled wish stays on the kiosks' wish wall before it leaves the feed.
+    #[serde(default = "default_fulfilled_wish_days")]
+    pub fulfilled_wish_days: u32,
     /// Log filter (`tracing` env-filter syntax) when `RUST_LOG` is not set.
     #[serde(default = "default_log")]
     pub log: String,
@@ -72,6 +75,10 @@ impl Default for ConsoleConfig {
     }
 }
 
+fn default_fulfilled_wish_days() -> u32 {
+    30
+}
+
 fn default_listen() -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], 8080))
 }
@@ -92,6 +99,8 @@ listen = "127.0.0.1:8080"
 data_dir = "data"
 # Days deletions stay in the change feed (at least 90).
 tombstone_days = 90
+# Days a fulfilled wish stays on the kiosks' wish wall.
+fulfilled_wish_days = 30
 # Log filter when RUST_LOG is not set.
 log = "info"
 
@@ -158,6 +167,7 @@ impl Config {
             listen: default_listen(),
             data_dir: data_dir.into(),
             tombstone_days: MIN_TOMBSTONE_DAYS,
+            fulfilled_wish_days: default_fulfilled_wish_days(),
             log: default_log(),
             console: ConsoleConfig::default(),
         }

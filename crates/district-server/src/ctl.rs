@@ -13,10 +13,11 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::api::{
-    BlobQuery, EventSignups, KioskList, MissingBlobs, PushPlan, PushRequest, WishDecision,
-    WishList, WishRow,
+    BlobQuery, CancelledSignup, ClaimDecision, ClaimList, ClaimOutcome, ClaimStatus, EventSignups,
+    KioskList, MissingBlobs, PushPlan, PushRequest, WishDecision, WishList, WishRow,
 };
-use crate::wishes::{self, Action};
+use crate::claims::ClaimAction;
+use crate::wishes::Action;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CtlError {
@@ -206,7 +207,7 @@ impl Client {
     }
 
     pub async fn wishes(&self, status: Option<WishStatus>) -> Result<WishList, CtlError> {
-        let query = status.map_or("all", wishes::status_key);
+        let query = status.map_or("all", WishStatus::key);
         self.call(
             Method::GET,
             &format!("/v1/staff/wishes?status={query}"),
@@ -221,16 +222,51 @@ impl Client {
         action: Action,
         decision: &WishDecision,
     ) -> Result<WishRow, CtlError> {
-        let verb = match action {
-            Action::Approve => "approve",
-            Action::Reject => "reject",
-            Action::Fulfil => "fulfil",
-        };
         let body = serde_json::to_value(decision).unwrap_or_default();
         self.call(
             Method::POST,
-            &format!("/v1/staff/wishes/{}/{verb}", encode(id)),
+            &format!("/v1/staff/wishes/{}/{}", encode(id), action.key()),
             Body::Json(body),
+        )
+        .await
+    }
+
+    /// Offers to fulfil wishes, optionally of one status and one wish.
+    pub async fn claims(
+        &self,
+        status: Option<ClaimStatus>,
+        wish: Option<&str>,
+    ) -> Result<ClaimList, CtlError> {
+        let mut path = format!(
+            "/v1/staff/claims?status={}",
+            status.map_or("all", ClaimStatus::key)
+        );
+        if let Some(wish) = wish {
+            path.push_str(&format!("&wish={}", encode(wish)));
+        }
+        self.call(Method::GET, &path, Body::None).await
+    }
+
+    pub async fn decide_claim(
+        &self,
+        id: &str,
+        action: ClaimAction,
+        decision: &ClaimDecision,
+    ) -> Result<ClaimOutcome, CtlError> {
+        let body = serde_json::to_value(decision).unwrap_or_default();
+        self.call(
+            Method::POST,
+            &format!("/v1/staff/claims/{}/{}", encode(id), action.key()),
+            Body::Json(body),
+        )
+        .await
+    }
+
+    pub async fn cancel_signup(&self, id: &str) -> Result<CancelledSignup, CtlError> {
+        self.call(
+            Method::POST,
+            &format!("/v1/staff/signups/{}/cancel", encode(id)),
+            Body::Json(serde_json::json!({})),
         )
         .await
     }
@@ -482,19 +518,53 @@ pub fn format_wishes(list: &WishList) -> String {
         out.push_str(&format!(
             "{}  {:<9}  {}  from {} at {} ({}), received {}\n    \"{}\" ({})\n",
             w.id,
-            wishes::status_key(w.status),
+            w.status.key(),
             w.scope
                 .as_deref()
                 .map_or("district-wide".to_string(), |s| format!("station {s}")),
-            w.display_name,
+            w.display_name.as_deref().unwrap_or("(no name)"),
             w.kiosk_id,
             w.station,
             w.received_at,
             w.text.replace('\n', " / "),
             w.lang
         ));
+        if w.claims > 0 {
+            out.push_str(&format!(
+                "    {} offer(s) to help: kioskctl claims list --wish {}\n",
+                w.claims, w.id
+            ));
+        }
         if let Some(note) = &w.note {
             out.push_str(&format!("    note: {note}\n"));
+        }
+    }
+    out
+}
+
+/// `kioskctl claims list`: every offer with the helper's contact, for staff to call.
+pub fn format_claims(list: &ClaimList) -> String {
+    if list.claims.is_empty() {
+        return "No offers.\n".into();
+    }
+    let mut out = String::new();
+    for c in &list.claims {
+        out.push_str(&format!(
+            "{}  {:<8}  for wish {} \"{}\"\n    {}  {}  (via {}, received {})\n",
+            c.id,
+            c.status.key(),
+            c.wish,
+            c.wish_text.replace('\n', " / "),
+            c.name,
+            c.contact,
+            c.kiosk_id,
+            c.received_at
+        ));
+        if let Some(note) = &c.note {
+            out.push_str(&format!("    says: {}\n", note.replace('\n', " / ")));
+        }
+        if let Some(note) = &c.staff_note {
+            out.push_str(&format!("    staff note: {note}\n"));
         }
     }
     out
@@ -515,9 +585,13 @@ pub fn format_signups(s: &EventSignups) -> String {
             .map_or("no limit".to_string(), |c| format!("{c} places"));
         out.push_str(&format!("  {}: {} taken, {cap}\n", o.start, o.taken));
         for p in &o.signups {
+            let cancelled = p
+                .cancelled_at
+                .as_deref()
+                .map_or(String::new(), |t| format!("  CANCELLED {t}"));
             out.push_str(&format!(
-                "    {} × {}  {}  ({}, via {})\n",
-                p.party_size, p.name, p.contact, p.received_at, p.kiosk_id
+                "    {} × {}  {}  ({}, via {}; id {}){cancelled}\n",
+                p.party_size, p.name, p.contact, p.received_at, p.kiosk_id, p.id
             ));
         }
     }

@@ -13,7 +13,7 @@ use crate::api::PushPlan;
 use crate::blobs::BlobStore;
 use crate::push::{self, PUSHED_KINDS};
 use crate::storage::drafts::{self, DraftRow};
-use crate::storage::{self, DbError, ReadTx, audit, now_text, records};
+use crate::storage::{self, DbError, ReadTx, audit, records};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
@@ -63,6 +63,8 @@ fn add(content: &mut Content, record: Record) {
         Record::Article(r) => content.articles.push(r),
         Record::Event(r) => content.events.push(r),
         Record::Wish(r) => content.wishes.push(r),
+        // Seats are the server's own record, never part of pushed content.
+        Record::Availability(_) => {}
     }
 }
 
@@ -149,8 +151,9 @@ pub fn publish(
         {
             return Err(PublishError::Changed);
         }
-        let now = now_text();
-        let plan = push::apply(tx, &content, &now)?;
+        let at = chrono::Utc::now();
+        let now = storage::time_text(at);
+        let plan = push::apply(tx, &content, at)?;
         drafts::clear(tx)?;
         let changes: Vec<serde_json::Value> = drafted
             .iter()

@@ -7,7 +7,9 @@
 //!   kiosks, tokens, submissions, wishes, sign-ups.
 //! - [`push`]: staff pushes as diffs. [`blobs`]: the content-addressed image store.
 //!   [`auth`]: bearer tokens and roles.
-//! - [`submissions`], [`wishes`]: deciding what kiosks send and what staff moderate.
+//! - [`submissions`]: deciding what kiosks send (with [`protocol::visitor`]'s rules);
+//!   [`availability`]: seats per occurrence in the feed; [`wishes`], [`claims`]: what staff
+//!   moderate.
 //! - [`routes`]: the HTTP surface; [`server`]: running it. [`admin`]: `init`, `kiosk add`.
 //! - [`api`]: staff request/answer bodies; [`ctl`]: `kioskctl`'s client.
 //! - [`console`]: the staff web console at `/console/`; [`accounts`]: staff accounts, roles,
@@ -17,7 +19,9 @@ pub mod accounts;
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod availability;
 pub mod blobs;
+pub mod claims;
 pub mod config;
 pub mod console;
 pub mod ctl;

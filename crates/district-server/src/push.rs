@@ -6,12 +6,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use protocol::bundle::{self, BundleImage, Manifest};
 use protocol::content::{Article, Content, Kind, Record, Station};
 
-use crate::api::{KindDiff, PushPlan};
-use crate::blobs::BlobStore;
-use crate::storage::{self, DbError, ReadTx, WriteTx, records};
+use chrono::{DateTime, Utc};
 
-/// The kinds a bundle carries and a push replaces. Wishes come from kiosks and are never
-/// touched by a push.
+use crate::api::{KindDiff, PushPlan};
+use crate::availability;
+use crate::blobs::BlobStore;
+use crate::storage::{self, DbError, ReadTx, WriteTx, records, time_text};
+
+/// The kinds a bundle carries and a push replaces. Wishes come from kiosks and availability
+/// from sign-ups: a push never touches them.
 pub const PUSHED_KINDS: [Kind; 5] = [
     Kind::Section,
     Kind::Station,
@@ -131,17 +134,22 @@ fn compare(
 }
 
 /// Compares `content` with what is published and applies the difference: each put and delete
-/// takes the next sequence number in the caller's transaction.
-pub fn apply(tx: &WriteTx<'_>, content: &Content, now: &str) -> Result<PushPlan, DbError> {
+/// takes the next sequence number in the caller's transaction. The seats in the feed follow
+/// the events in the same transaction (a new capacity, a deleted event).
+pub fn apply(tx: &WriteTx<'_>, content: &Content, now: DateTime<Utc>) -> Result<PushPlan, DbError> {
     let (mut plan, d) = compare(tx, content, false, Vec::new())?;
+    let now_text = time_text(now);
     for record in &d.puts {
-        records::put(tx, record, now)?;
+        records::put(tx, record, &now_text)?;
     }
     for (kind, id) in &d.deletes {
-        records::delete(tx, *kind, id, now)?;
+        records::delete(tx, *kind, id, &now_text)?;
     }
     if plan.district_changed {
         storage::meta::set_district(tx, &content.district)?;
+    }
+    if !d.puts.is_empty() || !d.deletes.is_empty() || plan.district_changed {
+        availability::refresh_all(tx, now)?;
     }
     plan.head_after = records::head(tx)?;
     Ok(plan)

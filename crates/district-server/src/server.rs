@@ -1,4 +1,5 @@
-//! The running server: shared state, the listener, graceful shutdown, housekeeping.
+//! The running server: shared state, the listener, graceful shutdown, housekeeping (hourly:
+//! purge old tombstones, withdraw the seats of started occurrences and old fulfilled wishes).
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -11,6 +12,7 @@ use crate::blobs::{BlobError, BlobStore};
 use crate::config::Config;
 use crate::storage::records::{self, Purged};
 use crate::storage::{self, Db, DbError, time_text};
+use crate::{availability, wishes};
 
 /// What every handler gets: cheap to clone.
 #[derive(Clone)]
@@ -63,6 +65,27 @@ impl AppState {
             .write(move |tx| records::purge_tombstones(tx, &before))
             .await
     }
+
+    /// Withdraws from the feed what kiosks no longer need, as of `now`: the seats of
+    /// occurrences that have started, and wishes fulfilled longer ago than configured.
+    pub async fn retire(&self, now: DateTime<Utc>) -> Result<Retired, DbError> {
+        let days = self.config.fulfilled_wish_days;
+        self.db
+            .write(move |tx| {
+                Ok(Retired {
+                    availability: availability::retire_started(tx, now)?,
+                    wishes: wishes::retire_fulfilled(tx, now, days)?,
+                })
+            })
+            .await
+    }
+}
+
+/// What [`AppState::retire`] withdrew.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retired {
+    pub availability: u64,
+    pub wishes: u64,
 }
 
 /// Serves `state` on `listener` until `shutdown` completes, purging old tombstones hourly.
@@ -85,6 +108,15 @@ pub async fn serve(
                     ),
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "purging tombstones failed"),
+                }
+                match state.retire(Utc::now()).await {
+                    Ok(r) if r.availability + r.wishes > 0 => tracing::info!(
+                        availability = r.availability,
+                        wishes = r.wishes,
+                        "withdrew started occurrences and old fulfilled wishes from the feed"
+                    ),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "housekeeping of the feed failed"),
                 }
             }
         }

@@ -1,16 +1,19 @@
-//! Visitors' outbox items: wishes and sign-ups. Each item's client id is its primary key, so a
-//! resend finds the first answer; every item is decided and stored in the caller's write
-//! transaction, which commits before the kiosk gets its answer.
+//! Visitors' outbox items: wishes, sign-ups and claims. Each item's client id is its primary
+//! key, so a resend finds the first answer (and its outcome); every item is decided with the
+//! rules of [`protocol::visitor`] (the server never trusts a kiosk's check) and stored in the
+//! caller's write transaction, which commits before the kiosk gets its answer. One writer and
+//! `BEGIN IMMEDIATE` make capacity first-committed-wins.
 
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use protocol::content::{Event, Kind, Record};
-use protocol::text::Lang;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use protocol::content::{Event, Kind, Record, WishStatus};
+use protocol::visitor::{self, FieldError};
 use protocol::wire::{
-    MAX_CONTACT_CHARS, MAX_DISPLAY_NAME_CHARS, MAX_PARTY_SIZE, MAX_SIGNUP_NAME_CHARS,
-    MAX_WISH_CHARS, SignupSubmission, Submission, SubmissionKind, SubmissionResult,
+    ClaimSubmission, Outcome, SignupSubmission, Submission, SubmissionKind, SubmissionResult,
     SubmissionStatus, WishSubmission,
 };
 
+use crate::availability;
+use crate::storage::claims::NewClaim;
 use crate::storage::signups::NewSignup;
 use crate::storage::submissions::NewSubmission;
 use crate::storage::wishes::NewWish;
@@ -65,39 +68,53 @@ pub struct Sender<'a> {
 }
 
 /// The row an accepted item adds.
+// One short-lived value per item; boxing the event would buy nothing.
+#[allow(clippy::large_enum_variant)]
 enum Row {
-    Wish {
-        text: String,
-        lang: Lang,
-        display_name: String,
-    },
+    Wish(WishSubmission),
     Signup {
-        event: String,
+        event: Event,
         occurrence: NaiveDateTime,
-        name: String,
-        contact: String,
-        party_size: u32,
+        signup: SignupSubmission,
     },
+    Claim(ClaimSubmission),
 }
 
 struct Decision {
     status: SubmissionStatus,
     message: String,
+    outcome: Outcome,
     row: Option<Row>,
 }
 
-fn refuse(status: SubmissionStatus, message: impl Into<String>) -> Decision {
+fn refuse(status: SubmissionStatus, outcome: Outcome, message: impl Into<String>) -> Decision {
     Decision {
         status,
         message: message.into(),
+        outcome,
         row: None,
     }
 }
 
-fn accept(message: impl Into<String>, row: Row) -> Decision {
+/// Refused for a reason that is the kiosk's, not the visitor's.
+fn malformed(message: impl Into<String>) -> Decision {
+    refuse(SubmissionStatus::Rejected, Outcome::Refused, message)
+}
+
+fn invalid(errors: Vec<FieldError>) -> Decision {
+    let message = visitor::describe(&errors);
+    refuse(
+        SubmissionStatus::Rejected,
+        Outcome::Invalid { errors },
+        message,
+    )
+}
+
+fn accept(message: impl Into<String>, outcome: Outcome, row: Row) -> Decision {
     Decision {
         status: SubmissionStatus::Accepted,
         message: message.into(),
+        outcome,
         row: Some(row),
     }
 }
@@ -125,24 +142,27 @@ fn process_one(
         Item::Parsed(s) => s.id.to_string(),
         Item::Malformed { id, .. } => id.clone(),
     };
-    let answer = |status, message| SubmissionResult {
+    let answer = |status, message, outcome| SubmissionResult {
         id: id.clone(),
         status,
         message,
+        outcome,
     };
     if let Some(earlier) = storage::submissions::find(tx, &id)? {
         if earlier.kiosk_id != sender.kiosk_id {
             return Ok(answer(
                 SubmissionStatus::Conflict,
                 format!("id `{id}` was already used by another kiosk; give the item a new UUIDv7"),
+                Some(Outcome::Refused),
             ));
         }
         return Ok(match earlier.status {
             SubmissionStatus::Accepted => answer(
                 SubmissionStatus::Duplicate,
                 format!("already received at {}", earlier.received_at),
+                earlier.outcome,
             ),
-            other => answer(other, earlier.message),
+            other => answer(other, earlier.message, earlier.outcome),
         });
     }
     let received_at = time_text(now);
@@ -152,16 +172,12 @@ fn process_one(
             payload,
             message,
             ..
-        } => (
-            kind,
-            String::new(),
-            payload,
-            refuse(SubmissionStatus::Rejected, message),
-        ),
+        } => (kind, String::new(), payload, malformed(message)),
         Item::Parsed(s) => {
             let decision = match s.kind {
                 SubmissionKind::Wish => decide_wish(&s),
                 SubmissionKind::Signup => decide_signup(tx, sender, &s, now)?,
+                SubmissionKind::Claim => decide_claim(tx, sender, &s)?,
             };
             (
                 s.kind.key().to_string(),
@@ -182,23 +198,20 @@ fn process_one(
             payload: &payload,
             status: decision.status,
             message: &decision.message,
+            outcome: &decision.outcome,
         },
     )?;
     match decision.row {
         None => {}
-        Some(Row::Wish {
-            text,
-            lang,
-            display_name,
-        }) => storage::wishes::insert_pending(
+        Some(Row::Wish(w)) => storage::wishes::insert_pending(
             tx,
             &NewWish {
                 id: &id,
                 kiosk_id: sender.kiosk_id,
                 station: sender.station,
-                text: &text,
-                lang,
-                display_name: &display_name,
+                text: &w.text,
+                lang: w.lang,
+                display_name: w.display_name.as_deref(),
                 created_at: &created_at,
                 received_at: &received_at,
             },
@@ -206,138 +219,59 @@ fn process_one(
         Some(Row::Signup {
             event,
             occurrence,
-            name,
-            contact,
-            party_size,
-        }) => storage::signups::insert(
+            signup,
+        }) => {
+            storage::signups::insert(
+                tx,
+                &NewSignup {
+                    id: &id,
+                    kiosk_id: sender.kiosk_id,
+                    event: &event.id,
+                    occurrence,
+                    name: &signup.name,
+                    contact: &signup.contact,
+                    party_size: signup.party_size,
+                    created_at: &created_at,
+                    received_at: &received_at,
+                },
+            )?;
+            // The seats every kiosk shows move in the same transaction as the sign-up.
+            availability::refresh(tx, &event, occurrence, now)?;
+        }
+        Some(Row::Claim(c)) => storage::claims::insert_offer(
             tx,
-            &NewSignup {
+            &NewClaim {
                 id: &id,
                 kiosk_id: sender.kiosk_id,
-                event: &event,
-                occurrence,
-                name: &name,
-                contact: &contact,
-                party_size,
+                wish: &c.wish,
+                name: &c.name,
+                contact: &c.contact,
+                note: c.note.as_deref(),
                 created_at: &created_at,
                 received_at: &received_at,
             },
         )?,
     }
-    Ok(answer(decision.status, decision.message))
-}
-
-/// Checks a person's text: trimmed, not blank, not too long, no control characters.
-fn person_text(field: &str, s: &str, max: usize, newlines: bool) -> Result<String, String> {
-    let t = s.trim();
-    if t.is_empty() {
-        return Err(format!("`{field}` is empty"));
-    }
-    let n = t.chars().count();
-    if n > max {
-        return Err(format!(
-            "`{field}` has {n} characters; at most {max} are allowed"
-        ));
-    }
-    if t.chars()
-        .any(|c| c.is_control() && !(newlines && c == '\n'))
-    {
-        return Err(format!("`{field}` contains control characters"));
-    }
-    Ok(t.to_string())
+    Ok(answer(
+        decision.status,
+        decision.message,
+        Some(decision.outcome),
+    ))
 }
 
 fn decide_wish(s: &Submission) -> Decision {
     let w: WishSubmission = match serde_json::from_value(s.payload.clone()) {
         Ok(w) => w,
-        Err(e) => {
-            return refuse(
-                SubmissionStatus::Rejected,
-                format!("payload is not a wish: {e}"),
-            );
-        }
+        Err(e) => return malformed(format!("payload is not a wish: {e}")),
     };
-    let checked = person_text("text", &w.text, MAX_WISH_CHARS, true).and_then(|text| {
-        person_text(
-            "display_name",
-            &w.display_name,
-            MAX_DISPLAY_NAME_CHARS,
-            false,
-        )
-        .map(|name| (text, name))
-    });
-    match checked {
-        Err(m) => refuse(SubmissionStatus::Rejected, m),
-        Ok((text, display_name)) => accept(
+    match w.check() {
+        Err(errors) => invalid(errors),
+        Ok(w) => accept(
             "wish received; staff review it before kiosks show it",
-            Row::Wish {
-                text,
-                lang: w.lang,
-                display_name,
-            },
+            Outcome::Received,
+            Row::Wish(w.into_inner()),
         ),
     }
-}
-
-/// The occurrence of `event` a sign-up is for, or why the request names none.
-pub fn occurrence(
-    event: &Event,
-    requested: Option<NaiveDateTime>,
-) -> Result<NaiveDateTime, String> {
-    match (&event.recurrence, requested) {
-        (None, None) => Ok(event.start),
-        (None, Some(t)) if t == event.start => Ok(t),
-        (None, Some(t)) => Err(format!(
-            "event `{}` happens once, at {}; {t} is not it",
-            event.id, event.start
-        )),
-        (Some(_), None) => Err(format!(
-            "event `{}` repeats weekly: name the occurrence in `occurrence_start`",
-            event.id
-        )),
-        (Some(rec), Some(t)) => {
-            let offset = t - event.start;
-            let week = Duration::days(7);
-            let on_grid = offset >= Duration::zero()
-                && offset.num_seconds() % week.num_seconds() == 0
-                && offset.subsec_nanos() == 0;
-            if !on_grid {
-                return Err(format!(
-                    "{t} is not an occurrence of event `{}` (weekly from {})",
-                    event.id, event.start
-                ));
-            }
-            if let Some(until) = rec.until
-                && t.date() > until
-            {
-                return Err(format!(
-                    "event `{}` repeats only until {until}; {t} is after that",
-                    event.id
-                ));
-            }
-            Ok(t)
-        }
-    }
-}
-
-/// Places an occurrence offers: the event's capacity, else its room's; `None` is unlimited.
-pub fn capacity(tx: &ReadTx<'_>, event: &Event) -> Result<Option<u32>, DbError> {
-    if event.capacity.is_some() {
-        return Ok(event.capacity);
-    }
-    Ok(match records::get(tx, Kind::Room, &event.room)? {
-        Some(Record::Room(room)) => room.capacity,
-        _ => None,
-    })
-}
-
-/// Local time in the district's zone (UTC before the first push says which zone).
-fn district_now(tx: &ReadTx<'_>, now: DateTime<Utc>) -> Result<NaiveDateTime, DbError> {
-    let zone = storage::meta::district(tx)?.and_then(|d| d.timezone.parse::<chrono_tz::Tz>().ok());
-    Ok(match zone {
-        Some(tz) => now.with_timezone(&tz).naive_local(),
-        None => now.naive_utc(),
-    })
 }
 
 fn decide_signup(
@@ -346,68 +280,56 @@ fn decide_signup(
     s: &Submission,
     now: DateTime<Utc>,
 ) -> Result<Decision, DbError> {
-    use SubmissionStatus::{Conflict, Rejected};
+    use SubmissionStatus::Conflict;
     let p: SignupSubmission = match serde_json::from_value(s.payload.clone()) {
         Ok(p) => p,
-        Err(e) => return Ok(refuse(Rejected, format!("payload is not a sign-up: {e}"))),
+        Err(e) => return Ok(malformed(format!("payload is not a sign-up: {e}"))),
     };
-    let name = match person_text("name", &p.name, MAX_SIGNUP_NAME_CHARS, false) {
-        Ok(n) => n,
-        Err(m) => return Ok(refuse(Rejected, m)),
-    };
-    let contact = match person_text("contact", &p.contact, MAX_CONTACT_CHARS, false) {
-        Ok(c) => c,
-        Err(m) => return Ok(refuse(Rejected, m)),
-    };
-    if p.party_size == 0 || p.party_size > MAX_PARTY_SIZE {
-        return Ok(refuse(
-            Rejected,
-            format!(
-                "`party_size` is {}; it must be 1 to {MAX_PARTY_SIZE}",
-                p.party_size
-            ),
-        ));
-    }
     let event = match records::get(tx, Kind::Event, &p.event)? {
         Some(Record::Event(e)) => e,
         _ => {
             return Ok(refuse(
                 Conflict,
+                Outcome::Unavailable,
                 format!("event `{}` is not (or no longer) published", p.event),
             ));
         }
     };
     if event.scope.as_deref().is_some_and(|s| s != sender.station) {
-        return Ok(refuse(
-            Rejected,
-            format!(
-                "event `{}` is not offered at this kiosk's station",
-                event.id
-            ),
-        ));
+        return Ok(malformed(format!(
+            "event `{}` is not offered at this kiosk's station",
+            event.id
+        )));
     }
-    let occurrence = match occurrence(&event, p.occurrence_start) {
+    let occurrence = match availability::occurrence(&event, p.occurrence_start) {
         Ok(o) => o,
-        Err(m) => return Ok(refuse(Rejected, m)),
+        Err(m) => return Ok(malformed(m)),
+    };
+    let capacity = availability::capacity(tx, &event)?;
+    let p = match p.check(capacity) {
+        Ok(p) => p.into_inner(),
+        Err(errors) => return Ok(invalid(errors)),
     };
     if !event.signup_open {
         return Ok(refuse(
             Conflict,
+            Outcome::Closed,
             format!("sign-up for event `{}` is closed", event.id),
         ));
     }
-    if occurrence <= district_now(tx, now)? {
+    if occurrence <= availability::district_now(tx, now)? {
         return Ok(refuse(
             Conflict,
+            Outcome::Over,
             format!("event `{}` at {occurrence} has already started", event.id),
         ));
     }
-    let taken = storage::signups::taken(tx, &event.id, occurrence)?;
-    if let Some(cap) = capacity(tx, &event)? {
-        let left = cap.saturating_sub(taken);
+    if let Some(cap) = capacity {
+        let left = cap.saturating_sub(storage::signups::taken(tx, &event.id, occurrence)?);
         if p.party_size > left {
             return Ok(refuse(
                 Conflict,
+                Outcome::Full { seats_left: left },
                 format!(
                     "event `{}` at {occurrence} is full: {left} of {cap} place(s) left, {} asked for",
                     event.id, p.party_size
@@ -420,73 +342,54 @@ fn decide_signup(
             "signed up for event `{}` at {occurrence}: {} place(s)",
             event.id, p.party_size
         ),
+        Outcome::Confirmed {
+            seats: p.party_size,
+            start: occurrence,
+        },
         Row::Signup {
-            event: event.id.clone(),
+            event,
             occurrence,
-            name,
-            contact,
-            party_size: p.party_size,
+            signup: p,
         },
     ))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use protocol::content::Recurrence;
-    use protocol::text::Text;
-
-    fn event(recurrence: Option<Recurrence>) -> Event {
-        Event {
-            id: "e".into(),
-            station: "s".into(),
-            room: "r".into(),
-            title: Text::new("课", "Class"),
-            description: Text::new("描述", "Description"),
-            start: "2030-01-07T12:00:00".parse().expect("time"),
-            end: "2030-01-07T13:00:00".parse().expect("time"),
-            capacity: Some(2),
-            signup_open: true,
-            recurrence,
-            scope: None,
-        }
+fn decide_claim(tx: &ReadTx<'_>, sender: Sender<'_>, s: &Submission) -> Result<Decision, DbError> {
+    let c: ClaimSubmission = match serde_json::from_value(s.payload.clone()) {
+        Ok(c) => c,
+        Err(e) => return Ok(malformed(format!("payload is not a claim: {e}"))),
+    };
+    let c = match c.check() {
+        Ok(c) => c.into_inner(),
+        Err(errors) => return Ok(invalid(errors)),
+    };
+    let Some(wish) = storage::wishes::get(tx, &c.wish)? else {
+        return Ok(refuse(
+            SubmissionStatus::Conflict,
+            Outcome::Unavailable,
+            format!("there is no wish `{}`", c.wish),
+        ));
+    };
+    if wish.status != WishStatus::Approved {
+        return Ok(refuse(
+            SubmissionStatus::Conflict,
+            Outcome::Unavailable,
+            format!(
+                "wish `{}` is {}: it can no longer be claimed",
+                wish.id,
+                wish.status.key()
+            ),
+        ));
     }
-
-    #[test]
-    fn occurrences_follow_the_weekly_grid() {
-        let t = |s: &str| s.parse::<NaiveDateTime>().expect("time");
-        let once = event(None);
-        assert_eq!(occurrence(&once, None), Ok(t("2030-01-07T12:00:00")));
-        assert!(occurrence(&once, Some(t("2030-01-14T12:00:00"))).is_err());
-        let weekly = event(Some(Recurrence {
-            weekly: true,
-            until: Some("2030-01-21".parse().expect("date")),
-        }));
-        assert!(occurrence(&weekly, None).is_err());
-        assert_eq!(
-            occurrence(&weekly, Some(t("2030-01-21T12:00:00"))),
-            Ok(t("2030-01-21T12:00:00"))
-        );
-        assert!(
-            occurrence(&weekly, Some(t("2030-01-28T12:00:00"))).is_err(),
-            "after until"
-        );
-        assert!(
-            occurrence(&weekly, Some(t("2030-01-15T12:00:00"))).is_err(),
-            "off grid"
-        );
-        assert!(
-            occurrence(&weekly, Some(t("2029-12-31T12:00:00"))).is_err(),
-            "before"
-        );
+    if wish.scope.as_deref().is_some_and(|s| s != sender.station) {
+        return Ok(malformed(format!(
+            "wish `{}` is not shown at this kiosk's station",
+            wish.id
+        )));
     }
-
-    #[test]
-    fn person_text_is_trimmed_and_bounded() {
-        assert_eq!(person_text("n", "  李雷 ", 5, false), Ok("李雷".into()));
-        assert!(person_text("n", "   ", 5, false).is_err());
-        assert!(person_text("n", "abcdef", 5, false).is_err());
-        assert!(person_text("n", "a\nb", 5, false).is_err());
-        assert!(person_text("n", "a\nb", 5, true).is_ok());
-    }
+    Ok(accept(
+        "offer received; staff will put you in touch",
+        Outcome::Received,
+        Row::Claim(c),
+    ))
 }

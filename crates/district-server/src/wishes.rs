@@ -1,13 +1,14 @@
-//! Moderation of visitors' wishes: pending → approved → fulfilled, or rejected. Approval
-//! publishes the wish as a [`Kind::Wish`] record (a change in the feed); fulfilment or
-//! rejection of a published wish deletes it again.
+//! Moderation of visitors' wishes: pending → approved → claimed → fulfilled, or rejected.
+//! Approval publishes the wish as a [`Kind::Wish`] record (a change in the feed); matching an
+//! offer ([`crate::claims`]) and fulfilment publish its new status; rejection withdraws it.
+//! A fulfilled wish stays on the wall for a while ([`retire_fulfilled`]), then leaves the feed.
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, Utc};
 use protocol::content::{Kind, Record, Wish, WishStatus};
 
 use crate::api::{WishDecision, WishRow};
 use crate::error::ApiError;
-use crate::storage::{self, DbError, WriteTx, records};
+use crate::storage::{self, DbError, WriteTx, records, time_text};
 
 /// What staff do to a wish.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +25,14 @@ impl Action {
             Action::Approve => "approved",
             Action::Reject => "rejected",
             Action::Fulfil => "fulfilled",
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Action::Approve => "approve",
+            Action::Reject => "reject",
+            Action::Fulfil => "fulfil",
         }
     }
 }
@@ -43,45 +52,27 @@ impl std::str::FromStr for Action {
     }
 }
 
-pub fn status_key(s: WishStatus) -> &'static str {
-    match s {
-        WishStatus::Pending => "pending",
-        WishStatus::Approved => "approved",
-        WishStatus::Claimed => "claimed",
-        WishStatus::Fulfilled => "fulfilled",
-        WishStatus::Rejected => "rejected",
-    }
-}
-
-pub fn parse_status(s: &str) -> Result<WishStatus, String> {
-    Ok(match s {
-        "pending" => WishStatus::Pending,
-        "approved" => WishStatus::Approved,
-        "claimed" => WishStatus::Claimed,
-        "fulfilled" => WishStatus::Fulfilled,
-        "rejected" => WishStatus::Rejected,
-        other => {
-            return Err(format!(
-                "unknown wish status `{other}`: use pending, approved, claimed, fulfilled or rejected"
-            ));
-        }
-    })
-}
-
-/// The record kiosks get for an approved wish.
-fn record(w: &WishRow, scope: Option<String>) -> Result<Record, DbError> {
+/// Publishes `w` with `status` in the feed (in the caller's transaction).
+pub(crate) fn publish(
+    tx: &WriteTx<'_>,
+    w: &WishRow,
+    status: WishStatus,
+    now: &str,
+) -> Result<(), DbError> {
     let created_at = DateTime::<FixedOffset>::parse_from_rfc3339(&w.created_at)
         .or_else(|_| DateTime::<FixedOffset>::parse_from_rfc3339(&w.received_at))
         .map_err(|e| DbError::Corrupt(format!("wish `{}` time: {e}", w.id)))?;
-    Ok(Record::Wish(Wish {
+    let record = Record::Wish(Wish {
         id: w.id.clone(),
         text: w.text.clone(),
         lang: w.lang,
         display_name: w.display_name.clone(),
-        status: WishStatus::Approved,
+        status,
         created_at,
-        scope,
-    }))
+        scope: w.scope.clone(),
+    });
+    records::put(tx, &record, now)?;
+    Ok(())
 }
 
 /// Applies a staff decision in the caller's write transaction.
@@ -92,30 +83,25 @@ pub fn decide(
     decision: &WishDecision,
     now: &str,
 ) -> Result<WishRow, ApiError> {
-    let wish = storage::wishes::get(tx, id)?
+    let mut wish = storage::wishes::get(tx, id)?
         .ok_or_else(|| ApiError::not_found(format!("no wish `{id}`")))?;
     use WishStatus::{Approved, Claimed, Fulfilled, Pending, Rejected};
-    let (next, scope) = match (action, wish.status) {
+    let next = match (action, wish.status) {
         (Action::Approve, Pending) => {
-            let scope = if decision.district_wide {
-                None
-            } else {
-                Some(wish.station.clone())
-            };
-            records::put(tx, &record(&wish, scope.clone())?, now)?;
-            (Approved, scope)
+            if decision.district_wide {
+                wish.scope = None;
+            }
+            publish(tx, &wish, Approved, now)?;
+            Approved
         }
-        (Action::Reject, Pending) => (Rejected, wish.scope.clone()),
-        (Action::Reject | Action::Fulfil, Approved | Claimed) => {
+        (Action::Reject, Pending) => Rejected,
+        (Action::Reject, Approved | Claimed | Fulfilled) => {
             records::delete(tx, Kind::Wish, id, now)?;
-            (
-                if action == Action::Reject {
-                    Rejected
-                } else {
-                    Fulfilled
-                },
-                wish.scope.clone(),
-            )
+            Rejected
+        }
+        (Action::Fulfil, Approved | Claimed) => {
+            publish(tx, &wish, Fulfilled, now)?;
+            Fulfilled
         }
         (Action::Fulfil, Pending) => {
             return Err(ApiError::conflict(format!(
@@ -125,7 +111,7 @@ pub fn decide(
         (_, status) => {
             return Err(ApiError::conflict(format!(
                 "wish `{id}` is already {}",
-                status_key(status)
+                status.key()
             )));
         }
     };
@@ -135,10 +121,24 @@ pub fn decide(
         id,
         &storage::wishes::Decision {
             status: next,
-            scope: scope.as_deref(),
+            scope: wish.scope.as_deref(),
             decided_at: now,
             note: note.as_deref(),
         },
     )?;
     storage::wishes::get(tx, id)?.ok_or_else(|| ApiError::not_found(format!("no wish `{id}`")))
+}
+
+/// Withdraws from the feed the wishes fulfilled more than `days` ago (housekeeping): the wall
+/// shows a fulfilled wish for a while, not forever. Returns how many.
+pub fn retire_fulfilled(tx: &WriteTx<'_>, now: DateTime<Utc>, days: u32) -> Result<u64, DbError> {
+    let cutoff = time_text(now - chrono::Duration::days(i64::from(days)));
+    let now = time_text(now);
+    let mut n = 0;
+    for id in storage::wishes::fulfilled_before(tx, &cutoff)? {
+        if records::delete(tx, Kind::Wish, &id, &now)?.is_some() {
+            n += 1;
+        }
+    }
+    Ok(n)
 }

@@ -100,7 +100,8 @@ async fn an_unsupported_schema_gets_426() {
         .http
         .get(server.url("/v1/changes?since=0"))
         .bearer_auth(&kiosk)
-        .header(SCHEMA_HEADER, "2")
+        // A kiosk of schema 1 (before claims and availability).
+        .header(SCHEMA_HEADER, "1")
         .send()
         .await
         .expect("request");
@@ -108,13 +109,13 @@ async fn an_unsupported_schema_gets_426() {
         r.headers()
             .get(SUPPORTED_SCHEMAS_HEADER)
             .and_then(|v| v.to_str().ok()),
-        Some("1")
+        Some("2")
     );
     let (status, code, _) = error_of(r).await;
     assert_eq!((status, code.as_str()), (426, "unsupported_schema"));
     let r = server.get("/v1/changes?since=0&schema=7", &kiosk).await;
     assert_eq!(error_of(r).await.0, 426);
-    let r = server.get("/v1/changes?since=0&schema=1", &kiosk).await;
+    let r = server.get("/v1/changes?since=0&schema=2", &kiosk).await;
     assert_eq!(r.status(), 200);
 }
 
@@ -294,7 +295,7 @@ async fn bad_bundles_say_why_and_change_nothing() {
         id: "w".into(),
         text: "x".into(),
         lang: protocol::text::Lang::En,
-        display_name: "x".into(),
+        display_name: Some("x".into()),
         status: protocol::content::WishStatus::Approved,
         created_at: chrono::Utc::now().fixed_offset(),
         scope: None,

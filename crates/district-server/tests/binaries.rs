@@ -203,6 +203,65 @@ fn operator_and_staff_workflow() {
         "{stdout}"
     );
 
+    // What visitors send, handled from the command line: approve a wish, see who offered to
+    // help (with their contact), match the offer, cancel a sign-up.
+    let wish_id = uuid::Uuid::now_v7().to_string();
+    let claim_id = uuid::Uuid::now_v7().to_string();
+    let signup_id = uuid::Uuid::now_v7().to_string();
+    let submit = |items: serde_json::Value| {
+        rt.block_on(async {
+            let r = reqwest::Client::new()
+                .post(format!("{url}/v1/submissions"))
+                .bearer_auth(&kiosk)
+                .json(&serde_json::json!({ "items": items }))
+                .send()
+                .await
+                .expect("request");
+            assert_eq!(r.status(), 200);
+            r.text().await.expect("body")
+        })
+    };
+    let answer = submit(serde_json::json!([
+        { "id": wish_id, "kind": "wish", "created_at": "2030-01-01T10:00:00+08:00",
+          "payload": { "text": "想学书法", "lang": "zh" } },
+        { "id": signup_id, "kind": "signup", "created_at": "2030-01-01T10:00:00+08:00",
+          "payload": { "event": "finance-talk", "name": "王芳", "contact": "138 0000 0000", "party_size": 2 } }
+    ]));
+    assert!(answer.contains("\"confirmed\""), "{answer}");
+    let (stdout, _) = ok(run(CTL, &["wishes", "approve", &wish_id], &staff_env));
+    assert!(stdout.contains("is now approved"), "{stdout}");
+    submit(serde_json::json!([
+        { "id": claim_id, "kind": "claim", "created_at": "2030-01-01T10:05:00+08:00",
+          "payload": { "wish": wish_id, "name": "书法老师", "contact": "teacher@example.org" } }
+    ]));
+    let (stdout, _) = ok(run(CTL, &["claims", "list"], &staff_env));
+    assert!(
+        stdout.contains(&claim_id)
+            && stdout.contains("teacher@example.org")
+            && stdout.contains("想学书法"),
+        "{stdout}"
+    );
+    let (stdout, _) = ok(run(CTL, &["claims", "match", &claim_id], &staff_env));
+    assert!(
+        stdout.contains("is now matched") && stdout.contains("is claimed"),
+        "{stdout}"
+    );
+    let err = failed(run(CTL, &["claims", "match", &claim_id], &staff_env));
+    assert!(
+        err.contains("409") && err.contains("already matched"),
+        "{err}"
+    );
+    let (stdout, _) = ok(run(CTL, &["signups", "list", "finance-talk"], &staff_env));
+    assert!(
+        stdout.contains("+8613800000000") && stdout.contains(&signup_id),
+        "{stdout}"
+    );
+    let (stdout, _) = ok(run(CTL, &["signups", "cancel", &signup_id], &staff_env));
+    assert!(
+        stdout.contains("cancelled") && stdout.contains("0 taken"),
+        "{stdout}"
+    );
+
     // A kiosk token is refused on staff routes.
     let err = failed(run(
         CTL,

@@ -40,7 +40,7 @@ fn wish(text: &str, lang: Lang, name: &str) -> Submission {
         &WishSubmission {
             text: text.into(),
             lang,
-            display_name: name.into(),
+            display_name: Some(name.into()),
         },
     )
 }

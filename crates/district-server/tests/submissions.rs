@@ -28,7 +28,7 @@ fn wish(text: &str) -> Submission {
         &WishSubmission {
             text: text.into(),
             lang: Lang::Zh,
-            display_name: "李".into(),
+            display_name: Some("李".into()),
         },
     )
 }
@@ -137,7 +137,7 @@ async fn each_item_is_judged_alone_and_bad_ones_are_rejected() {
     let good = wish("good");
     let mut blank = wish("   ");
     blank.payload["display_name"] = "x".into();
-    let too_long = wish(&"长".repeat(501));
+    let too_long = wish(&"长".repeat(201));
     let not_a_wish = Submission {
         payload: json!({ "colour": "blue" }),
         ..wish("x")
@@ -165,7 +165,7 @@ async fn each_item_is_judged_alone_and_bad_ones_are_rejected() {
         results.results[1]
     );
     assert!(
-        results.results[2].message.contains("500"),
+        results.results[2].message.contains("200"),
         "{:?}",
         results.results[2]
     );
@@ -381,7 +381,7 @@ async fn wishes_go_pending_approved_fulfilled_and_only_approved_reach_kiosks() {
     assert_eq!(ra.ids(Kind::Wish).len(), 2);
     assert_eq!(rb.ids(Kind::Wish), [w3.id.to_string()]);
 
-    // Fulfilled: gone from kiosks.
+    // Fulfilled: kiosks show it as fulfilled.
     client
         .decide_wish(w1.id.as_str(), Action::Fulfil, &WishDecision::default())
         .await
@@ -390,13 +390,30 @@ async fn wishes_go_pending_approved_fulfilled_and_only_approved_reach_kiosks() {
     assert_eq!(page.changes.len(), 1);
     assert_eq!(
         (page.changes[0].id.as_str(), page.changes[0].op),
-        (w1.id.as_str(), Op::Delete)
+        (w1.id.as_str(), Op::Put)
     );
+    match page.changes[0].record().expect("valid") {
+        Some(Record::Wish(w)) => assert_eq!(w.status, WishStatus::Fulfilled),
+        other => panic!("expected a wish, got {other:?}"),
+    }
     ra.apply(&page);
     assert!(
         server.page(&b, rb.since, 500).await.changes.is_empty(),
         "b never had w1"
     );
+    // After the configured days it leaves the wall.
+    let later = chrono::Utc::now() + chrono::Duration::days(31);
+    let retired = server.state.retire(later).await.expect("housekeeping");
+    assert_eq!(retired.wishes, 1);
+    let page = server.page(&a, ra.since, 500).await;
+    assert_eq!(
+        page.changes
+            .iter()
+            .map(|c| (c.id.as_str(), c.op))
+            .collect::<Vec<_>>(),
+        [(w1.id.as_str(), Op::Delete)]
+    );
+    ra.apply(&page);
 
     // Rejecting an approved wish removes it too.
     client

@@ -435,6 +435,11 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
         }
         c.text(&r, "title", &e.title);
         c.text(&r, "description", &e.description);
+        if let Some(link) = &e.link
+            && !is_link(link)
+        {
+            c.at(&r, "link", format!("`{link}` is not an http(s) address"));
+        }
         if e.end <= e.start {
             c.at(&r, "end", "must be later than start");
         } else if e.end - e.start > chrono::Duration::days(7) {

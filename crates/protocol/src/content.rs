@@ -188,25 +188,66 @@ pub struct Event {
     pub signup_open: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurrence: Option<Recurrence>,
+    /// Shown as a QR code, for reading on (like an article's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
 }
 
-/// A visitor's small wish as kiosks show it once staff approved it.
+/// A visitor's small wish as kiosks show it once staff approved it: `approved`, `claimed`
+/// (staff matched an offer to fulfil it) or `fulfilled`. Never who left it beyond the display
+/// name they chose, never anyone's contact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Wish {
     pub id: String,
     pub text: String,
     pub lang: Lang,
-    pub display_name: String,
+    /// The name or initials the visitor gave; absent when they gave none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
     pub status: WishStatus,
     pub created_at: DateTime<FixedOffset>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Seats taken at one occurrence of an event, so every kiosk can say "N seats left". Written
+/// by the server in the same transaction as the sign-up (or the cancellation) that changed it;
+/// scoped like its event and deleted with it. Only occurrences with sign-ups have one: no
+/// record means nothing is taken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Availability {
+    /// [`Availability::id_for`]: `EVENT@YYYY-MM-DDTHH:MM`.
+    pub id: String,
+    pub event: String,
+    /// The occurrence's start, local time of the district.
+    pub start: NaiveDateTime,
+    /// Seats taken (the sum of the accepted parties).
+    pub taken: u32,
+    /// Seats the occurrence offers (the event's capacity, else its room's); absent means no
+    /// limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+}
+
+impl Availability {
+    /// The record id of an occurrence: the event id, `@`, and the start to the minute.
+    pub fn id_for(event: &str, start: NaiveDateTime) -> String {
+        format!("{event}@{}", start.format("%Y-%m-%dT%H:%M"))
+    }
+
+    /// Seats still free; `None` without a limit.
+    pub fn seats_left(&self) -> Option<u32> {
+        self.capacity.map(|c| c.saturating_sub(self.taken))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum WishStatus {
     Pending,
@@ -214,6 +255,41 @@ pub enum WishStatus {
     Claimed,
     Fulfilled,
     Rejected,
+}
+
+impl WishStatus {
+    pub const ALL: [WishStatus; 5] = [
+        WishStatus::Pending,
+        WishStatus::Approved,
+        WishStatus::Claimed,
+        WishStatus::Fulfilled,
+        WishStatus::Rejected,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            WishStatus::Pending => "pending",
+            WishStatus::Approved => "approved",
+            WishStatus::Claimed => "claimed",
+            WishStatus::Fulfilled => "fulfilled",
+            WishStatus::Rejected => "rejected",
+        }
+    }
+}
+
+impl std::str::FromStr for WishStatus {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        WishStatus::ALL
+            .into_iter()
+            .find(|k| k.key() == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown wish status `{s}`: use pending, approved, claimed, fulfilled or rejected"
+                )
+            })
+    }
 }
 
 /// The kinds of record sync carries, in the order a consistent apply wants them.
@@ -226,16 +302,18 @@ pub enum Kind {
     Article,
     Event,
     Wish,
+    Availability,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Section,
         Kind::Station,
         Kind::Room,
         Kind::Article,
         Kind::Event,
         Kind::Wish,
+        Kind::Availability,
     ];
 
     pub fn key(self) -> &'static str {
@@ -246,6 +324,7 @@ impl Kind {
             Kind::Article => "article",
             Kind::Event => "event",
             Kind::Wish => "wish",
+            Kind::Availability => "availability",
         }
     }
 }
@@ -270,6 +349,7 @@ pub enum Record {
     Article(Article),
     Event(Event),
     Wish(Wish),
+    Availability(Availability),
 }
 
 impl Record {
@@ -281,6 +361,7 @@ impl Record {
             Record::Article(_) => Kind::Article,
             Record::Event(_) => Kind::Event,
             Record::Wish(_) => Kind::Wish,
+            Record::Availability(_) => Kind::Availability,
         }
     }
 
@@ -292,6 +373,7 @@ impl Record {
             Record::Article(r) => &r.id,
             Record::Event(r) => &r.id,
             Record::Wish(r) => &r.id,
+            Record::Availability(r) => &r.id,
         }
     }
 
@@ -302,6 +384,7 @@ impl Record {
             Record::Article(r) => r.scope.as_deref(),
             Record::Event(r) => r.scope.as_deref(),
             Record::Wish(r) => r.scope.as_deref(),
+            Record::Availability(r) => r.scope.as_deref(),
             Record::Station(_) | Record::Room(_) => None,
         }
     }
@@ -324,6 +407,7 @@ impl Record {
             Record::Article(r) => serde_json::to_value(r),
             Record::Event(r) => serde_json::to_value(r),
             Record::Wish(r) => serde_json::to_value(r),
+            Record::Availability(r) => serde_json::to_value(r),
         };
         // Serialising these plain structs cannot fail: no maps with non-string keys, no floats.
         value.unwrap_or(serde_json::Value::Null)
@@ -338,6 +422,7 @@ impl Record {
             Kind::Article => Record::Article(serde_json::from_value(value)?),
             Kind::Event => Record::Event(serde_json::from_value(value)?),
             Kind::Wish => Record::Wish(serde_json::from_value(value)?),
+            Kind::Availability => Record::Availability(serde_json::from_value(value)?),
         })
     }
 }

@@ -5,17 +5,20 @@
 //!   in their canonical form, images referenced by sha256.
 //! - [`bundle`]: the on-disk content bundle staff author and the kiosk embeds as demo content,
 //!   and its validation into [`content::Content`] plus verified image blobs.
+//! - [`wire`]: the sync protocol's bodies. [`visitor`]: the rules for what visitors type, used
+//!   by the kiosk's forms and again by the server.
 //!
 //! This crate does no I/O: callers hand it bytes (see [`bundle::BundleSource`]).
 
 pub mod bundle;
 pub mod content;
 pub mod text;
+pub mod visitor;
 pub mod wire;
 
 pub use bundle::{Bundle, BundleError, BundleSource, Problem};
 pub use content::{
-    Article, Category, Content, Event, ImageRef, Kind, Record, Recurrence, Room, Section, Station,
-    Wish,
+    Article, Availability, Category, Content, Event, ImageRef, Kind, Record, Recurrence, Room,
+    Section, Station, Wish,
 };
 pub use text::{Lang, Text};

@@ -3,8 +3,10 @@
 //!
 //! - [`ChangesPage`] / [`Change`]: what `GET /v1/changes` answers, with a checksum the client
 //!   verifies ([`ChangesPage::verify`]) before applying anything.
-//! - [`Submission`] and its payloads ([`WishSubmission`], [`SignupSubmission`]): outbox items,
-//!   answered per item by [`SubmissionResult`].
+//! - [`Submission`] and its payloads ([`WishSubmission`], [`SignupSubmission`],
+//!   [`ClaimSubmission`]): outbox items, answered per item by [`SubmissionResult`], whose
+//!   [`Outcome`] is what the visitor is told. The rules for the text in them are
+//!   [`crate::visitor`].
 //! - [`Heartbeat`], [`KioskInfo`], [`ErrorBody`], and the schema version the client announces.
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
@@ -13,10 +15,13 @@ use sha2::{Digest, Sha256};
 
 use crate::content::{District, Kind, Record};
 use crate::text::Lang;
+use crate::visitor::FieldError;
 
 /// The version of this wire format. Clients send it in [`SCHEMA_HEADER`] (or the
 /// [`SCHEMA_QUERY`] parameter); a server that cannot speak it answers `426 Upgrade Required`.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version 2: claims, the `availability` record kind, an event's `link`, optional display
+/// names, structured [`Outcome`]s and the [`crate::visitor`] rules.
+pub const SCHEMA_VERSION: u32 = 2;
 /// Request header carrying the client's [`SCHEMA_VERSION`]; also sent back on every answer.
 pub const SCHEMA_HEADER: &str = "x-lobby-schema";
 /// Query parameter that may carry the schema version instead of the header.
@@ -30,17 +35,6 @@ pub const DEFAULT_PAGE_LIMIT: u32 = 500;
 pub const MAX_PAGE_LIMIT: u32 = 1000;
 /// Most outbox items one `POST /v1/submissions` may carry.
 pub const MAX_SUBMISSIONS_PER_REQUEST: usize = 100;
-
-/// Longest wish text, in characters.
-pub const MAX_WISH_CHARS: usize = 500;
-/// Longest display name on a wish, in characters.
-pub const MAX_DISPLAY_NAME_CHARS: usize = 40;
-/// Longest name on a sign-up, in characters.
-pub const MAX_SIGNUP_NAME_CHARS: usize = 80;
-/// Longest contact (phone, e-mail, room number) on a sign-up, in characters.
-pub const MAX_CONTACT_CHARS: usize = 120;
-/// Largest party one sign-up may book.
-pub const MAX_PARTY_SIZE: u32 = 10;
 
 /// What a change does to the record it names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -308,14 +302,34 @@ pub enum SubmissionKind {
     Wish,
     /// `payload` is a [`SignupSubmission`].
     Signup,
+    /// `payload` is a [`ClaimSubmission`].
+    Claim,
 }
 
 impl SubmissionKind {
+    pub const ALL: [SubmissionKind; 3] = [
+        SubmissionKind::Wish,
+        SubmissionKind::Signup,
+        SubmissionKind::Claim,
+    ];
+
     pub fn key(self) -> &'static str {
         match self {
             SubmissionKind::Wish => "wish",
             SubmissionKind::Signup => "signup",
+            SubmissionKind::Claim => "claim",
         }
+    }
+}
+
+impl std::str::FromStr for SubmissionKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        SubmissionKind::ALL
+            .into_iter()
+            .find(|k| k.key() == s)
+            .ok_or_else(|| format!("unknown submission kind `{s}`"))
     }
 }
 
@@ -355,18 +369,47 @@ impl Submission {
             payload: serde_json::to_value(signup).unwrap_or(serde_json::Value::Null),
         }
     }
+
+    pub fn claim(
+        id: SubmissionId,
+        created_at: DateTime<FixedOffset>,
+        claim: &ClaimSubmission,
+    ) -> Self {
+        Submission {
+            id,
+            kind: SubmissionKind::Claim,
+            created_at,
+            payload: serde_json::to_value(claim).unwrap_or(serde_json::Value::Null),
+        }
+    }
 }
 
-/// A visitor's wish, as typed.
+/// A visitor's wish, as typed (checked by [`WishSubmission::check`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WishSubmission {
     pub text: String,
+    /// The language the visitor used the kiosk in.
     pub lang: Lang,
-    /// A name or initials to show with the wish once approved.
-    pub display_name: String,
+    /// A name or initials to show with the wish once approved; absent for none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
 }
 
-/// A visitor's sign-up for an event (for a recurring event, one occurrence of it).
+/// An offer to fulfil an approved wish (认领), by a visitor or a company in the building
+/// (checked by [`ClaimSubmission::check`]). The contact reaches staff only, never a kiosk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimSubmission {
+    /// The wish's id.
+    pub wish: String,
+    pub name: String,
+    /// A phone number or an e-mail address.
+    pub contact: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A visitor's sign-up for an event (for a recurring event, one occurrence of it); checked by
+/// [`SignupSubmission::check`]. The name and contact reach staff only, never a kiosk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignupSubmission {
     /// The event's id.
@@ -396,8 +439,8 @@ pub enum SubmissionStatus {
     Duplicate,
     /// Invalid and will never be accepted (message says why). Drop it; keep a note locally.
     Rejected,
-    /// Valid but refused by the server's state: event full, sign-up closed, event over.
-    /// Drop it; the message can be shown to staff.
+    /// Valid but refused by the server's state: event full, sign-up closed, event over,
+    /// wish no longer claimable. Drop it; the message can be shown to staff.
     Conflict,
 }
 
@@ -406,7 +449,37 @@ pub enum SubmissionStatus {
 pub struct SubmissionResult {
     pub id: String,
     pub status: SubmissionStatus,
+    /// English, for staff and logs.
     pub message: String,
+    /// What to tell the visitor. A `duplicate` carries the outcome of the first answer, so a
+    /// kiosk whose first answer was lost still learns it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+}
+
+/// What the visitor is told about an item: the structured half of a [`SubmissionResult`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Outcome {
+    /// A wish or a claim was received; staff review it (`accepted`).
+    Received,
+    /// A sign-up holds `seats` seats at the occurrence starting at `start` (`accepted`).
+    Confirmed { seats: u32, start: NaiveDateTime },
+    /// Not enough seats left for the party: `seats_left` remain, 0 when full (`conflict`).
+    Full { seats_left: u32 },
+    /// Sign-up for the event is closed (`conflict`).
+    Closed,
+    /// The occurrence has already started (`conflict`).
+    Over,
+    /// The event or wish is not (or no longer) published, or the wish can no longer be claimed
+    /// (`conflict`).
+    Unavailable,
+    /// Fields the visitor typed break the rules of [`crate::visitor`] (`rejected`).
+    Invalid { errors: Vec<FieldError> },
+    /// Refused for a reason that is the kiosk's, not the visitor's: an occurrence that does not
+    /// exist, an event of another station, a malformed item, an id another kiosk used
+    /// (`rejected` or `conflict`). Staff should look at the message.
+    Refused,
 }
 
 /// Body of the answer to `POST /v1/submissions`.
@@ -579,6 +652,50 @@ mod tests {
         assert_eq!(
             canonical_json(&v),
             "{\"a\":\"xé\\n\",\"b\":[1,{\"a\":true,\"z\":null}]}"
+        );
+    }
+
+    #[test]
+    fn outcomes_have_the_documented_shape() {
+        use crate::visitor::{Field, FieldError, Reason};
+        let full = SubmissionResult {
+            id: "x".into(),
+            status: SubmissionStatus::Conflict,
+            message: "full".into(),
+            outcome: Some(Outcome::Full { seats_left: 1 }),
+        };
+        assert_eq!(
+            serde_json::to_value(&full).expect("json"),
+            serde_json::json!({"id": "x", "status": "conflict", "message": "full",
+                               "outcome": {"kind": "full", "seats_left": 1}})
+        );
+        let confirmed = Outcome::Confirmed {
+            seats: 2,
+            start: "2030-01-19T14:00:00".parse().expect("time"),
+        };
+        assert_eq!(
+            serde_json::to_value(&confirmed).expect("json"),
+            serde_json::json!({"kind": "confirmed", "seats": 2, "start": "2030-01-19T14:00:00"})
+        );
+        let invalid = Outcome::Invalid {
+            errors: vec![FieldError::new(Field::Contact, Reason::NotAContact)],
+        };
+        let back: Outcome =
+            serde_json::from_value(serde_json::to_value(&invalid).expect("json")).expect("parses");
+        assert_eq!(back, invalid);
+        // An answer of a server before schema 2 has no outcome.
+        let old: SubmissionResult =
+            serde_json::from_str(r#"{"id": "x", "status": "accepted", "message": "ok"}"#)
+                .expect("parses");
+        assert_eq!(old.outcome, None);
+    }
+
+    #[test]
+    fn availability_ids_name_the_event_and_the_minute() {
+        let start = "2030-01-19T14:00:00".parse().expect("time");
+        assert_eq!(
+            crate::content::Availability::id_for("finance-talk", start),
+            "finance-talk@2030-01-19T14:00"
         );
     }
 

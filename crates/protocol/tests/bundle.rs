@@ -548,10 +548,23 @@ fn bad_timezone_and_zero_capacity_are_reported() {
         m["district"]["timezone"] = json!("Asia/Dalian");
         m["rooms"][0]["capacity"] = json!(0);
         m["articles"][0]["link"] = json!("ftp://example.org");
+        m["events"][1]["link"] = json!("javascript:alert(1)");
     });
     find(&ps, MANIFEST, Some("district"), Some("timezone"));
     find(&ps, MANIFEST, Some("rooms[0] \"r1\""), Some("capacity"));
     find(&ps, MANIFEST, Some("articles[0] \"a1\""), Some("link"));
+    find(&ps, MANIFEST, Some("events[1] \"e2\""), Some("link"));
+}
+
+#[test]
+fn an_event_link_is_kept() {
+    let mut m = minimal();
+    m["events"][0]["link"] = json!("https://example.org/reading-hour");
+    let bundle = Bundle::load(&files(&m)).expect("valid");
+    assert_eq!(
+        bundle.content.events[0].link.as_deref(),
+        Some("https://example.org/reading-hour")
+    );
 }
 
 #[test]

@@ -119,6 +119,11 @@ pub(super) fn put(conn: &Connection, record: &Record) -> rusqlite::Result<()> {
             "INSERT OR REPLACE INTO wishes (id, created_at, data) VALUES (?1, ?2, ?3)",
             params![w.id, w.created_at.to_rfc3339(), data],
         ),
+        Record::Availability(a) => conn.execute(
+            "INSERT OR REPLACE INTO availability (id, event_id, starts_at, data)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![a.id, a.event, timestamp(a.start), data],
+        ),
     }
     .map(|_| ())
 }
@@ -136,6 +141,7 @@ pub(crate) fn table(kind: Kind) -> &'static str {
         Kind::Article => "articles",
         Kind::Event => "events",
         Kind::Wish => "wishes",
+        Kind::Availability => "availability",
     }
 }
 

@@ -51,6 +51,13 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
                  PRIMARY KEY (kind, id)) STRICT;
              CREATE TABLE orphans (name TEXT PRIMARY KEY, since TEXT NOT NULL) STRICT;",
         ),
+        // Schema 2 of the protocol: seats taken per event occurrence.
+        M::up(
+            "CREATE TABLE availability (
+                 id TEXT PRIMARY KEY, event_id TEXT NOT NULL, starts_at TEXT NOT NULL,
+                 data TEXT NOT NULL) STRICT;
+             CREATE INDEX availability_by_event ON availability (event_id, starts_at);",
+        ),
     ])
 });
 

@@ -113,6 +113,7 @@ wish-status-claimed = Claimed
 wish-status-fulfilled = Fulfilled
 wish-status-rejected = Rejected
 wish-none = No wishes here.
+wish-anonymous = (no name given)
 wish-approve = Approve
 wish-reject = Reject
 wish-withdraw = Withdraw

@@ -113,6 +113,7 @@ wish-status-claimed = 已认领
 wish-status-fulfilled = 已实现
 wish-status-rejected = 已驳回
 wish-none = 这里没有心愿。
+wish-anonymous = （未留名）
 wish-approve = 通过
 wish-reject = 驳回
 wish-withdraw = 撤下

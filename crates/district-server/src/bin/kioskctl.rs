@@ -5,9 +5,11 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use district_server::api::WishDecision;
+use district_server::api::{ClaimDecision, ClaimStatus, WishDecision};
+use district_server::claims::ClaimAction;
 use district_server::ctl::{self, Client};
-use district_server::wishes::{self, Action};
+use district_server::wishes::Action;
+use protocol::content::WishStatus;
 
 #[derive(Parser)]
 #[command(
@@ -47,6 +49,11 @@ enum Command {
         #[command(subcommand)]
         command: WishCommand,
     },
+    /// Offers to fulfil wishes (认领): list them with the helper's contact, match or decline.
+    Claims {
+        #[command(subcommand)]
+        command: ClaimCommand,
+    },
     /// Sign-ups for events.
     Signups {
         #[command(subcommand)]
@@ -78,7 +85,7 @@ enum WishCommand {
         #[arg(long)]
         note: Option<String>,
     },
-    /// Mark an approved wish fulfilled; it disappears from kiosks.
+    /// Mark an approved or claimed wish fulfilled; kiosks show it as fulfilled for a while.
     Fulfil {
         id: String,
         #[arg(long)]
@@ -87,9 +94,36 @@ enum WishCommand {
 }
 
 #[derive(Subcommand)]
+enum ClaimCommand {
+    /// List offers, with the name and contact of who offered.
+    List {
+        /// offered, matched, declined or all.
+        #[arg(long, default_value = "offered")]
+        status: String,
+        /// Only the offers for this wish.
+        #[arg(long)]
+        wish: Option<String>,
+    },
+    /// Match an offer: the wish shows as claimed on the kiosks.
+    Match {
+        id: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Decline an offer; a wish left with no matched offer is open again.
+    Decline {
+        id: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
 enum SignupCommand {
-    /// List the sign-ups of an event, per occurrence.
+    /// List the sign-ups of an event, per occurrence, with ids and contacts.
     List { event: String },
+    /// Cancel a sign-up by its id: its seats are free again on every kiosk.
+    Cancel { id: String },
 }
 
 fn client(cli: &Cli) -> anyhow::Result<Client> {
@@ -133,7 +167,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 WishCommand::List { status } => {
                     let status = match status.as_str() {
                         "all" => None,
-                        s => Some(wishes::parse_status(s).map_err(anyhow::Error::msg)?),
+                        s => Some(s.parse::<WishStatus>().map_err(anyhow::Error::msg)?),
                     };
                     print!("{}", ctl::format_wishes(&client.wishes(status).await?));
                     return Ok(());
@@ -168,14 +202,54 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 ),
             };
             let row = client.decide_wish(id, action, &decision).await?;
-            println!("wish {} is now {}", row.id, wishes::status_key(row.status));
+            println!("wish {} is now {}", row.id, row.status.key());
         }
-        Command::Signups {
-            command: SignupCommand::List { event },
-        } => {
-            let signups = client(&cli)?.signups(event).await?;
-            print!("{}", ctl::format_signups(&signups));
+        Command::Claims { command } => {
+            let client = client(&cli)?;
+            let (id, action, note) = match command {
+                ClaimCommand::List { status, wish } => {
+                    let status = match status.as_str() {
+                        "all" => None,
+                        s => Some(s.parse::<ClaimStatus>().map_err(anyhow::Error::msg)?),
+                    };
+                    let list = client.claims(status, wish.as_deref()).await?;
+                    print!("{}", ctl::format_claims(&list));
+                    return Ok(());
+                }
+                ClaimCommand::Match { id, note } => (id, ClaimAction::Match, note),
+                ClaimCommand::Decline { id, note } => (id, ClaimAction::Decline, note),
+            };
+            let decision = ClaimDecision { note: note.clone() };
+            let done = client.decide_claim(id, action, &decision).await?;
+            println!(
+                "claim {} is now {}; wish {} is {}",
+                done.claim.id,
+                done.claim.status.key(),
+                done.wish.id,
+                done.wish.status.key()
+            );
         }
+        Command::Signups { command } => match command {
+            SignupCommand::List { event } => {
+                let signups = client(&cli)?.signups(event).await?;
+                print!("{}", ctl::format_signups(&signups));
+            }
+            SignupCommand::Cancel { id } => {
+                let done = client(&cli)?.cancel_signup(id).await?;
+                let cap = done
+                    .capacity
+                    .map_or("no limit".to_string(), |c| format!("{c} places"));
+                println!(
+                    "sign-up {} ({} × {}) cancelled; event {} at {} now has {} taken, {cap}",
+                    done.signup.id,
+                    done.signup.party_size,
+                    done.signup.name,
+                    done.event,
+                    done.start,
+                    done.taken
+                );
+            }
+        },
     }
     Ok(())
 }

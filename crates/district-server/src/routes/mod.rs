@@ -113,9 +113,27 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ),
         r(
             M::GET,
+            "/v1/staff/claims",
+            Staff(MODERATORS),
+            get(staff::claims),
+        ),
+        r(
+            M::POST,
+            "/v1/staff/claims/{id}/{action}",
+            Staff(MODERATORS),
+            post(staff::decide_claim),
+        ),
+        r(
+            M::GET,
             "/v1/staff/events/{id}/signups",
             Staff(MODERATORS),
             get(staff::signups),
+        ),
+        r(
+            M::POST,
+            "/v1/staff/signups/{id}/cancel",
+            Staff(MODERATORS),
+            post(staff::cancel_signup),
         ),
     ]
 }

@@ -1,24 +1,29 @@
-//! Staff routes: push content and images, moderate wishes, read sign-ups and kiosk health.
+//! Staff routes: push content and images, moderate wishes and offers to fulfil them, read and
+//! cancel sign-ups, read kiosk health.
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use protocol::bundle::check_image;
-use protocol::content::{Kind, Record, is_sha256_hex, sha256_hex};
+use protocol::content::{Kind, Record, WishStatus, is_sha256_hex, sha256_hex};
 use protocol::wire::codes;
 use serde::Deserialize;
 
+use chrono::Utc;
+
 use crate::api::{
-    BlobQuery, EventSignups, KioskList, MissingBlobs, OccurrenceSignups, PushPlan, PushRequest,
-    WishDecision, WishList, WishRow,
+    BlobQuery, CancelledSignup, ClaimDecision, ClaimList, ClaimOutcome, ClaimStatus, EventSignups,
+    KioskList, MissingBlobs, OccurrenceSignups, PushPlan, PushRequest, WishDecision, WishList,
+    WishRow,
 };
 use crate::auth::StaffAuth;
+use crate::claims::{self, ClaimAction};
 use crate::error::{ApiError, Json, Path, Query};
 use crate::server::AppState;
-use crate::storage::{self, now_text, records};
+use crate::storage::{self, now_text, records, time_text};
 use crate::wishes::{self, Action};
-use crate::{push, submissions};
+use crate::{availability, push};
 
 fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
@@ -84,8 +89,9 @@ pub async fn push(
         state
             .db
             .write(move |tx| {
-                let now = now_text();
-                let plan = push::apply(tx, &content, &now)?;
+                let at = Utc::now();
+                let now = time_text(at);
+                let plan = push::apply(tx, &content, at)?;
                 if plan.change_count() > 0 || plan.district_changed {
                     let after = serde_json::to_value(&plan).unwrap_or_default();
                     storage::audit::record(
@@ -215,7 +221,7 @@ pub async fn wishes(
 ) -> Result<axum::Json<WishList>, ApiError> {
     let status = match q.status.as_deref() {
         None | Some("all") => None,
-        Some(s) => Some(wishes::parse_status(s).map_err(ApiError::bad_request)?),
+        Some(s) => Some(s.parse::<WishStatus>().map_err(ApiError::bad_request)?),
     };
     let list = state
         .db
@@ -270,20 +276,25 @@ pub async fn signups(
                 _ => None,
             };
             let capacity = match &published {
-                Some(e) => submissions::capacity(tx, e)?,
+                Some(e) => availability::capacity(tx, e)?,
                 None => None,
             };
             let mut occurrences: Vec<OccurrenceSignups> = Vec::new();
-            for (start, signup) in storage::signups::of_event(tx, &event)? {
+            for stored in storage::signups::of_event(tx, &event)? {
+                let taken = if stored.signup.cancelled_at.is_none() {
+                    stored.signup.party_size
+                } else {
+                    0
+                };
                 match occurrences.last_mut() {
-                    Some(o) if o.start == start => {
-                        o.taken += signup.party_size;
-                        o.signups.push(signup);
+                    Some(o) if o.start == stored.occurrence => {
+                        o.taken += taken;
+                        o.signups.push(stored.signup);
                     }
                     _ => occurrences.push(OccurrenceSignups {
-                        start,
-                        taken: signup.party_size,
-                        signups: vec![signup],
+                        start: stored.occurrence,
+                        taken,
+                        signups: vec![stored.signup],
                     }),
                 }
             }
@@ -301,4 +312,62 @@ pub async fn signups(
         })
         .await?;
     Ok(axum::Json(answer))
+}
+
+/// Cancels a sign-up (the visitor called to say they cannot come): its seats are free again
+/// and every kiosk hears so through the occurrence's availability record.
+pub async fn cancel_signup(
+    State(state): State<AppState>,
+    _staff: StaffAuth,
+    Path(id): Path<String>,
+) -> Result<axum::Json<CancelledSignup>, ApiError> {
+    let answer = state
+        .db
+        .write(move |tx| {
+            availability::cancel_signup(tx, &id, Utc::now()).map_err(|e| match e {
+                availability::CancelError::NotFound(_) => ApiError::not_found(e.to_string()),
+                availability::CancelError::AlreadyCancelled(_) => ApiError::conflict(e.to_string()),
+                availability::CancelError::Db(db) => ApiError::from(db),
+            })
+        })
+        .await?;
+    tracing::info!(signup = %answer.signup.id, event = %answer.event, "sign-up cancelled");
+    Ok(axum::Json(answer))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ClaimQuery {
+    status: Option<String>,
+    wish: Option<String>,
+}
+
+pub async fn claims(
+    State(state): State<AppState>,
+    _staff: StaffAuth,
+    Query(q): Query<ClaimQuery>,
+) -> Result<axum::Json<ClaimList>, ApiError> {
+    let status = match q.status.as_deref() {
+        None | Some("all") => None,
+        Some(s) => Some(s.parse::<ClaimStatus>().map_err(ApiError::bad_request)?),
+    };
+    let list = state
+        .db
+        .read(move |tx| Ok::<_, ApiError>(storage::claims::list(tx, status, q.wish.as_deref())?))
+        .await?;
+    Ok(axum::Json(ClaimList { claims: list }))
+}
+
+pub async fn decide_claim(
+    State(state): State<AppState>,
+    _staff: StaffAuth,
+    Path((id, action)): Path<(String, String)>,
+    Json(decision): Json<ClaimDecision>,
+) -> Result<axum::Json<ClaimOutcome>, ApiError> {
+    let action: ClaimAction = action.parse().map_err(ApiError::not_found)?;
+    let outcome = state
+        .db
+        .write(move |tx| claims::decide(tx, &id, action, &decision, &now_text()))
+        .await?;
+    tracing::info!(claim = %outcome.claim.id, status = ?outcome.claim.status, wish = %outcome.wish.id, "claim decided");
+    Ok(axum::Json(outcome))
 }

@@ -9,7 +9,7 @@
 //!   derefs to a `ReadTx`, so every read works inside a write too.
 //! - One file a table group: [`records`] (published records and the change feed), [`meta`]
 //!   (small facts: creation time, the district), [`kiosks`], [`tokens`], [`submissions`] (every
-//!   outbox item's first answer), [`wishes`], [`signups`].
+//!   outbox item's first answer), [`wishes`], [`claims`], [`signups`].
 //! - The console's own tables: [`accounts`] (staff accounts, sessions, personal API tokens),
 //!   [`audit`], [`drafts`] (content edits before publishing), [`kiosk_admin`] (tokens and live
 //!   screenshots), [`media`] (the images library), [`moderation`] (sign-up totals and
@@ -17,6 +17,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod claims;
 mod console_schema;
 mod db;
 pub mod drafts;

@@ -76,6 +76,28 @@ pub fn put(tx: &WriteTx<'_>, record: &Record, now: &str) -> Result<u64, DbError>
     Ok(seq)
 }
 
+/// [`put`], unless the live record already has exactly this data (and scope): then nothing
+/// changes and `None` is returned, so a refresh that finds nothing new costs no change.
+pub fn put_if_changed(
+    tx: &WriteTx<'_>,
+    record: &Record,
+    now: &str,
+) -> Result<Option<u64>, DbError> {
+    let same: Option<String> = tx
+        .conn()
+        .query_row(
+            "SELECT data FROM records WHERE kind = ?1 AND id = ?2 AND deleted = 0
+               AND scope IS ?3",
+            params![record.kind().key(), record.id(), record.scope()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if same.is_some_and(|d| parse_json(&d).is_ok_and(|v| v == record.to_json())) {
+        return Ok(None);
+    }
+    put(tx, record, now).map(Some)
+}
+
 /// Replaces a live record by a tombstone; returns its sequence number, or `None` when there
 /// was no live record to delete.
 pub fn delete(tx: &WriteTx<'_>, kind: Kind, id: &str, now: &str) -> Result<Option<u64>, DbError> {

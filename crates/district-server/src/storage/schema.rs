@@ -107,6 +107,50 @@ CREATE TABLE signups (
 ) STRICT;
 CREATE INDEX signups_event ON signups (event, occurrence_start);
 "#,
+    r#"
+-- Schema 2: visitors write back. Every answer keeps its structured outcome (what the visitor
+-- is told, resent with a duplicate); a wish's display name is optional; claims are offers to
+-- fulfil a wish, matched or declined by staff; staff can cancel a sign-up.
+ALTER TABLE submissions ADD COLUMN outcome TEXT;
+
+CREATE TABLE wishes_v2 (
+    id           TEXT PRIMARY KEY REFERENCES submissions (id),
+    kiosk_id     TEXT NOT NULL,
+    station      TEXT NOT NULL,
+    text         TEXT NOT NULL,
+    lang         TEXT NOT NULL,
+    display_name TEXT,
+    status       TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'claimed', 'fulfilled', 'rejected')),
+    scope        TEXT,
+    created_at   TEXT NOT NULL,
+    received_at  TEXT NOT NULL,
+    decided_at   TEXT,
+    note         TEXT
+) STRICT;
+INSERT INTO wishes_v2 SELECT id, kiosk_id, station, text, lang, NULLIF(display_name, ''), status,
+    scope, created_at, received_at, decided_at, note FROM wishes;
+DROP TABLE wishes;
+ALTER TABLE wishes_v2 RENAME TO wishes;
+CREATE INDEX wishes_status ON wishes (status, received_at);
+
+CREATE TABLE claims (
+    id          TEXT PRIMARY KEY REFERENCES submissions (id),
+    kiosk_id    TEXT NOT NULL,
+    wish        TEXT NOT NULL REFERENCES wishes (id),
+    name        TEXT NOT NULL,
+    contact     TEXT NOT NULL,
+    note        TEXT,
+    status      TEXT NOT NULL CHECK (status IN ('offered', 'matched', 'declined')),
+    created_at  TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    decided_at  TEXT,
+    staff_note  TEXT
+) STRICT;
+CREATE INDEX claims_wish ON claims (wish, received_at);
+CREATE INDEX claims_status ON claims (status, received_at);
+
+ALTER TABLE signups ADD COLUMN cancelled_at TEXT;
+"#,
     super::console_schema::MIGRATION,
 ];
 
@@ -117,8 +161,43 @@ pub(super) fn migrations() -> Migrations<'static> {
 
 #[cfg(test)]
 mod tests {
+    use rusqlite::Connection;
+
     #[test]
     fn migrations_are_valid() {
         assert!(super::migrations().validate().is_ok());
+    }
+
+    #[test]
+    fn a_schema_1_database_keeps_its_wishes() {
+        let mut conn = Connection::open_in_memory().expect("opens");
+        conn.pragma_update(None, "foreign_keys", "ON").expect("fk");
+        super::migrations()
+            .to_version(&mut conn, 1)
+            .expect("schema 1");
+        conn.execute_batch(
+            "INSERT INTO submissions VALUES ('w1', 'k', 'wish', '', '', '{}', 'accepted', '');
+             INSERT INTO submissions VALUES ('w2', 'k', 'wish', '', '', '{}', 'accepted', '');
+             INSERT INTO wishes (id, kiosk_id, station, text, lang, display_name, status, scope,
+               created_at, received_at)
+             VALUES ('w1', 'k', 's1', '读书角', 'zh', '李', 'approved', 's1', 't', 't'),
+                    ('w2', 'k', 's1', 'books', 'en', '', 'pending', 's1', 't', 't');",
+        )
+        .expect("schema 1 rows");
+        super::migrations().to_latest(&mut conn).expect("schema 2");
+        let names: Vec<Option<String>> = conn
+            .prepare("SELECT display_name FROM wishes ORDER BY id")
+            .expect("prepares")
+            .query_map([], |r| r.get(0))
+            .expect("queries")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(names, [Some("李".to_string()), None]);
+        let fk: i64 = conn
+            .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .expect("checks");
+        assert_eq!(fk, 0);
     }
 }

@@ -1,7 +1,7 @@
 //! Every outbox item ever received, with its first answer. The client's id is the primary key,
 //! so a resend finds that answer instead of being stored twice.
 
-use protocol::wire::SubmissionStatus;
+use protocol::wire::{Outcome, SubmissionStatus};
 use rusqlite::{OptionalExtension, params};
 
 use super::{DbError, ReadTx, WriteTx};
@@ -13,6 +13,8 @@ pub struct Received {
     /// `Accepted`, `Rejected` or `Conflict` (a `Duplicate` is never stored).
     pub status: SubmissionStatus,
     pub message: String,
+    /// What the visitor was told (absent for items received before schema 2).
+    pub outcome: Option<Outcome>,
     pub received_at: String,
 }
 
@@ -29,6 +31,7 @@ pub struct NewSubmission<'a> {
     pub payload: &'a str,
     pub status: SubmissionStatus,
     pub message: &'a str,
+    pub outcome: &'a Outcome,
 }
 
 fn status_key(s: SubmissionStatus) -> &'static str {
@@ -51,19 +54,26 @@ fn parse_status(s: &str) -> Result<SubmissionStatus, DbError> {
 
 /// The item stored under `id`, if any.
 pub fn find(tx: &ReadTx<'_>, id: &str) -> Result<Option<Received>, DbError> {
-    let row: Option<(String, String, String, String)> = tx
+    let row: Option<(String, String, String, Option<String>, String)> = tx
         .conn()
         .query_row(
-            "SELECT kiosk_id, status, message, received_at FROM submissions WHERE id = ?1",
+            "SELECT kiosk_id, status, message, outcome, received_at FROM submissions
+             WHERE id = ?1",
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )
         .optional()?;
-    row.map(|(kiosk_id, status, message, received_at)| {
+    row.map(|(kiosk_id, status, message, outcome, received_at)| {
         Ok(Received {
             kiosk_id,
             status: parse_status(&status)?,
             message,
+            outcome: outcome
+                .map(|o| {
+                    serde_json::from_str(&o)
+                        .map_err(|e| DbError::Corrupt(format!("submission `{id}` outcome: {e}")))
+                })
+                .transpose()?,
             received_at,
         })
     })
@@ -72,9 +82,12 @@ pub fn find(tx: &ReadTx<'_>, id: &str) -> Result<Option<Received>, DbError> {
 
 /// Stores an item and its answer.
 pub fn insert(tx: &WriteTx<'_>, s: &NewSubmission<'_>) -> Result<(), DbError> {
+    let outcome = serde_json::to_string(s.outcome)
+        .map_err(|e| DbError::Corrupt(format!("submission `{}` outcome: {e}", s.id)))?;
     tx.conn().execute(
-        "INSERT INTO submissions (id, kiosk_id, kind, created_at, received_at, payload, status, message)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO submissions (id, kiosk_id, kind, created_at, received_at, payload, status,
+           message, outcome)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             s.id,
             s.kiosk_id,
@@ -83,7 +96,8 @@ pub fn insert(tx: &WriteTx<'_>, s: &NewSubmission<'_>) -> Result<(), DbError> {
             s.received_at,
             s.payload,
             status_key(s.status),
-            s.message
+            s.message,
+            outcome
         ],
     )?;
     Ok(())

@@ -12,7 +12,7 @@ use district_server::config::Config;
 use district_server::ctl::{self, Client, CtlError};
 use district_server::server::{self, AppState};
 use protocol::content::{Content, Kind, Record};
-use protocol::wire::{ChangesPage, Op, SCHEMA_HEADER};
+use protocol::wire::{ChangesPage, Op, SCHEMA_HEADER, SCHEMA_VERSION};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -128,7 +128,7 @@ impl TestServer {
         assert_eq!(r.status(), 200, "changes since {since}");
         assert_eq!(
             r.headers().get(SCHEMA_HEADER).and_then(|v| v.to_str().ok()),
-            Some("1")
+            Some(SCHEMA_VERSION.to_string().as_str())
         );
         let page: ChangesPage = r.json().await.expect("page json");
         page.verify(since).expect("page verifies");

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::api::SignupRow;
+use crate::availability::{self, CancelError};
 use crate::console::gate::Visit;
 use crate::console::i18n::{tr, tr_args};
 use crate::console::layout::{csrf, internal, message_page, notice, page, respond, when};
@@ -21,7 +22,6 @@ use crate::server::AppState;
 use crate::storage::records;
 use crate::storage::{DbError, time_text};
 use crate::storage::{audit, moderation};
-use crate::submissions;
 
 struct EventLine {
     id: String,
@@ -129,12 +129,17 @@ async fn load(state: &AppState, id: String) -> Result<Option<EventSignups>, DbEr
                 _ => None,
             };
             let capacity = match &event {
-                Some(e) => submissions::capacity(tx, e)?,
+                Some(e) => availability::capacity(tx, e)?,
                 None => None,
             };
             let mut occurrences: Vec<Occurrence> = Vec::new();
-            for (start, row) in crate::storage::signups::of_event(tx, &id)? {
-                let start = start.format("%Y-%m-%dT%H:%M:%S").to_string();
+            // Cancelled sign-ups hold no places and are not listed (the audit log keeps them).
+            for stored in crate::storage::signups::of_event(tx, &id)? {
+                if stored.signup.cancelled_at.is_some() {
+                    continue;
+                }
+                let row = stored.signup;
+                let start = stored.occurrence.format("%Y-%m-%dT%H:%M:%S").to_string();
                 match occurrences.last_mut() {
                     Some(o) if o.start == start => {
                         o.taken += row.party_size;
@@ -326,11 +331,16 @@ pub async fn cancel(
     let result = state
         .db
         .write(move |tx| {
-            let Some((event, start, row)) = moderation::signup(tx, &signup_id)? else {
-                return Ok(None);
+            let at = Utc::now();
+            let done = match availability::cancel_signup(tx, &signup_id, at) {
+                Ok(done) => done,
+                Err(CancelError::NotFound(_) | CancelError::AlreadyCancelled(_)) => {
+                    return Ok(None);
+                }
+                Err(CancelError::Db(e)) => return Err(e),
             };
-            moderation::cancel_signup(tx, &signup_id)?;
-            let now = time_text(Utc::now());
+            let (event, start, row) = (done.event, done.start, done.signup);
+            let now = time_text(at);
             audit::record(
                 tx,
                 audit::Change {

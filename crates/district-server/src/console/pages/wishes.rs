@@ -20,7 +20,7 @@ use crate::error::ApiError;
 use crate::server::AppState;
 use crate::storage::audit;
 use crate::storage::{DbError, time_text};
-use crate::wishes::{self, Action, status_key};
+use crate::wishes::{self, Action};
 
 /// Longest reason or note kept with a decision.
 pub const MAX_NOTE_CHARS: usize = 500;
@@ -88,7 +88,7 @@ fn render(
         (notice(lang, done))
         nav .tabs {
             @for s in TABS {
-                @let key = status_key(s);
+                @let key = s.key();
                 a .active[s == status] href={ "/console/wishes?status=" (key) } { (tr(lang, &format!("wish-status-{key}"))) }
             }
         }
@@ -111,7 +111,7 @@ fn render(
                                 @if let Some(note) = &w.note { p .note { (tr(lang, "wish-note")) ": " (note) } }
                             }
                             td {
-                                (w.display_name) br;
+                                @if let Some(name) = &w.display_name { (name) } @else { span .muted { (tr(lang, "wish-anonymous")) } } br;
                                 span .muted { (tr(lang, "col-station")) " " (w.station) " · " (w.kiosk_id) }
                                 @if w.status != WishStatus::Pending {
                                     br; span .muted { (match &w.scope { Some(s) => format!("{} {s}", tr(lang, "wish-shown-at")), None => tr(lang, "wish-shown-district") }) }
@@ -154,7 +154,7 @@ pub async fn page_get(
     let status = q
         .status
         .as_deref()
-        .and_then(|s| wishes::parse_status(s).ok())
+        .and_then(|s| s.parse::<WishStatus>().ok())
         .unwrap_or(WishStatus::Pending);
     show(
         &state,
@@ -256,7 +256,7 @@ pub async fn decide(
         .await;
     match result {
         Ok(Ok(row)) => {
-            tracing::info!(wish = %row.id, status = status_key(row.status), "wish decided in the console");
+            tracing::info!(wish = %row.id, status = row.status.key(), "wish decided in the console");
             let done = match action {
                 Action::Approve => "wish-approved",
                 Action::Reject => "wish-rejected",
