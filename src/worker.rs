@@ -37,6 +37,8 @@ pub struct ContentStatus {
     /// `demo` or `server`.
     pub source: Option<String>,
     pub last_sync: Option<DateTime<Utc>>,
+    /// The server's clock minus the kiosk's at the last heartbeat (cache meta).
+    pub clock_skew: Option<chrono::Duration>,
 }
 
 /// The worker's answers, in the order they come: the view first, then its pictures.
@@ -129,6 +131,13 @@ impl Worker {
                 .flatten()
                 .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
                 .map(|t| t.with_timezone(&Utc)),
+            clock_skew: self
+                .store
+                .meta("clock_skew_seconds")
+                .ok()
+                .flatten()
+                .and_then(|s| s.parse().ok())
+                .map(chrono::Duration::seconds),
         }
     }
 }

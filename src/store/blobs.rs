@@ -33,6 +33,11 @@ impl BlobStore {
         Ok(BlobStore { dir })
     }
 
+    /// The blob folder at `dir`, as it is: nothing is created (read-only uses).
+    pub fn at(dir: impl Into<PathBuf>) -> BlobStore {
+        BlobStore { dir: dir.into() }
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }

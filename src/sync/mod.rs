@@ -131,6 +131,9 @@ pub struct Settings {
     pub max_blob_bytes: u64,
     /// Unreferenced images are deleted after this.
     pub image_grace: Duration,
+    /// The kiosk's clock, which the heartbeat reports and measures against the server's (a
+    /// test gives a wrong one).
+    pub clock: crate::clock::Clock,
 }
 
 impl Settings {
@@ -149,6 +152,7 @@ impl Settings {
             min_free_disk: defaults.min_free_disk_mb * 1024 * 1024,
             max_blob_bytes: 32 * 1024 * 1024,
             image_grace: Duration::from_secs(defaults.image_grace_hours * 3600),
+            clock: crate::clock::Clock::system(crate::clock::DEFAULT_TZ),
         }
     }
 

@@ -25,6 +25,8 @@ pub trait Notifier: Send + 'static {
     fn set_online(&self, online: bool);
     /// A cycle completed at this instant, whether or not anything changed.
     fn synced(&self, at: chrono::DateTime<chrono::Utc>);
+    /// The heartbeat measured the server's clock minus the kiosk's.
+    fn clock_skew(&self, _skew: chrono::Duration) {}
 }
 
 /// A notifier that tells nobody (headless `kiosk sync`).
@@ -197,6 +199,9 @@ pub async fn run(
                 log_report(report);
                 notifier.set_online(true);
                 notifier.synced(chrono::Utc::now());
+                if let Some(skew) = report.clock_skew_seconds {
+                    notifier.clock_skew(chrono::Duration::seconds(skew));
+                }
                 if report.content_changed {
                     notifier.content_changed();
                 }
