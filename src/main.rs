@@ -279,41 +279,83 @@ fn import(data_dir: PathBuf, dir: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `kiosk status`: only reads. No cache is created, no demo content imported and no damaged
+/// file set aside; what is found is reported as it is.
 fn status(
     config: &Config,
     config_file: Option<PathBuf>,
     data_dir: PathBuf,
     json: bool,
 ) -> anyhow::Result<()> {
-    let store = worker::open_seeded(&data_dir)?;
-    let stats = store.stats()?;
-    let outbox = lobby_kiosk::store::Outbox::open(&data_dir)?;
-    let sync = SyncStatus::read(config.server.as_deref(), &store, &outbox)?;
-    let report = serde_json::json!({
-        "data_dir": data_dir,
-        "config_file": config_file,
-        "cache": store.path(),
-        "sections": stats.sections,
-        "articles": stats.articles,
-        "images": stats.images,
-        "stations": stats.stations,
-        "rooms": stats.rooms,
-        "events": stats.events,
-        "wishes": stats.wishes,
-        "content_seq": stats.content_seq,
-        "generation": stats.generation,
-        "source": stats.source,
-        "server": config.server,
-        "sync": sync,
-    });
+    use lobby_kiosk::store::{ContentStore, Inspection, Outbox};
+
+    let cache_path = data_dir.join(lobby_kiosk::store::content::FILE_NAME);
+    let outbox = Outbox::open_read_only(&data_dir)?;
+    let (state, store) = match ContentStore::inspect(&data_dir)? {
+        Inspection::NoCache => (
+            "no cache yet: the kiosk fills it (demo content or the server's) at its first start"
+                .to_string(),
+            None,
+        ),
+        Inspection::Damaged(why) => (
+            format!("damaged ({why}): the kiosk sets it aside and rebuilds it at its next start"),
+            None,
+        ),
+        Inspection::OtherVersion { found, expected } => (
+            format!(
+                "schema version {found}, this kiosk software uses {expected}: the kiosk upgrades \
+                 an older cache at its next start"
+            ),
+            None,
+        ),
+        Inspection::Readable(store) => ("ok".to_string(), Some(store)),
+    };
+    let stats = store.as_ref().map(|s| s.stats()).transpose()?;
+    let sync = match &store {
+        Some(store) => Some(SyncStatus::read(config.server.as_deref(), store, &outbox)?),
+        None => None,
+    };
+    let skew = sync
+        .as_ref()
+        .and_then(|s| s.clock_skew_seconds)
+        .map(chrono::Duration::seconds);
     if json {
+        let mut report = serde_json::json!({
+            "data_dir": data_dir,
+            "config_file": config_file,
+            "cache": cache_path,
+            "cache_state": state,
+            "server": config.server,
+            "outbox_depth": outbox.depth()?,
+        });
+        if let (Some(stats), Some(sync)) = (&stats, &sync) {
+            let extra = serde_json::json!({
+                "sections": stats.sections,
+                "articles": stats.articles,
+                "images": stats.images,
+                "stations": stats.stations,
+                "rooms": stats.rooms,
+                "events": stats.events,
+                "wishes": stats.wishes,
+                "content_seq": stats.content_seq,
+                "generation": stats.generation,
+                "source": stats.source,
+                "sync": sync,
+            });
+            if let (Some(r), Some(e)) = (report.as_object_mut(), extra.as_object()) {
+                r.extend(e.clone());
+            }
+        }
         println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        println!("data directory  {}", data_dir.display());
-        println!(
-            "config file     {}",
-            config_file.map_or("(none: defaults)".into(), |p| p.display().to_string())
-        );
+        return Ok(());
+    }
+    println!("data directory  {}", data_dir.display());
+    println!(
+        "config file     {}",
+        config_file.map_or("(none: defaults)".into(), |p| p.display().to_string())
+    );
+    println!("cache           {} ({state})", cache_path.display());
+    if let Some(stats) = &stats {
         println!(
             "content         {} (sequence {})",
             stats.source.as_deref().unwrap_or("none"),
@@ -323,27 +365,40 @@ fn status(
             "records         {} sections, {} articles, {} images, {} stations, {} rooms, {} events",
             stats.sections, stats.articles, stats.images, stats.stations, stats.rooms, stats.events
         );
+    }
+    println!(
+        "server          {}",
+        config.server.as_deref().unwrap_or("(none: offline only)")
+    );
+    if let (Some(_), Some(sync)) = (&config.server, &sync) {
+        let or_never = |v: &Option<String>| v.clone().unwrap_or_else(|| "never".into());
         println!(
-            "server          {}",
-            config.server.as_deref().unwrap_or("(none: offline only)")
+            "cursor          {} (server head {})",
+            sync.cursor,
+            sync.server_head.map_or("unknown".into(), |h| h.to_string())
         );
-        if config.server.is_some() {
-            let or_never = |v: &Option<String>| v.clone().unwrap_or_else(|| "never".into());
-            println!(
-                "cursor          {} (server head {})",
-                sync.cursor,
-                sync.server_head.map_or("unknown".into(), |h| h.to_string())
-            );
-            println!("last sync       {}", or_never(&sync.last_sync));
-            println!(
-                "last error      {}",
-                sync.last_error.as_deref().unwrap_or("none")
-            );
-        }
+        println!("last sync       {}", or_never(&sync.last_sync));
         println!(
-            "outbox          {} waiting, {} refused by the server",
-            sync.outbox_depth, sync.outbox_refused
+            "last error      {}",
+            sync.last_error.as_deref().unwrap_or("none")
         );
     }
+    if let Some(skew) = skew {
+        let verdict = if skew.abs() > lobby_kiosk::clock::SKEW_TOLERANCE {
+            "the kiosk shows the server's time; set the system clock (NTP)"
+        } else {
+            "right"
+        };
+        println!(
+            "clock           {} at the last heartbeat: {verdict}",
+            lobby_kiosk::clock::describe_skew(skew)
+        );
+    }
+    let refused = sync.as_ref().map_or(0, |s| s.outbox_refused);
+    println!(
+        "outbox          {} waiting, {} refused by the server",
+        outbox.depth()?,
+        refused
+    );
     Ok(())
 }

@@ -20,8 +20,30 @@ pub enum MediaError {
         #[source]
         source: image::ImageError,
     },
+    #[error("image {sha256} (JPEG) does not decode: {message}")]
+    Jpeg { sha256: String, message: String },
+    #[error("image {sha256} is {width}×{height}; the kiosk decodes at most {MAX_SIDE}×{MAX_SIDE}")]
+    TooLarge {
+        sha256: String,
+        width: u32,
+        height: u32,
+    },
     #[error("cannot make a QR code of `{text}`: {message}")]
     Qr { text: String, message: String },
+}
+
+/// Longest side decoded: what bundles allow ([`protocol::bundle::MAX_IMAGE_SIDE`]).
+pub const MAX_SIDE: u32 = protocol::bundle::MAX_IMAGE_SIDE;
+/// Most memory one decode may take: the largest allowed image as RGBA, with room for the
+/// decoder's own buffers. A file claiming more is refused before anything is allocated.
+pub const MAX_DECODE_BYTES: u64 = MAX_SIDE as u64 * MAX_SIDE as u64 * 4 + 16 * 1024 * 1024;
+
+fn limits() -> image::Limits {
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    limits
 }
 
 /// Decodes the blob `spec` names and scales it to `spec`'s size.
@@ -30,25 +52,98 @@ pub fn decode(
     spec: &BlobPicture,
 ) -> Result<SharedPixelBuffer<Rgba8Pixel>, MediaError> {
     let bytes = blobs.read(&spec.sha256)?;
-    let image = image::load_from_memory(&bytes).map_err(|source| MediaError::Decode {
-        sha256: spec.sha256.clone(),
-        source,
-    })?;
+    let image = decode_for(&bytes, spec)?;
     let scaled = if (image.width(), image.height()) == (spec.width, spec.height) {
-        image.into_rgba8()
+        image
     } else {
-        image::imageops::resize(
-            &image.into_rgba8(),
-            spec.width,
-            spec.height,
-            FilterType::Triangle,
-        )
+        image::imageops::resize(&image, spec.width, spec.height, FilterType::Triangle)
     };
     Ok(SharedPixelBuffer::clone_from_slice(
         scaled.as_raw(),
         scaled.width(),
         scaled.height(),
     ))
+}
+
+/// The pixels of `bytes`, at least as large as `spec` where the format allows decoding at a
+/// reduced scale (JPEG: 1/2, 1/4 or 1/8 in the inverse DCT, so a 4000×3000 photo shown
+/// 1000 wide never exists at full size in memory), else whole, within [`limits`].
+fn decode_for(bytes: &[u8], spec: &BlobPicture) -> Result<image::RgbaImage, MediaError> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF])
+        && let Some(image) = decode_jpeg_scaled(bytes, spec)?
+    {
+        return Ok(image);
+    }
+    let decode_err = |source| MediaError::Decode {
+        sha256: spec.sha256.clone(),
+        source,
+    };
+    // The header alone first: a clear refusal for an image beyond the limits.
+    let (width, height) = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| decode_err(image::ImageError::IoError(e)))?
+        .into_dimensions()
+        .map_err(decode_err)?;
+    if width > MAX_SIDE || height > MAX_SIDE {
+        return Err(MediaError::TooLarge {
+            sha256: spec.sha256.clone(),
+            width,
+            height,
+        });
+    }
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| decode_err(image::ImageError::IoError(e)))?;
+    reader.limits(limits());
+    Ok(reader.decode().map_err(decode_err)?.into_rgba8())
+}
+
+/// A JPEG decoded at the smallest scale that still covers `spec`; `None` for the rare kinds
+/// this decoder hands back in a form the kiosk does not convert (CMYK), which then go the
+/// general way.
+fn decode_jpeg_scaled(
+    bytes: &[u8],
+    spec: &BlobPicture,
+) -> Result<Option<image::RgbaImage>, MediaError> {
+    let err = |message: String| MediaError::Jpeg {
+        sha256: spec.sha256.clone(),
+        message,
+    };
+    let mut decoder = jpeg_decoder::Decoder::new(std::io::Cursor::new(bytes));
+    decoder.set_max_decoding_buffer_size(usize::try_from(MAX_DECODE_BYTES).unwrap_or(usize::MAX));
+    decoder.read_info().map_err(|e| err(e.to_string()))?;
+    let info = decoder
+        .info()
+        .ok_or_else(|| err("no frame header".into()))?;
+    let (width, height) = (u32::from(info.width), u32::from(info.height));
+    if width > MAX_SIDE || height > MAX_SIDE {
+        return Err(MediaError::TooLarge {
+            sha256: spec.sha256.clone(),
+            width,
+            height,
+        });
+    }
+    let want = |v: u32| u16::try_from(v.max(1)).unwrap_or(u16::MAX);
+    let (w, h) = decoder
+        .scale(want(spec.width), want(spec.height))
+        .map_err(|e| err(e.to_string()))?;
+    let pixels = decoder.decode().map_err(|e| err(e.to_string()))?;
+    let (w, h) = (u32::from(w), u32::from(h));
+    let rgba: Vec<u8> = match info.pixel_format {
+        jpeg_decoder::PixelFormat::RGB24 => pixels
+            .chunks_exact(3)
+            .flat_map(|p| [p[0], p[1], p[2], 0xFF])
+            .collect(),
+        jpeg_decoder::PixelFormat::L8 => pixels.iter().flat_map(|&l| [l, l, l, 0xFF]).collect(),
+        jpeg_decoder::PixelFormat::L16 => pixels
+            .chunks_exact(2)
+            .flat_map(|p| [p[0], p[0], p[0], 0xFF])
+            .collect(),
+        jpeg_decoder::PixelFormat::CMYK32 => return Ok(None),
+    };
+    image::RgbaImage::from_raw(w, h, rgba)
+        .map(Some)
+        .ok_or_else(|| err(format!("{w}×{h} decoded to the wrong number of bytes")))
 }
 
 /// Decoded pictures kept for revisits, bounded in bytes; oldest out first.
@@ -180,6 +275,75 @@ mod tests {
             decode(&blobs, &spec),
             Err(MediaError::Decode { .. })
         ));
+    }
+
+    fn jpeg(width: u32, height: u32) -> Vec<u8> {
+        let img = image::RgbImage::from_fn(width, height, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
+        });
+        let mut out = Vec::new();
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(
+                &mut std::io::Cursor::new(&mut out),
+                image::ImageFormat::Jpeg,
+            )
+            .expect("encode jpeg");
+        out
+    }
+
+    #[test]
+    fn a_large_jpeg_is_decoded_at_a_reduced_scale() {
+        let bytes = jpeg(4000, 3000);
+        let spec = BlobPicture {
+            sha256: sha256_hex(&bytes),
+            width: 1000,
+            height: 750,
+        };
+        let decoded = decode_for(&bytes, &spec).expect("decodes");
+        assert_eq!(
+            decoded.dimensions(),
+            (1000, 750),
+            "decoded at 1/4: never 4000×3000 in memory"
+        );
+        // A thumbnail: 1/8 is the smallest step, then scaled.
+        let thumb = BlobPicture {
+            width: 240,
+            height: 180,
+            ..spec.clone()
+        };
+        assert_eq!(
+            decode_for(&bytes, &thumb).expect("decodes").dimensions(),
+            (500, 375)
+        );
+        let dir = tempfile::tempdir().expect("tempdir");
+        let blobs = BlobStore::open(dir.path()).expect("blobs");
+        blobs.put(&spec.sha256, &bytes).expect("put");
+        let buffer = decode(&blobs, &thumb).expect("decodes");
+        assert_eq!((buffer.width(), buffer.height()), (240, 180));
+    }
+
+    #[test]
+    fn images_beyond_the_limits_are_refused_before_decoding() {
+        let bytes = png(MAX_SIDE + 1, 16);
+        let spec = BlobPicture {
+            sha256: sha256_hex(&bytes),
+            width: 100,
+            height: 1,
+        };
+        assert!(matches!(
+            decode_for(&bytes, &spec),
+            Err(MediaError::TooLarge { width, .. }) if width == MAX_SIDE + 1
+        ));
+        let bytes = jpeg(MAX_SIDE + 8, 16);
+        assert!(matches!(
+            decode_for(&bytes, &spec),
+            Err(MediaError::TooLarge { .. })
+        ));
+        // A PNG header claiming a huge image, with no pixels behind it.
+        let mut lying = png(64, 64);
+        lying[16..20].copy_from_slice(&60_000u32.to_be_bytes());
+        lying[20..24].copy_from_slice(&60_000u32.to_be_bytes());
+        assert!(decode_for(&lying, &spec).is_err());
     }
 
     #[test]

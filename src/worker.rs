@@ -19,6 +19,8 @@ use crate::view::{self, Ctx, PictureSlot, PictureSource, Screen, ScreenView};
 const PICTURE_CACHE_BYTES: usize = 24 * 1024 * 1024;
 /// Pixels per QR module.
 const QR_MODULE_PX: u32 = 6;
+/// A temporary image file untouched this long is a crash's leftover, not a write under way.
+const TEMPORARY_GRACE: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// What the screen is asked for.
 #[derive(Debug, Clone)]
@@ -37,6 +39,8 @@ pub struct ContentStatus {
     /// `demo` or `server`.
     pub source: Option<String>,
     pub last_sync: Option<DateTime<Utc>>,
+    /// The server's clock minus the kiosk's at the last heartbeat (cache meta).
+    pub clock_skew: Option<chrono::Duration>,
 }
 
 /// The worker's answers, in the order they come: the view first, then its pictures.
@@ -83,6 +87,18 @@ impl Worker {
 
     /// Answers one request, calling `deliver` once for the view and once for its pictures.
     pub fn handle(&mut self, request: &Request, deliver: &mut dyn FnMut(Delivery)) {
+        self.handle_until(request, deliver, &|| false);
+    }
+
+    /// Like [`Worker::handle`], but stops making pictures as soon as `superseded` says a newer
+    /// request is waiting: the visitor has left this screen, and its pictures would be
+    /// dropped anyway. Pictures made so far are still delivered (and stay cached).
+    pub fn handle_until(
+        &mut self,
+        request: &Request,
+        deliver: &mut dyn FnMut(Delivery),
+        superseded: &dyn Fn() -> bool,
+    ) {
         let ctx = Ctx {
             lang: request.lang,
             now: request.now,
@@ -101,6 +117,10 @@ impl Worker {
 
         let mut decoded = Vec::new();
         for spec in specs {
+            if superseded() {
+                tracing::debug!(screen = ?request.screen, "left before its pictures were made");
+                break;
+            }
             let made = match &spec.source {
                 PictureSource::Blob(blob) => self.pictures.get(self.store.blobs(), blob),
                 PictureSource::Qr(text) => media::qr(text, QR_MODULE_PX),
@@ -129,6 +149,13 @@ impl Worker {
                 .flatten()
                 .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
                 .map(|t| t.with_timezone(&Utc)),
+            clock_skew: self
+                .store
+                .meta("clock_skew_seconds")
+                .ok()
+                .flatten()
+                .and_then(|s| s.parse().ok())
+                .map(chrono::Duration::seconds),
         }
     }
 }
@@ -136,6 +163,10 @@ impl Worker {
 /// Opens the cache and makes sure it has content.
 pub fn open_seeded(data_dir: &Path) -> anyhow::Result<ContentStore> {
     let (mut store, opened) = ContentStore::open_or_rebuild(data_dir)?;
+    // A kiosk that never syncs collects no garbage: sweep what a crash left at each start.
+    if let Err(e) = store.blobs().remove_stale_temporaries(TEMPORARY_GRACE) {
+        tracing::warn!(error = %e, "cannot look for leftover temporary image files");
+    }
     if opened != Opened::Healthy {
         let bundle = demo::bundle()?;
         store.import_bundle(&bundle, "demo")?;
@@ -153,7 +184,88 @@ pub enum ContentSource {
     /// Answers on the calling thread before `request` returns. Boxed: a worker is large next
     /// to a channel sender.
     Inline(Box<std::cell::RefCell<Worker>>),
-    Thread(std::sync::mpsc::Sender<(Request, Reply)>),
+    Thread(Mailbox),
+}
+
+/// The worker thread's queue, bounded to ONE waiting request: only the screen shown last
+/// matters (the app drops answers to any older request), so a newer request replaces a
+/// waiting one (whose reply is dropped unanswered) and tells the one being answered to skip
+/// its remaining pictures. Taps faster than the disk can never pile up work.
+pub struct Mailbox {
+    shared: Arc<MailboxState>,
+}
+
+struct MailboxState {
+    waiting: std::sync::Mutex<Option<(Request, Reply)>>,
+    wake: std::sync::Condvar,
+    /// Requests posted so far; the one being answered is superseded once this moves on.
+    posted: std::sync::atomic::AtomicU64,
+    /// The app dropped its source: the thread ends.
+    closed: std::sync::atomic::AtomicBool,
+    /// The thread has ended (or died): requests are answered with a failure at once.
+    stopped: std::sync::atomic::AtomicBool,
+}
+
+impl MailboxState {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<(Request, Reply)>> {
+        // A panic while holding this lock cannot leave the slot half-written.
+        self.waiting.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The next request and its number, waiting for one; `None` once closed.
+    fn next(&self) -> Option<(u64, Request, Reply)> {
+        use std::sync::atomic::Ordering;
+        let mut slot = self.lock();
+        loop {
+            if let Some((request, reply)) = slot.take() {
+                return Some((self.posted.load(Ordering::SeqCst), request, reply));
+            }
+            if self.closed.load(Ordering::SeqCst) {
+                return None;
+            }
+            slot = self.wake.wait(slot).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+/// Marks the mailbox stopped when the worker thread ends, also by a panic.
+struct StoppedOnExit(Arc<MailboxState>);
+
+impl Drop for StoppedOnExit {
+    fn drop(&mut self) {
+        self.0
+            .stopped
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        // Whoever is waiting in the slot hears it was not answered.
+        if let Some((_, mut reply)) = self.0.lock().take() {
+            reply(Delivery::Failed("content worker stopped".into()));
+        }
+    }
+}
+
+impl Drop for Mailbox {
+    fn drop(&mut self) {
+        self.shared
+            .closed
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.shared.wake.notify_all();
+    }
+}
+
+impl Mailbox {
+    fn post(&self, request: Request, mut reply: Reply) {
+        use std::sync::atomic::Ordering;
+        if self.shared.stopped.load(Ordering::SeqCst) {
+            reply(Delivery::Failed("content worker stopped".into()));
+            return;
+        }
+        let mut slot = self.shared.lock();
+        self.shared.posted.fetch_add(1, Ordering::SeqCst);
+        // A request still waiting is for a screen already left: dropped unanswered.
+        *slot = Some((request, reply));
+        drop(slot);
+        self.shared.wake.notify_one();
+    }
 }
 
 impl ContentSource {
@@ -163,30 +275,42 @@ impl ContentSource {
 
     /// Starts the worker thread; opening the cache happens there too.
     pub fn spawn(data_dir: PathBuf, loc: Arc<Localizer>) -> std::io::Result<ContentSource> {
-        let (tx, rx) = std::sync::mpsc::channel::<(Request, Reply)>();
+        let shared = Arc::new(MailboxState {
+            waiting: std::sync::Mutex::new(None),
+            wake: std::sync::Condvar::new(),
+            posted: std::sync::atomic::AtomicU64::new(0),
+            closed: std::sync::atomic::AtomicBool::new(false),
+            stopped: std::sync::atomic::AtomicBool::new(false),
+        });
+        let state = shared.clone();
         std::thread::Builder::new()
             .name("content".into())
             .spawn(move || {
+                let _stopped = StoppedOnExit(state.clone());
                 let mut worker = match Worker::open(&data_dir, loc) {
                     Ok(w) => w,
                     Err(e) => {
                         tracing::error!(error = %e, "no content cache could be opened");
-                        for (_, mut reply) in rx {
+                        while let Some((_, _, mut reply)) = state.next() {
                             reply(Delivery::Failed(e.to_string()));
                         }
                         return;
                     }
                 };
-                while let Ok((request, mut reply)) = rx.recv() {
+                while let Some((number, request, mut reply)) = state.next() {
+                    let superseded =
+                        || state.posted.load(std::sync::atomic::Ordering::SeqCst) != number;
                     #[cfg(feature = "fault-hooks")]
                     crate::faults::panic_if("content-worker-panic");
-                    worker.handle(&request, &mut reply);
+                    worker.handle_until(&request, &mut reply, &superseded);
                 }
             })?;
-        Ok(ContentSource::Thread(tx))
+        Ok(ContentSource::Thread(Mailbox { shared }))
     }
 
-    /// Asks for a screen; `reply` gets the answers (see [`Reply`]).
+    /// Asks for a screen; `reply` gets the answers (see [`Reply`]). On the worker thread a
+    /// newer request supersedes this one: if it is still waiting, `reply` is dropped
+    /// unanswered; if it is being answered, its remaining pictures are skipped.
     pub fn request(&self, request: Request, reply: impl FnMut(Delivery) + Send + 'static) {
         let mut reply: Reply = Box::new(reply);
         match self {
@@ -195,11 +319,77 @@ impl ContentSource {
                 // Only a reply that asked for content again could get here.
                 Err(_) => reply(Delivery::Failed("the content worker is busy".into())),
             },
-            ContentSource::Thread(tx) => {
-                if let Err(std::sync::mpsc::SendError((_, mut reply))) = tx.send((request, reply)) {
-                    reply(Delivery::Failed("content worker stopped".into()));
-                }
+            ContentSource::Thread(mailbox) => mailbox.post(request, reply),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    fn request(screen: Screen) -> Request {
+        let at = chrono::NaiveDateTime::parse_from_str("2026-11-24T10:00", "%Y-%m-%dT%H:%M")
+            .expect("time");
+        Request {
+            screen,
+            lang: Lang::Zh,
+            now: crate::clock::Clock::fixed(crate::clock::DEFAULT_TZ, at).now(),
+        }
+    }
+
+    #[test]
+    fn a_burst_of_requests_answers_the_last_and_skips_the_rest() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let loc = Arc::new(Localizer::new().expect("locales"));
+        let source = ContentSource::spawn(dir.path().to_path_buf(), loc).expect("spawns");
+        let (tx, rx) = mpsc::channel::<(usize, &'static str)>();
+        // Twenty taps through sections with pictures, faster than any disk.
+        let sections = [
+            "folk-culture",
+            "daily-living",
+            "beautiful-zhongshan",
+            "somerset-harbour",
+        ];
+        for i in 0..20 {
+            let tx = tx.clone();
+            source.request(request(Screen::Section(sections[i % 4].into())), move |d| {
+                let kind = match d {
+                    Delivery::View(..) => "view",
+                    Delivery::Pictures(_) => "pictures",
+                    Delivery::Failed(_) => "failed",
+                };
+                let _ = tx.send((i, kind));
+            });
+        }
+        drop(tx);
+        let mut answers = Vec::new();
+        while let Ok(a) = rx.recv_timeout(Duration::from_secs(60)) {
+            answers.push(a);
+            if a_last(&answers) == (19, "pictures") {
+                break;
             }
         }
+        assert_eq!(
+            a_last(&answers),
+            (19, "pictures"),
+            "the last screen gets its pictures"
+        );
+        let views = answers.iter().filter(|(_, k)| *k == "view").count();
+        assert!(views < 20, "waiting requests were superseded: {answers:?}");
+        // Only the request being answered when the burst came, and the last one, got pictures.
+        let with_pictures: std::collections::BTreeSet<usize> = answers
+            .iter()
+            .filter(|(_, k)| *k == "pictures")
+            .map(|(i, _)| *i)
+            .collect();
+        assert!(with_pictures.len() <= 2, "{answers:?}");
+        assert!(answers.iter().all(|(_, k)| *k != "failed"));
+    }
+
+    fn a_last(answers: &[(usize, &'static str)]) -> (usize, &'static str) {
+        answers.last().copied().unwrap_or((usize::MAX, ""))
     }
 }

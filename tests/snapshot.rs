@@ -111,12 +111,10 @@ fn no_display_is_one_clear_line() {
     );
 }
 
-#[test]
-fn status_json_reports_the_cache() {
-    let dir = tempfile::tempdir().expect("tempdir");
+fn status_json(dir: &Path) -> serde_json::Value {
     let out = Command::new(env!("CARGO_BIN_EXE_kiosk"))
         .arg("--data-dir")
-        .arg(dir.path())
+        .arg(dir)
         .args(["status", "--json"])
         .output()
         .expect("runs");
@@ -125,13 +123,64 @@ fn status_json_reports_the_cache() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+#[test]
+fn status_only_reads_and_reports_the_cache() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Nothing there yet: it says so and creates nothing.
+    let v = status_json(dir.path());
+    assert!(
+        v["cache_state"]
+            .as_str()
+            .expect("state")
+            .starts_with("no cache yet"),
+        "{v}"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("dir").count(),
+        0,
+        "status wrote nothing"
+    );
+
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo");
+    let imported = Command::new(env!("CARGO_BIN_EXE_kiosk"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .arg("import")
+        .arg(&demo)
+        .status()
+        .expect("import runs");
+    assert!(imported.success());
+    let v = status_json(dir.path());
+    assert_eq!(v["cache_state"], "ok");
     assert_eq!(v["sections"], 8);
     assert_eq!(v["stations"], 5);
     assert!(v["articles"].as_u64().expect("count") >= 30);
     assert!(v["events"].as_u64().expect("count") > 0);
     assert!(v["images"].as_u64().expect("count") > 0);
     assert_eq!(v["content_seq"], 0);
-    assert_eq!(v["source"], "demo");
+    assert_eq!(v["source"], "import");
     assert_eq!(v["data_dir"], dir.path().display().to_string());
+
+    // A damaged cache is reported, not set aside or rebuilt.
+    let db = dir.path().join("content.db");
+    for side in ["content.db-wal", "content.db-shm"] {
+        let _ = std::fs::remove_file(dir.path().join(side));
+    }
+    std::fs::write(&db, b"this is not a database, it was cut short").expect("damages");
+    let v = status_json(dir.path());
+    assert!(
+        v["cache_state"]
+            .as_str()
+            .expect("state")
+            .starts_with("damaged"),
+        "{v}"
+    );
+    assert_eq!(
+        std::fs::read(&db).expect("still in place"),
+        b"this is not a database, it was cut short"
+    );
+    assert!(!dir.path().join("content.db.corrupt").exists());
 }

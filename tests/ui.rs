@@ -220,7 +220,8 @@ fn home_shows_what_comes_next_when_today_is_empty_and_it_opens() {
     assert_eq!(home.get_today_title(), "近期活动");
     let rows: Vec<ui::EventRow> = home.get_today().iter().collect();
     assert_eq!(rows.len(), 3);
-    assert!(rows[0].time.starts_with("周一"), "{}", rows[0].time);
+    assert!(rows[0].dated, "another day's event shows its day");
+    assert!(rows[0].day.contains("周一"), "{}", rows[0].day);
 
     tap(&app, rows[0].title.as_str());
     let schedule = w.global::<ui::ScheduleAdapter>();

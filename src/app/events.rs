@@ -26,6 +26,9 @@ pub enum UiEvent {
     Synced(DateTime<Utc>),
     /// Whether the district server answered.
     Online(bool),
+    /// The server's clock minus the kiosk's, as the last heartbeat measured it: beyond a
+    /// minute the kiosk shows (and uses for "today") the server's time.
+    ClockSkew(Option<chrono::Duration>),
     /// An answer of the content worker to content request `request`. Answers to any request
     /// but the latest are dropped: the visitor has moved on.
     Content { request: u64, delivery: Delivery },
@@ -64,6 +67,11 @@ impl AppHandle {
     pub fn set_online(&self, online: bool) {
         self.send(UiEvent::Online(online));
     }
+
+    /// The heartbeat measured the kiosk's clock against the server's.
+    pub fn clock_skew(&self, skew: chrono::Duration) {
+        self.send(UiEvent::ClockSkew(Some(skew)));
+    }
 }
 
 /// The sync thread tells the running kiosk through its handle.
@@ -78,5 +86,9 @@ impl Notifier for AppHandle {
 
     fn synced(&self, at: DateTime<Utc>) {
         AppHandle::synced(self, at);
+    }
+
+    fn clock_skew(&self, skew: chrono::Duration) {
+        AppHandle::clock_skew(self, skew);
     }
 }

@@ -13,6 +13,7 @@ use std::rc::{Rc, Weak};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use chrono::NaiveDateTime;
 use protocol::text::Lang;
 use slint::ComponentHandle;
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -42,7 +43,14 @@ struct Inner {
     window: ui::AppWindow,
     loc: Arc<Localizer>,
     source: ContentSource,
-    clock: Cell<Clock>,
+    clock: RefCell<Clock>,
+    /// Whether the sync thread has told the clock's skew; until then the skew stored in the
+    /// cache by an earlier heartbeat is used.
+    skew_heard: Cell<bool>,
+    /// When the screen shown stops being true by itself (see [`ScreenView::valid_until`]).
+    valid_until: Cell<Option<NaiveDateTime>>,
+    /// One single-shot timer for that moment.
+    refresh: slint::Timer,
     nav: RefCell<Nav>,
     pages: Pages,
     /// The latest content request; answers to older ones are dropped.
@@ -112,7 +120,10 @@ impl App {
                 window,
                 loc,
                 source,
-                clock: Cell::new(clock),
+                clock: RefCell::new(clock),
+                skew_heard: Cell::new(false),
+                valid_until: Cell::new(None),
+                refresh: slint::Timer::default(),
                 nav: RefCell::new(Nav::new(lang)),
                 request: Cell::new(0),
                 content: RefCell::default(),
@@ -180,7 +191,19 @@ impl App {
         self.inner.update_status();
     }
 
-    /// Every second: the clock in the status band, and the idle reset (needs the event loop).
+    /// When the screen shown next re-reads by itself (local wall time of the district), if
+    /// ever: the moment its single-shot timer is set for.
+    pub fn next_refresh(&self) -> Option<NaiveDateTime> {
+        self.inner.valid_until.get()
+    }
+
+    /// The time the kiosk shows: the server's when the kiosk's own clock is off.
+    pub fn now(&self) -> chrono::DateTime<chrono::FixedOffset> {
+        self.inner.clock.borrow().now()
+    }
+
+    /// Every second: the clock in the status band, the idle reset, and a re-read when the
+    /// wall clock jumped past the screen's next change (needs the event loop).
     pub fn start_clock(&self) -> slint::Timer {
         let timer = slint::Timer::default();
         let weak = Rc::downgrade(&self.inner);
@@ -191,6 +214,7 @@ impl App {
                 if let Some(inner) = weak.upgrade() {
                     inner.update_status();
                     Inner::reset_if_idle(&inner, Instant::now());
+                    Inner::refresh_if_stale(&inner);
                 }
             },
         );
@@ -280,6 +304,10 @@ impl Inner {
                 this.online.set(online);
                 this.update_status();
             }
+            UiEvent::ClockSkew(skew) => {
+                this.skew_heard.set(true);
+                Inner::set_skew(this, skew);
+            }
             UiEvent::Content { request, delivery } => Inner::deliver(this, request, delivery),
         }
     }
@@ -333,7 +361,7 @@ impl Inner {
             Request {
                 screen: nav.current().clone(),
                 lang: nav.lang(),
-                now: this.clock.get().now(),
+                now: this.clock.borrow().now(),
             }
         };
         let handle = this.handle.clone();
@@ -355,18 +383,78 @@ impl Inner {
             Delivery::View(view, status) => {
                 // Events are in the district's zone; follow it once the content names it.
                 if let Some(tz) = status.timezone.as_deref().and_then(|z| z.parse().ok()) {
-                    let mut clock = this.clock.get();
-                    clock.tz = tz;
-                    this.clock.set(clock);
+                    this.clock.borrow_mut().set_tz(tz);
                 }
+                // The skew an earlier heartbeat measured, until this run's sync measures it.
+                let skew = status.clock_skew;
                 *this.content.borrow_mut() = status;
+                if !this.skew_heard.get() && this.clock.borrow_mut().set_skew(skew) {
+                    tracing::info!(?skew, "showing the server's time: the kiosk's clock is off");
+                    // "Today" is another day: read the screen again for the corrected time.
+                    Inner::show(this);
+                    return;
+                }
                 this.update_status();
+                Inner::schedule_refresh(this, view.valid_until());
                 Inner::apply(this, *view);
             }
             Delivery::Pictures(pictures) => this.pages.put_pictures(&this.window, pictures),
             Delivery::Failed(message) => {
                 tracing::error!(%message, "screen could not be read; keeping what is shown");
             }
+        }
+    }
+
+    /// Takes the skew the sync thread measured; a change of the time shown re-reads the screen.
+    fn set_skew(this: &Rc<Inner>, skew: Option<chrono::Duration>) {
+        if !this.clock.borrow_mut().set_skew(skew) {
+            return;
+        }
+        match skew.filter(|_| this.clock.borrow().correction().is_some()) {
+            Some(s) => tracing::warn!(
+                skew = %crate::clock::describe_skew(s),
+                "the kiosk's clock is off: showing the district server's time"
+            ),
+            None => tracing::info!("the kiosk's clock is right again: showing its own time"),
+        }
+        this.update_status();
+        Inner::show(this);
+    }
+
+    /// Sets the one single-shot timer for the moment the screen stops being true.
+    fn schedule_refresh(this: &Rc<Inner>, at: Option<NaiveDateTime>) {
+        this.valid_until.set(at);
+        let Some(at) = at else {
+            this.refresh.stop();
+            return;
+        };
+        // Never a zero wait: a view whose moment has just passed is read again once, a second
+        // later, not in a loop.
+        let wait = this
+            .clock
+            .borrow()
+            .until(at)
+            .max(Duration::from_millis(1000));
+        let weak = Rc::downgrade(this);
+        this.refresh
+            .start(slint::TimerMode::SingleShot, wait, move || {
+                if let Some(inner) = weak.upgrade() {
+                    inner.valid_until.set(None);
+                    Inner::show(&inner);
+                }
+            });
+    }
+
+    /// Re-reads the screen when the wall clock is past its next change although the timer has
+    /// not fired: the system clock was set (NTP at boot, a person) while it waited.
+    fn refresh_if_stale(this: &Rc<Inner>) {
+        let Some(at) = this.valid_until.get() else {
+            return;
+        };
+        if this.clock.borrow().now().naive_local() >= at {
+            this.valid_until.set(None);
+            this.refresh.stop();
+            Inner::show(this);
         }
     }
 
@@ -392,7 +480,7 @@ impl Inner {
         let line = StatusLine::new(
             &self.loc,
             self.nav.borrow().lang(),
-            self.clock.get().now(),
+            self.clock.borrow().now(),
             &self.content.borrow(),
             self.online.get(),
         );

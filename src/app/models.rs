@@ -30,6 +30,7 @@ pub fn event_row(line: &EventLine) -> ui::EventRow {
         key: line.key.as_str().into(),
         is_header: line.is_header,
         day: line.day.as_str().into(),
+        dated: line.dated,
         time: line.time.as_str().into(),
         title: line.title.as_str().into(),
         place: line.place.as_str().into(),

@@ -156,6 +156,7 @@ mod tests {
             timezone: Some("Asia/Shanghai".into()),
             source: Some("server".into()),
             last_sync: Some(now.with_timezone(&Utc) - Duration::minutes(12)),
+            clock_skew: None,
         };
         let en = StatusLine::new(&loc, Lang::En, now, &content, true);
         assert_eq!(en.clock, "10:05");

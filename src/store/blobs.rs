@@ -33,6 +33,11 @@ impl BlobStore {
         Ok(BlobStore { dir })
     }
 
+    /// The blob folder at `dir`, as it is: nothing is created (read-only uses).
+    pub fn at(dir: impl Into<PathBuf>) -> BlobStore {
+        BlobStore { dir: dir.into() }
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }
@@ -117,6 +122,50 @@ impl BlobStore {
         Ok(())
     }
 
+    /// Deletes temporary files a crash left behind: `*.tmp` (an unfinished [`BlobStore::put`];
+    /// never resumed) and `*.part` files whose name is no blob's, once untouched for `grace`
+    /// (so a write in progress in another process is left alone). A blob's own `NAME.part` is
+    /// a resumable download: the garbage collection of unreferenced images handles those.
+    /// Returns the names deleted.
+    pub fn remove_stale_temporaries(&self, grace: std::time::Duration) -> Result<Vec<String>> {
+        let entries = fs::read_dir(&self.dir).map_err(io(&self.dir))?;
+        let now = std::time::SystemTime::now();
+        let mut removed = Vec::new();
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().to_string();
+            let temporary = name.ends_with(".tmp")
+                || name
+                    .strip_suffix(".part")
+                    .is_some_and(|stem| !is_sha256_hex(stem));
+            if !temporary {
+                continue;
+            }
+            let age = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| now.duration_since(t).ok())
+                .unwrap_or_default();
+            if age < grace {
+                continue;
+            }
+            match fs::remove_file(entry.path()) {
+                Ok(()) => removed.push(name),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, %name, "cannot delete a leftover temporary file")
+                }
+            }
+        }
+        if !removed.is_empty() {
+            tracing::info!(
+                count = removed.len(),
+                "deleted temporary image files left by a crash"
+            );
+        }
+        Ok(removed)
+    }
+
     pub fn read(&self, sha256: &str) -> Result<Vec<u8>> {
         let path = self.path(sha256);
         fs::read(&path).map_err(io(&path))
@@ -167,6 +216,48 @@ mod tests {
         assert!(store.commit_part(&sha).is_err());
         assert!(!store.part_path(&sha).exists());
         assert!(!store.contains(&sha));
+    }
+
+    #[test]
+    fn leftovers_of_a_crash_go_after_their_grace_period() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = BlobStore::open(dir.path()).expect("open");
+        let sha = sha256_hex(b"pixels");
+        let tmp = dir.path().join(format!("{sha}.4242-0.tmp"));
+        let odd_part = dir.path().join("invalid-name.part");
+        let download = store.part_path(&sha);
+        for f in [&tmp, &odd_part, &download] {
+            fs::write(f, b"half").expect("writes");
+        }
+        store.put(&sha, b"pixels").expect("put");
+        let hour = std::time::Duration::from_secs(3600);
+        assert!(
+            store
+                .remove_stale_temporaries(hour)
+                .expect("scan")
+                .is_empty(),
+            "fresh: kept"
+        );
+        // An hour later (file times moved back instead of the clock forward).
+        let old = std::time::SystemTime::now() - hour * 2;
+        for f in [&tmp, &odd_part, &download] {
+            fs::File::options()
+                .write(true)
+                .open(f)
+                .and_then(|file| file.set_modified(old))
+                .expect("ages");
+        }
+        let mut removed = store.remove_stale_temporaries(hour).expect("scan");
+        removed.sort();
+        assert_eq!(
+            removed,
+            [format!("{sha}.4242-0.tmp"), "invalid-name.part".to_string()]
+        );
+        assert!(
+            download.exists(),
+            "a blob's download is resumed, not swept here"
+        );
+        assert!(store.contains(&sha));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 pub mod blobs;
 pub mod content;
 pub mod outbox;
-pub use content::Opened;
+pub use content::{Inspection, Opened};
 pub mod queries;
 
 pub use blobs::BlobStore;

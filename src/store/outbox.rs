@@ -211,6 +211,22 @@ impl Outbox {
         Ok(Outbox { conn, path })
     }
 
+    /// Opens the outbox read-only (`kiosk status`): nothing on disk changes. An absent outbox
+    /// reads as an empty one, held in memory.
+    pub fn open_read_only(data_dir: &Path) -> Result<Outbox> {
+        let path = data_dir.join(FILE_NAME);
+        if !path.is_file() {
+            let mut conn = Connection::open_in_memory().map_err(sql(&path))?;
+            super::migrate(&mut conn, &MIGRATIONS, &path)?;
+            return Ok(Outbox { conn, path });
+        }
+        let conn = Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(sql(&path))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(sql(&path))?;
+        Ok(Outbox { conn, path })
+    }
+
     /// Stores a visitor's wish durably; the visitor may be told "received" once this returns.
     pub fn enqueue_wish(&self, id: Uuid, wish: &Checked<WishSubmission>) -> Result<Enqueued> {
         self.enqueue(id, SubmissionKind::Wish, wish.get())

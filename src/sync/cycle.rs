@@ -80,6 +80,8 @@ pub struct Report {
     /// fix); the cycle then still ends in an error.
     pub push_error: Option<String>,
     pub heartbeat_error: Option<String>,
+    /// The server's clock minus the kiosk's, measured by the heartbeat (round trip halved).
+    pub clock_skew_seconds: Option<i64>,
 }
 
 impl std::fmt::Display for Report {
@@ -142,6 +144,15 @@ impl std::fmt::Display for Report {
         }
         if let Some(e) = &self.heartbeat_error {
             writeln!(f, "heartbeat failed: {e}")?;
+        }
+        if let Some(skew) = self.clock_skew_seconds.map(chrono::Duration::seconds)
+            && skew.abs() > crate::clock::SKEW_TOLERANCE
+        {
+            writeln!(
+                f,
+                "clock    {}: the kiosk shows the server's time",
+                crate::clock::describe_skew(skew)
+            )?;
         }
         Ok(())
     }
@@ -582,18 +593,32 @@ impl Syncer {
     }
 
     async fn heartbeat(&mut self, report: &mut Report) -> Result<(), SyncError> {
+        let clock = &self.settings.clock;
+        let sent = clock.kiosk_now();
         let heartbeat = Heartbeat {
             kiosk_version: env!("CARGO_PKG_VERSION").to_string(),
             content_seq: self.cursor()?,
             outbox_depth: self.outbox.depth()?,
             free_disk_bytes: blobs::free_disk(self.store.blobs().dir()),
-            clock: chrono::Local::now().fixed_offset(),
+            clock: sent.with_timezone(&chrono::Local).fixed_offset(),
         };
         let reply = self.client.heartbeat(&heartbeat).await?;
         report.head = Some(report.head.unwrap_or(0).max(reply.head));
-        let skew = (reply.server_time.with_timezone(&Utc) - Utc::now()).num_seconds();
+        let skew = crate::clock::measure_skew(
+            sent,
+            clock.kiosk_now(),
+            reply.server_time.with_timezone(&Utc),
+        );
+        if skew.abs() > crate::clock::SKEW_TOLERANCE {
+            tracing::warn!(
+                skew_seconds = skew.num_seconds(),
+                "the kiosk's clock is {}: the kiosk shows the server's time; set the clock (NTP)",
+                crate::clock::describe_skew(skew)
+            );
+        }
+        report.clock_skew_seconds = Some(skew.num_seconds());
         self.store
-            .set_meta("clock_skew_seconds", &skew.to_string())?;
+            .set_meta("clock_skew_seconds", &skew.num_seconds().to_string())?;
         self.store
             .set_meta("server_head", &reply.head.to_string())?;
         Ok(())

@@ -133,6 +133,9 @@ pub struct Settings {
     pub image_grace: Duration,
     /// Answered outbox items (they hold visitors' contacts) are deleted after this.
     pub keep_answered: Duration,
+    /// The kiosk's clock, which the heartbeat reports and measures against the server's (a
+    /// test gives a wrong one).
+    pub clock: crate::clock::Clock,
 }
 
 impl Settings {
@@ -153,6 +156,7 @@ impl Settings {
             max_blob_bytes: protocol::bundle::MAX_IMAGE_BYTES as u64,
             image_grace: Duration::from_secs(defaults.image_grace_hours * 3600),
             keep_answered: Duration::from_secs(u64::from(defaults.keep_answered_days) * 86_400),
+            clock: crate::clock::Clock::system(crate::clock::DEFAULT_TZ),
         }
     }
 

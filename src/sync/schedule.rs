@@ -32,6 +32,8 @@ pub trait Notifier: Send + 'static {
     fn submissions_answered(&self, ids: &[uuid::Uuid]) {
         let _ = ids;
     }
+    /// The heartbeat measured the server's clock minus the kiosk's.
+    fn clock_skew(&self, _skew: chrono::Duration) {}
 }
 
 /// A notifier that tells nobody (headless `kiosk sync`).
@@ -221,6 +223,9 @@ pub async fn run(
                 log_report(report);
                 notifier.set_online(true);
                 notifier.synced(chrono::Utc::now());
+                if let Some(skew) = report.clock_skew_seconds {
+                    notifier.clock_skew(chrono::Duration::seconds(skew));
+                }
                 if report.content_changed {
                     notifier.content_changed();
                 }

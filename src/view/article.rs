@@ -1,5 +1,8 @@
 //! One article: text, pictures and, for a link, a QR code.
 
+use chrono::NaiveDateTime;
+
+use super::timing::NextChange;
 use super::{Ctx, PictureSlot, PictureSpec, QrFor, rgb};
 use crate::store::{ContentStore, StoreError};
 
@@ -25,12 +28,19 @@ pub struct ArticleView {
     pub link: Option<String>,
     /// The link as a QR code, for the visitor's phone.
     pub qr: Option<PictureSpec>,
+    /// When the article expires (the screen then steps back).
+    pub valid_until: Option<NaiveDateTime>,
 }
 
 pub fn build(store: &ContentStore, id: &str, ctx: &Ctx) -> Result<Option<ArticleView>, StoreError> {
-    let Some(article) = store.article(id)? else {
+    // Not published yet, or expired: as good as gone.
+    let Some(article) = store.article(id)?.filter(|a| a.is_live(ctx.now)) else {
         return Ok(None);
     };
+    let mut next = NextChange::after(ctx.local_now());
+    if let Some(expire) = article.expire_at {
+        next.instant(expire, ctx.now);
+    }
     let section = store.section(&article.section)?;
     Ok(Some(ArticleView {
         title: ctx.t(&article.title),
@@ -65,6 +75,7 @@ pub fn build(store: &ContentStore, id: &str, ctx: &Ctx) -> Result<Option<Article
             )
         }),
         link: article.link.clone(),
+        valid_until: next.get(),
         id: article.id,
     }))
 }

@@ -1,6 +1,9 @@
 //! Home: the section tiles and today's remaining events.
 
+use chrono::{Duration, NaiveDateTime, NaiveTime};
+
 use super::schedule::{EventLine, Range, event_lines};
+use super::timing::NextChange;
 use super::{Ctx, rgb};
 use crate::store::{ContentStore, StoreError};
 
@@ -28,16 +31,29 @@ pub struct HomeView {
     /// The schedule range the listed events are in (`Week` for the coming ones), so a tapped
     /// event opens in a list that shows it.
     pub range: Range,
+    /// When home next changes by itself: midnight, a listed event ending, an article's
+    /// publish or expire time (tile counts).
+    pub valid_until: Option<NaiveDateTime>,
 }
 
-/// How far ahead the home screen looks when nothing is left today: the schedule's week, so a
-/// tapped event is always in the list it opens.
+/// How far ahead the home screen looks when nothing is left today: the schedule's week (today
+/// and the six days after it), so a tapped event is always in the list it opens.
 pub const LOOKAHEAD_DAYS: i64 = 7;
 
 pub fn build(store: &ContentStore, ctx: &Ctx) -> Result<HomeView, StoreError> {
+    let now = ctx.local_now();
+    let mut next = NextChange::after(now);
+    next.midnight();
     let mut tiles = Vec::new();
     for section in store.sections()? {
-        let count = store.articles_of(&section.id, ctx.now)?.len();
+        let articles = store.all_articles_of(&section.id)?;
+        for a in &articles {
+            a.publish_at
+                .iter()
+                .chain(&a.expire_at)
+                .for_each(|t| next.instant(*t, ctx.now));
+        }
+        let count = articles.iter().filter(|a| a.is_live(ctx.now)).count();
         tiles.push(Tile {
             title: ctx.t(&section.title),
             subtitle: ctx.t(&section.subtitle),
@@ -49,13 +65,14 @@ pub fn build(store: &ContentStore, ctx: &Ctx) -> Result<HomeView, StoreError> {
             id: section.id,
         });
     }
-    let now = ctx.local_now();
     let remaining: Vec<_> = store
         .occurrences_on(now.date(), None)?
         .into_iter()
         .filter(|o| o.end > now)
         .take(TODAY_LIMIT)
         .collect();
+    // A listed event that ends leaves the list (and the next one moves up).
+    next.occurrences(&remaining);
     if !remaining.is_empty() {
         return Ok(HomeView {
             tiles,
@@ -63,28 +80,23 @@ pub fn build(store: &ContentStore, ctx: &Ctx) -> Result<HomeView, StoreError> {
             today_title: ctx.ui("home-today"),
             today_label: ctx.loc.day(ctx.lang, now.date()),
             range: Range::Today,
+            valid_until: next.get(),
         });
     }
-    // Nothing left today: never an empty panel while something is planned.
-    let next: Vec<_> = store
-        .occurrences(now, now + chrono::Duration::days(LOOKAHEAD_DAYS), None)?
+    // Nothing left today: never an empty panel while something is planned. The window ends
+    // at a midnight, so only midnight moves it.
+    let week_end = (now.date() + Duration::days(LOOKAHEAD_DAYS)).and_time(NaiveTime::MIN);
+    let coming: Vec<_> = store
+        .occurrences(now, week_end, None)?
         .into_iter()
         .take(TODAY_LIMIT)
         .collect();
-    let mut lines = event_lines(store, &next, false, ctx)?;
-    for (line, o) in lines.iter_mut().zip(&next) {
-        // Other days: weekday and start instead of the time range.
-        let weekday = ctx.ui(&format!(
-            "weekday-{}",
-            chrono::Datelike::weekday(&o.start.date()).number_from_monday()
-        ));
-        line.time = format!("{weekday} {}", crate::i18n::hhmm(o.start));
-    }
     Ok(HomeView {
         tiles,
-        today: lines,
+        today: event_lines(store, &coming, false, ctx)?,
         today_title: ctx.ui("home-upcoming"),
         today_label: String::new(),
         range: Range::Week,
+        valid_until: next.get(),
     })
 }

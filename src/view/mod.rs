@@ -7,6 +7,7 @@ mod home;
 mod schedule;
 mod section;
 mod station;
+mod timing;
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use protocol::content::ImageRef;
@@ -20,6 +21,7 @@ pub use home::{HomeView, Tile};
 pub use schedule::{EventDetail, EventLine, Range, ScheduleView};
 pub use section::{Card, SectionView};
 pub use station::{RoomLine, StationView};
+pub use timing::NextChange;
 
 /// A place in the kiosk. The navigation stack is a list of these.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -217,6 +219,19 @@ pub enum ScreenView {
 }
 
 impl ScreenView {
+    /// When this view stops being true with no new content (local wall time of the district):
+    /// the UI re-reads the screen then. `None`: only new content changes it.
+    pub fn valid_until(&self) -> Option<NaiveDateTime> {
+        match self {
+            ScreenView::Home(v) => v.valid_until,
+            ScreenView::Section(v) => v.valid_until,
+            ScreenView::Article(v) => v.valid_until,
+            ScreenView::Schedule(v) => v.valid_until,
+            ScreenView::Station(v) => v.valid_until,
+            ScreenView::Missing => None,
+        }
+    }
+
     /// Images this view wants decoded.
     pub fn pictures(&self) -> Vec<PictureSpec> {
         match self {

@@ -3,10 +3,11 @@
 
 use std::collections::HashMap;
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 use protocol::content::{Room, Station};
 
 use super::Ctx;
+use super::timing::NextChange;
 use crate::store::{ContentStore, Occurrence, StoreError};
 
 /// Accents that tell stations apart in lists, by station order.
@@ -58,6 +59,9 @@ pub struct EventLine {
     pub key: String,
     pub is_header: bool,
     pub day: String,
+    /// The row shows its day next to the time: an event not today in a list without day
+    /// headings (home's coming events, a station's week).
+    pub dated: bool,
     pub time: String,
     pub title: String,
     pub place: String,
@@ -75,6 +79,8 @@ pub struct ScheduleView {
     /// Filter chips: (station id or "" for all, label, selected).
     pub stations: Vec<(String, String, bool)>,
     pub rows: Vec<EventLine>,
+    /// When the list next changes by itself: the next midnight ("today" moves).
+    pub valid_until: Option<NaiveDateTime>,
 }
 
 pub fn occurrence_key(o: &Occurrence) -> String {
@@ -113,6 +119,9 @@ pub fn build(
         ctx.ui("schedule-all-stations"),
         station.is_none(),
     )];
+    // Whole days from today: only midnight changes what is listed.
+    let mut next = NextChange::after(ctx.local_now());
+    next.midnight();
     stations.extend(store.stations()?.into_iter().map(|s| {
         let selected = station == Some(s.id.as_str());
         (s.id.clone(), ctx.t(&s.name), selected)
@@ -123,10 +132,12 @@ pub fn build(
         range_label,
         stations,
         rows: event_lines(store, &occurrences, range == Range::Week, ctx)?,
+        valid_until: next.get(),
     })
 }
 
-/// Rows for occurrences, with a heading before each new day when `headings` is set.
+/// Rows for occurrences, with a heading before each new day when `headings` is set; without
+/// headings, rows of other days than today carry their day.
 pub fn event_lines(
     store: &ContentStore,
     occurrences: &[Occurrence],
@@ -143,6 +154,7 @@ pub fn event_lines(
     let mut rooms: HashMap<String, Option<Room>> = HashMap::new();
     let mut rows = Vec::new();
     let mut last_day: Option<NaiveDate> = None;
+    let today = ctx.local_now().date();
     for o in occurrences {
         let day = o.start.date();
         if headings && last_day != Some(day) {
@@ -150,6 +162,7 @@ pub fn event_lines(
                 key: String::new(),
                 is_header: true,
                 day: ctx.loc.day(ctx.lang, day),
+                dated: false,
                 time: String::new(),
                 title: String::new(),
                 place: String::new(),
@@ -183,6 +196,7 @@ pub fn event_lines(
             key: occurrence_key(o),
             is_header: false,
             day: ctx.loc.day(ctx.lang, day),
+            dated: !headings && day != today,
             title: ctx.t(&o.event.title),
             place: format!("{station_name} · {room_name}"),
             seats: seats.clone(),

@@ -1,5 +1,8 @@
 //! A section's list of article cards.
 
+use chrono::NaiveDateTime;
+
+use super::timing::NextChange;
 use super::{Ctx, PictureSlot, PictureSpec, rgb};
 use crate::store::{ContentStore, StoreError};
 
@@ -23,15 +26,25 @@ pub struct SectionView {
     pub icon: String,
     pub accent: (u8, u8, u8),
     pub cards: Vec<Card>,
+    /// When an article of the section is next published or expires.
+    pub valid_until: Option<NaiveDateTime>,
 }
 
 pub fn build(store: &ContentStore, id: &str, ctx: &Ctx) -> Result<Option<SectionView>, StoreError> {
     let Some(section) = store.section(id)? else {
         return Ok(None);
     };
-    let cards = store
-        .articles_of(id, ctx.now)?
+    let mut next = NextChange::after(ctx.local_now());
+    let articles = store.all_articles_of(id)?;
+    for a in &articles {
+        a.publish_at
+            .iter()
+            .chain(&a.expire_at)
+            .for_each(|t| next.instant(*t, ctx.now));
+    }
+    let cards = articles
         .into_iter()
+        .filter(|a| a.is_live(ctx.now))
         .map(|a| Card {
             thumb: a
                 .images
@@ -50,5 +63,6 @@ pub fn build(store: &ContentStore, id: &str, ctx: &Ctx) -> Result<Option<Section
         icon: section.icon,
         accent: rgb(&section.color),
         cards,
+        valid_until: next.get(),
     }))
 }

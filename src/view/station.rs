@@ -1,8 +1,9 @@
 //! A station: address, hours, rooms and the next week's events there.
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDateTime, NaiveTime};
 
 use super::schedule::{EventLine, event_lines};
+use super::timing::NextChange;
 use super::{Ctx, PictureSlot, PictureSpec};
 use crate::store::{ContentStore, StoreError};
 
@@ -34,6 +35,9 @@ pub struct StationView {
     pub rooms: Vec<RoomLine>,
     pub upcoming: Vec<EventLine>,
     pub picture: Option<PictureSpec>,
+    /// When the list of coming events next changes by itself: one ends, or midnight (the
+    /// week moves on, and "today" with it).
+    pub valid_until: Option<NaiveDateTime>,
 }
 
 pub fn build(
@@ -50,11 +54,16 @@ pub fn build(
         return Ok(None);
     };
     let now = ctx.local_now();
+    // The schedule's week (today and six more days), ending at a midnight.
+    let week_end = (now.date() + Duration::days(7)).and_time(NaiveTime::MIN);
     let upcoming: Vec<_> = store
-        .occurrences(now, now + Duration::days(7), Some(&station.id))?
+        .occurrences(now, week_end, Some(&station.id))?
         .into_iter()
         .take(UPCOMING_LIMIT)
         .collect();
+    let mut next = NextChange::after(now);
+    next.midnight();
+    next.occurrences(&upcoming);
     let serves: Vec<String> = station.serves.iter().map(|b| ctx.t(b)).collect();
     let serves: Vec<&str> = serves.iter().map(String::as_str).collect();
     Ok(Some(StationView {
@@ -100,5 +109,6 @@ pub fn build(
                 PICTURE_WIDTH,
             )
         }),
+        valid_until: next.get(),
     }))
 }

@@ -70,7 +70,10 @@ impl Page for StationPage {
         adapter.set_area(view.area.into());
         adapter.set_summary(view.summary.into());
         adapter.set_serves(view.serves.into());
-        adapter.set_has_picture(false);
+        // Another station: its photo follows. The same one read again keeps its photo.
+        if *self.shown.borrow() != view.id {
+            adapter.set_has_picture(false);
+        }
         if let Some(p) = &view.picture {
             adapter.set_picture_aspect(p.aspect());
         }

@@ -14,7 +14,8 @@ use crate::store::{Result, StoreError};
 pub struct Garbage {
     /// Files that became unreferenced now; they are kept for the grace period.
     pub newly_orphaned: usize,
-    /// Files deleted because they stayed unreferenced for the whole grace period.
+    /// Files deleted because they stayed unreferenced for the whole grace period, and
+    /// temporary files a crash left that were older than it.
     pub removed: Vec<String>,
 }
 
@@ -42,6 +43,8 @@ impl ContentStore {
         grace: std::time::Duration,
     ) -> Result<Garbage> {
         let referenced = self.referenced_blobs()?;
+        // Temporary files a crash left: never resumed, so their age alone decides.
+        let mut stale_temporaries = self.blobs.remove_stale_temporaries(grace)?;
         let dir = self.blobs.dir().to_path_buf();
         let entries = std::fs::read_dir(&dir).map_err(|source| StoreError::Io {
             path: dir.display().to_string(),
@@ -102,6 +105,8 @@ impl ContentStore {
             }
             Ok(garbage)
         })?;
+        let mut garbage = garbage;
+        garbage.removed.append(&mut stale_temporaries);
         if !garbage.removed.is_empty()
             && let Ok(d) = std::fs::File::open(&dir)
         {

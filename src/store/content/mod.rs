@@ -48,7 +48,7 @@ pub use gc::Garbage;
 pub use meta::MetaUpdate;
 pub use records::Op;
 pub(crate) use records::{table, timestamp};
-pub use schema::{BLOB_DIR, FILE_NAME, Opened};
+pub use schema::{BLOB_DIR, FILE_NAME, Inspection, Opened};
 
 /// What the cache holds, for `kiosk status` and the maintenance screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

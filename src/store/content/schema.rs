@@ -16,6 +16,9 @@ pub const FILE_NAME: &str = "content.db";
 /// Folder of image blobs inside the data directory.
 pub const BLOB_DIR: &str = "blobs";
 
+/// The `user_version` the migrations below bring a cache to (a test keeps the two in step).
+const LATEST_VERSION: i64 = 2;
+
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
         M::up(
@@ -72,7 +75,58 @@ pub enum Opened {
     Rebuilt,
 }
 
+/// What a read-only look at the cache found ([`ContentStore::inspect`]).
+#[derive(Debug)]
+pub enum Inspection {
+    /// No `content.db` in the folder: the kiosk has not started there yet.
+    NoCache,
+    /// The file is not a healthy database (why); the kiosk sets it aside at its next start.
+    Damaged(String),
+    /// The file has another schema version than this software's; the kiosk migrates an older
+    /// one at its next start.
+    OtherVersion { found: i64, expected: i64 },
+    /// A healthy cache, opened read-only.
+    Readable(ContentStore),
+}
+
 impl ContentStore {
+    /// Looks at the cache in `data_dir` without changing anything: no file is created,
+    /// migrated, imported into or set aside (`kiosk status`). SQLite may add its `-shm` index
+    /// next to a WAL file to read it; the content stays as it is.
+    pub fn inspect(data_dir: &Path) -> Result<Inspection> {
+        let path = data_dir.join(FILE_NAME);
+        if !path.is_file() {
+            return Ok(Inspection::NoCache);
+        }
+        let flags =
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = match Connection::open_with_flags(&path, flags) {
+            Ok(conn) => conn,
+            Err(e) => return Ok(Inspection::Damaged(e.to_string())),
+        };
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(sql(&path))?;
+        let verdict: std::result::Result<String, _> =
+            conn.query_row("PRAGMA quick_check", [], |r| r.get(0));
+        match verdict {
+            Ok(v) if v == "ok" => {}
+            Ok(v) => return Ok(Inspection::Damaged(format!("quick_check: {v}"))),
+            Err(e) => return Ok(Inspection::Damaged(e.to_string())),
+        }
+        let found: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(sql(&path))?;
+        let expected = LATEST_VERSION;
+        if found != expected {
+            return Ok(Inspection::OtherVersion { found, expected });
+        }
+        Ok(Inspection::Readable(ContentStore {
+            conn,
+            blobs: BlobStore::at(data_dir.join(BLOB_DIR)),
+            path,
+        }))
+    }
+
     /// Opens the cache in `data_dir`, creating it if needed. A file that fails
     /// `PRAGMA quick_check` is moved aside as `content.db.corrupt` and a fresh one created.
     pub fn open_or_rebuild(data_dir: &Path) -> Result<(ContentStore, Opened)> {
@@ -148,4 +202,48 @@ fn set_aside(path: &Path) -> Result<()> {
         let _ = std::fs::remove_file(PathBuf::from(side));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inspecting_changes_nothing_and_tells_what_it_found() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert!(matches!(
+            ContentStore::inspect(dir.path()).expect("inspects"),
+            Inspection::NoCache
+        ));
+        assert!(!dir.path().join(FILE_NAME).exists(), "nothing created");
+
+        let (store, _) = ContentStore::open_or_rebuild(dir.path()).expect("opens");
+        drop(store);
+        match ContentStore::inspect(dir.path()).expect("inspects") {
+            Inspection::Readable(store) => {
+                assert_eq!(store.stats().expect("stats").sections, 0);
+                assert!(store.set_meta("x", "y").is_err(), "read-only");
+            }
+            other => panic!("a healthy cache read as {other:?}"),
+        }
+        let version: i64 = Connection::open(dir.path().join(FILE_NAME))
+            .expect("opens")
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        assert_eq!(version, LATEST_VERSION);
+
+        std::fs::write(dir.path().join(FILE_NAME), b"not a database at all, no").expect("writes");
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(dir.path().join(format!("{FILE_NAME}{suffix}")));
+        }
+        assert!(matches!(
+            ContentStore::inspect(dir.path()).expect("inspects"),
+            Inspection::Damaged(_)
+        ));
+        assert_eq!(
+            std::fs::read(dir.path().join(FILE_NAME)).expect("still there"),
+            b"not a database at all, no",
+            "a damaged cache stays where it is"
+        );
+    }
 }
