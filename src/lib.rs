@@ -6,7 +6,8 @@
 //! - [`worker`]: builds views and decodes pictures off the UI thread.
 //! - [`app`]: the UI thread: navigation state machine, one controller per page, the channel
 //!   other threads (worker, sync) use to reach it.
-//! - [`i18n`], [`media`], [`clock`], [`config`], [`demo`], [`headless`]: one concept each.
+//! - [`i18n`], [`media`], [`clock`], [`config`], [`demo`], [`headless`], [`pin`]: one concept
+//!   each.
 
 pub mod app;
 pub mod clock;
@@ -16,6 +17,7 @@ pub mod fonts;
 pub mod headless;
 pub mod i18n;
 pub mod media;
+pub mod pin;
 pub mod store;
 pub mod sync;
 pub mod view;

@@ -69,6 +69,9 @@ enum Command {
         #[arg(long, requires = "once")]
         json: bool,
     },
+    /// Read a maintenance PIN (4 to 12 digits) from standard input and print its argon2 hash,
+    /// for `maintenance_pin_hash` in the config file. The PIN itself is stored nowhere.
+    PinHash,
     /// Print what the cache holds and how sync is doing.
     Status {
         /// As JSON, for scripts.
@@ -117,6 +120,10 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    if matches!(cli.command, Some(Command::PinHash)) {
+        // Needs no config: it is how one is written.
+        return pin_hash();
+    }
     let (config, config_file) = Config::load(cli.config.as_deref())?;
     let data_dir = cli.data_dir.clone().unwrap_or_else(|| config.data_dir());
     let command = cli.command.unwrap_or(Command::Run);
@@ -135,6 +142,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import { bundle } => import(data_dir, &bundle),
         Command::Sync { once, json } => sync(&config, data_dir, once, json),
         Command::Status { json } => status(&config, config_file, data_dir, json),
+        Command::PinHash => pin_hash(),
     }
 }
 
@@ -247,6 +255,16 @@ fn snapshot(
     app.window().show()?;
     headless::write_png(&window, out)?;
     println!("{}", out.display());
+    Ok(())
+}
+
+fn pin_hash() -> anyhow::Result<()> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("cannot read the PIN from standard input")?;
+    let phc = lobby_kiosk::pin::hash(line.trim()).context("no hash made")?;
+    println!("{phc}");
     Ok(())
 }
 
