@@ -26,6 +26,11 @@ pub enum UiEvent {
     Synced(DateTime<Utc>),
     /// Whether the district server answered.
     Online(bool),
+    /// A sync cycle failed; the message is for staff (the maintenance screen).
+    SyncFailed(String),
+    /// The maintenance PIN of check `check` was checked (off the UI thread: argon2 is slow on
+    /// purpose).
+    PinChecked { check: u64, ok: bool },
     /// An answer of the content worker to content request `request`. Answers to any request
     /// but the latest are dropped: the visitor has moved on.
     Content { request: u64, delivery: Delivery },
@@ -78,5 +83,9 @@ impl Notifier for AppHandle {
 
     fn synced(&self, at: DateTime<Utc>) {
         AppHandle::synced(self, at);
+    }
+
+    fn sync_failed(&self, error: &str) {
+        self.send(UiEvent::SyncFailed(error.to_string()));
     }
 }

@@ -3,7 +3,9 @@
 //! the result into Slint models.
 
 mod article;
+pub mod attract;
 mod home;
+pub mod maintenance;
 mod schedule;
 mod section;
 mod station;
@@ -16,7 +18,9 @@ use crate::i18n::Localizer;
 use crate::store::{ContentStore, StoreError};
 
 pub use article::ArticleView;
+pub use attract::{AttractView, Slide};
 pub use home::{HomeView, Tile};
+pub use maintenance::{InfoLine, Machine, MaintenanceView};
 pub use schedule::{EventDetail, EventLine, Range, ScheduleView};
 pub use section::{Card, SectionView};
 pub use station::{RoomLine, StationView};
@@ -35,6 +39,10 @@ pub enum Screen {
     },
     /// A station; `None` is the first one.
     Station(Option<String>),
+    /// The slideshow of an untouched kiosk.
+    Attract,
+    /// The staff's maintenance screen (behind the PIN).
+    Maintenance,
 }
 
 impl Screen {
@@ -50,7 +58,8 @@ impl Screen {
 impl std::str::FromStr for Screen {
     type Err = String;
 
-    /// `home`, `section:KEY`, `article:ID`, `schedule`, `schedule:week`, `station:ID`.
+    /// `home`, `section:KEY`, `article:ID`, `schedule`, `schedule:week`, `station:ID`,
+    /// `attract`, `maintenance`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let (name, arg) = match s.split_once(':') {
             Some((n, a)) => (n, Some(a)),
@@ -63,6 +72,8 @@ impl std::str::FromStr for Screen {
         };
         match name {
             "home" => Ok(Screen::Home),
+            "attract" => Ok(Screen::Attract),
+            "maintenance" => Ok(Screen::Maintenance),
             "section" => Ok(Screen::Section(need("KEY")?)),
             "article" => Ok(Screen::Article(need("ID")?)),
             "schedule" => match arg {
@@ -78,7 +89,7 @@ impl std::str::FromStr for Screen {
                 arg.filter(|a| !a.is_empty()).map(str::to_string),
             )),
             other => Err(format!(
-                "unknown screen `{other}`: use home, section:KEY, article:ID, schedule[:week] or station:ID"
+                "unknown screen `{other}`: use home, section:KEY, article:ID, schedule[:week], station:ID, attract or maintenance"
             )),
         }
     }
@@ -118,6 +129,8 @@ pub enum PictureSlot {
     StationPicture(String),
     /// A QR code that carries something to the visitor's phone.
     Qr(QrFor),
+    /// The picture of an article's slide in the attract slideshow (article id).
+    AttractPicture(String),
 }
 
 /// What a QR code is for.
@@ -212,6 +225,8 @@ pub enum ScreenView {
     Article(ArticleView),
     Schedule(ScheduleView),
     Station(StationView),
+    Attract(AttractView),
+    Maintenance(MaintenanceView),
     /// The record is gone (deleted by a sync while someone looked at it).
     Missing,
 }
@@ -228,13 +243,19 @@ impl ScreenView {
                 .chain(v.qr.clone())
                 .collect(),
             ScreenView::Station(v) => v.picture.iter().cloned().collect(),
+            ScreenView::Attract(v) => v.slides.iter().filter_map(|s| s.picture.clone()).collect(),
             _ => Vec::new(),
         }
     }
 }
 
-/// Reads what `screen` shows from the cache.
-pub fn build(store: &ContentStore, screen: &Screen, ctx: &Ctx) -> Result<ScreenView, StoreError> {
+/// Reads what `screen` shows from the cache (and, for the maintenance screen, the machine).
+pub fn build(
+    store: &ContentStore,
+    machine: &Machine,
+    screen: &Screen,
+    ctx: &Ctx,
+) -> Result<ScreenView, StoreError> {
     Ok(match screen {
         Screen::Home => ScreenView::Home(home::build(store, ctx)?),
         Screen::Section(id) => section::build(store, id, ctx)?
@@ -249,6 +270,8 @@ pub fn build(store: &ContentStore, screen: &Screen, ctx: &Ctx) -> Result<ScreenV
         Screen::Station(id) => station::build(store, id.as_deref(), ctx)?
             .map(ScreenView::Station)
             .unwrap_or(ScreenView::Missing),
+        Screen::Attract => ScreenView::Attract(attract::build(store, ctx)?),
+        Screen::Maintenance => ScreenView::Maintenance(maintenance::build(store, machine, ctx)?),
     })
 }
 
