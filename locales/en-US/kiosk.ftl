@@ -95,6 +95,7 @@ idle-countdown = { $seconds ->
 idle-notice-label = Still there? Tap to continue
 
 attract-touch = Touch the screen to start
+attract-today = Today
 attract-events-kicker = At the Red Fort stations
 attract-events-title = Coming up
 

@@ -89,6 +89,7 @@ idle-countdown = { $seconds } 秒后将回到首页，您输入的内容将被�
 idle-notice-label = 还在吗？轻触继续
 
 attract-touch = 轻触屏幕开始
+attract-today = 今天
 attract-events-kicker = 红垒驿站
 attract-events-title = 近期活动
 

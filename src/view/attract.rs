@@ -46,8 +46,11 @@ pub struct AttractView {
     pub hint: String,
 }
 
+/// An article with its section's title and accent.
+type Featured = (Article, (String, (u8, u8, u8)));
+
 pub fn build(store: &ContentStore, ctx: &Ctx) -> Result<AttractView, StoreError> {
-    let mut featured: Vec<(Article, (String, (u8, u8, u8)))> = Vec::new();
+    let mut featured: Vec<Featured> = Vec::new();
     for section in store.sections()? {
         let label = (ctx.t(&section.title), rgb(&section.color));
         for article in store.articles_of(&section.id, ctx.now)? {
@@ -57,7 +60,7 @@ pub fn build(store: &ContentStore, ctx: &Ctx) -> Result<AttractView, StoreError>
         }
     }
     // Newest first; a stable sort keeps the section order among equals.
-    featured.sort_by(|(a, _), (b, _)| b.publish_at.cmp(&a.publish_at));
+    featured.sort_by_key(|(a, _)| std::cmp::Reverse(a.publish_at));
     featured.truncate(ARTICLES);
 
     let events = events_slide(store, ctx)?;
@@ -116,7 +119,7 @@ fn events_slide(store: &ContentStore, ctx: &Ctx) -> Result<Option<Slide>, StoreE
     let mut lines = event_lines(store, &coming, false, ctx)?;
     for (line, o) in lines.iter_mut().zip(&coming) {
         line.time = if o.start.date() == now.date() {
-            format!("{} {}", ctx.ui("home-today"), crate::i18n::hhmm(o.start))
+            format!("{} {}", ctx.ui("attract-today"), crate::i18n::hhmm(o.start))
         } else {
             format!(
                 "{} {}",
