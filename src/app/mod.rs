@@ -77,6 +77,8 @@ struct Inner {
 #[derive(Clone)]
 pub(crate) struct Navigator {
     app: Weak<Inner>,
+    /// Where a page holding typed text (a form) registers it when it binds.
+    typed: TypedInputs,
 }
 
 impl Navigator {
@@ -92,6 +94,12 @@ impl Navigator {
         if let Some(inner) = self.app.upgrade() {
             inner.touched();
         }
+    }
+
+    /// Where a page registers what holds typed text (see [`idle::TypedInput`]).
+    #[allow(dead_code)] // the forms will be its first users
+    pub fn typed_inputs(&self) -> &TypedInputs {
+        &self.typed
     }
 
     /// A callback without arguments that asks for `action`.
@@ -123,8 +131,12 @@ impl App {
         };
         let (handle, inbox) = AppHandle::channel();
         let ticks = Ticks::system();
+        let typed = TypedInputs::default();
         let inner = Rc::new_cyclic(|weak| {
-            let go = Navigator { app: weak.clone() };
+            let go = Navigator {
+                app: weak.clone(),
+                typed: typed.clone(),
+            };
             wire_frame(&window, &go, &loc);
             Inner {
                 pages: Pages::bind(&window, &go),
@@ -139,7 +151,7 @@ impl App {
                 idle: RefCell::new(Idle::new(IdleTimes::default(), ticks.now())),
                 ticks: RefCell::new(ticks),
                 idle_timer: slint::Timer::default(),
-                typed: TypedInputs::default(),
+                typed,
                 maintenance: Maintenance::default(),
                 renderer,
                 handle,
