@@ -12,6 +12,14 @@
 //! width = 1080                        # windowed size
 //! height = 1920
 //!
+//! maintenance_pin_hash = "$argon2id$…" # from `kiosk pin-hash`; without it the maintenance screen stays shut
+//!
+//! [idle]                              # all optional
+//! reset_seconds = 90                  # no touch this long: home, default language, typed text wiped
+//! warning_seconds = 20                # when a form holds text: "Still there?" this long before the reset
+//! attract_after_seconds = 300         # no touch this long: the attract slideshow (0: never)
+//! slide_seconds = 8                   # how long each slide of the slideshow stays
+//!
 //! [sync]                              # all optional; the defaults suit a kiosk on a LAN
 //! poll_seconds = 60                   # mean time between syncs (each wait is ± 50 %)
 //! max_backoff_seconds = 300           # longest wait after errors (exponential, full jitter); keeps heartbeats within 5 min
@@ -26,6 +34,8 @@ use std::path::{Path, PathBuf};
 
 use protocol::text::Lang;
 use serde::Deserialize;
+
+use crate::pin::PinHash;
 
 /// File name looked for in the standard locations.
 pub const FILE_NAME: &str = "kiosk.toml";
@@ -118,6 +128,61 @@ impl Default for SyncConfig {
     }
 }
 
+/// When an untouched kiosk warns, resets and starts its slideshow (`[idle]`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IdleConfig {
+    /// Seconds without a touch before the kiosk returns home in its default language and
+    /// forgets what was typed.
+    pub reset_seconds: u64,
+    /// Seconds the "Still there?" notice counts down before that reset, when a form holds
+    /// typed text (WCAG 2.2.1 asks for at least 20).
+    pub warning_seconds: u64,
+    /// Seconds without a touch before the attract slideshow starts; 0 switches it off.
+    pub attract_after_seconds: u64,
+    /// Seconds each slide of the slideshow stays.
+    pub slide_seconds: u64,
+}
+
+impl Default for IdleConfig {
+    fn default() -> Self {
+        IdleConfig {
+            reset_seconds: 90,
+            warning_seconds: 20,
+            attract_after_seconds: 300,
+            slide_seconds: 8,
+        }
+    }
+}
+
+impl IdleConfig {
+    fn check(&self) -> Result<(), String> {
+        if self.warning_seconds < 20 {
+            return Err(
+                "[idle] warning_seconds must be at least 20: people who read or move slowly need \
+                 that long to answer \"Still there?\" (WCAG 2.2.1)"
+                    .into(),
+            );
+        }
+        if self.reset_seconds < self.warning_seconds + 10 || self.reset_seconds > 3600 {
+            return Err(format!(
+                "[idle] reset_seconds must be between warning_seconds + 10 ({}) and 3600",
+                self.warning_seconds + 10
+            ));
+        }
+        if self.attract_after_seconds != 0 && self.attract_after_seconds <= self.reset_seconds {
+            return Err(
+                "[idle] attract_after_seconds must be more than reset_seconds (or 0: no slideshow)"
+                    .into(),
+            );
+        }
+        if !(3..=600).contains(&self.slide_seconds) {
+            return Err("[idle] slide_seconds must be between 3 and 600".into());
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
@@ -126,6 +191,10 @@ pub struct Config {
     pub window: WindowConfig,
     pub server: Option<String>,
     pub token: Option<String>,
+    /// The argon2 hash of the maintenance PIN (`kiosk pin-hash`); `None`: the maintenance
+    /// screen cannot be opened.
+    pub maintenance_pin_hash: Option<PinHash>,
+    pub idle: IdleConfig,
     pub sync: SyncConfig,
 }
 
@@ -178,6 +247,7 @@ impl Config {
                 protocol::wire::MAX_PAGE_LIMIT
             ));
         }
+        config.idle.check()?;
         if sync.request_timeout_seconds == 0 {
             return Err("[sync] request_timeout_seconds must be at least 1".into());
         }
@@ -274,6 +344,44 @@ mod tests {
         assert!(e.contains("poll"), "{e}");
         let e = Config::parse("server = \"district.example\"").expect_err("no scheme");
         assert!(e.contains("http://"), "{e}");
+    }
+
+    #[test]
+    fn idle_times_have_defaults_and_limits() {
+        let c = Config::parse("").expect("parses");
+        assert_eq!(c.idle, IdleConfig::default());
+        assert_eq!(
+            (c.idle.reset_seconds, c.idle.warning_seconds),
+            (90, 20),
+            "the times of the design"
+        );
+        let c = Config::parse("[idle]\nreset_seconds = 120\nattract_after_seconds = 0")
+            .expect("parses");
+        assert_eq!(c.idle.reset_seconds, 120);
+        assert_eq!(
+            c.idle.attract_after_seconds, 0,
+            "0 switches the slideshow off"
+        );
+        let e = Config::parse("[idle]\nwarning_seconds = 5").expect_err("too short");
+        assert!(e.contains("WCAG"), "{e}");
+        assert!(Config::parse("[idle]\nreset_seconds = 25").is_err());
+        let e = Config::parse("[idle]\nattract_after_seconds = 60").expect_err("before reset");
+        assert!(e.contains("attract_after_seconds"), "{e}");
+        assert!(Config::parse("[idle]\nslide_seconds = 1").is_err());
+        assert!(Config::parse("[idle]\nreset = 90").is_err(), "unknown key");
+    }
+
+    #[test]
+    fn the_maintenance_pin_is_a_checked_hash() {
+        assert_eq!(
+            Config::parse("").expect("parses").maintenance_pin_hash,
+            None
+        );
+        let phc = crate::pin::hash("4321").expect("hashes");
+        let c = Config::parse(&format!("maintenance_pin_hash = \"{phc}\"")).expect("parses");
+        assert!(c.maintenance_pin_hash.expect("set").verify("4321"));
+        let e = Config::parse("maintenance_pin_hash = \"4321\"").expect_err("a PIN, not a hash");
+        assert!(e.contains("kiosk pin-hash"), "{e}");
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //!   other threads (worker, sync) use to reach it.
 //! - [`watchdog`]: supervision by systemd (ready, watchdog keepalives, a panic ends the process).
 //! - [`input`]: the on-screen keyboard's logic and pinyin input through librime.
-//! - [`i18n`], [`media`], [`clock`], [`config`], [`demo`], [`headless`]: one concept each.
+//! - [`i18n`], [`media`], [`clock`], [`config`], [`demo`], [`headless`], [`pin`]: one
+//!   concept each.
 
 pub mod app;
 pub mod clock;
@@ -21,6 +22,7 @@ pub mod headless;
 pub mod i18n;
 pub mod input;
 pub mod media;
+pub mod pin;
 pub mod store;
 pub mod sync;
 pub mod view;

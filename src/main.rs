@@ -9,15 +9,20 @@ use anyhow::{Context, bail};
 use chrono::NaiveDateTime;
 use clap::{Parser, Subcommand};
 use lobby_kiosk::app::App;
+use lobby_kiosk::app::idle::{IdleTimes, InputHooks, Ticks};
 use lobby_kiosk::clock::{Clock, DEFAULT_TZ};
 use lobby_kiosk::config::{Config, WindowMode};
 use lobby_kiosk::headless;
 use lobby_kiosk::i18n::Localizer;
 use lobby_kiosk::sync::{self, Settings, SyncStatus};
+use lobby_kiosk::ui;
 use lobby_kiosk::view::Screen;
 use lobby_kiosk::worker::{self, ContentSource, Worker};
 use protocol::text::Lang;
 use slint::ComponentHandle;
+use slint::Model;
+use std::rc::Rc;
+use std::time::Duration;
 
 #[derive(Parser)]
 #[command(name = "kiosk", version, about = "Offline-first lobby kiosk")]
@@ -38,9 +43,17 @@ enum Command {
     Run,
     /// Render one screen to a PNG with the software renderer; needs no display.
     Snapshot {
-        /// home, section:KEY, article:ID, schedule, schedule:week, station:ID
+        /// home, section:KEY, article:ID, schedule, schedule:week, station:ID, attract,
+        /// maintenance
         #[arg(long, default_value = "home")]
         screen: Screen,
+        /// Something shown over the screen: the idle warning (as when a form holds text and
+        /// the reset is 12 s away) or the maintenance PIN pad (with four digits typed).
+        #[arg(long)]
+        overlay: Option<Overlay>,
+        /// With --screen attract: the slide to show (from 0).
+        #[arg(long, default_value_t = 0)]
+        slide: i32,
         /// zh or en
         #[arg(long, default_value = "zh")]
         lang: Lang,
@@ -70,12 +83,21 @@ enum Command {
         #[arg(long, requires = "once")]
         json: bool,
     },
+    /// Read a maintenance PIN (4 to 12 digits) from standard input and print its argon2 hash,
+    /// for `maintenance_pin_hash` in the config file. The PIN itself is stored nowhere.
+    PinHash,
     /// Print what the cache holds and how sync is doing.
     Status {
         /// As JSON, for scripts.
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Overlay {
+    IdleWarning,
+    PinPad,
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -120,6 +142,10 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    if matches!(cli.command, Some(Command::PinHash)) {
+        // Needs no config: it is how one is written.
+        return pin_hash();
+    }
     let (config, config_file) = Config::load(cli.config.as_deref())?;
     let data_dir = cli.data_dir.clone().unwrap_or_else(|| config.data_dir());
     let command = cli.command.unwrap_or(Command::Run);
@@ -130,14 +156,29 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Run => run_kiosk(&config, data_dir),
         Command::Snapshot {
             screen,
+            overlay,
+            slide,
             lang,
             size,
             at,
             out,
-        } => snapshot(data_dir, screen, lang, size, at, &out),
+        } => snapshot(
+            &config,
+            data_dir,
+            Shot {
+                screen,
+                overlay,
+                slide,
+                lang,
+                size,
+                at,
+            },
+            &out,
+        ),
         Command::Import { bundle } => import(data_dir, &bundle),
         Command::Sync { once, json } => sync(&config, data_dir, once, json),
         Command::Status { json } => status(&config, config_file, data_dir, json),
+        Command::PinHash => pin_hash(),
     }
 }
 
@@ -171,6 +212,13 @@ fn run_kiosk(config: &Config, data_dir: PathBuf) -> anyhow::Result<()> {
     }
     let app = App::new(source, loc, Clock::system(DEFAULT_TZ), config.language)
         .context("cannot open a window (is the display reachable?)")?;
+    app.set_idle_times(IdleTimes::from(&config.idle));
+    if config.maintenance_pin_hash.is_none() {
+        tracing::info!(
+            "no maintenance_pin_hash in the config: the maintenance screen cannot be opened"
+        );
+    }
+    app.set_maintenance_pin(config.maintenance_pin_hash.clone());
     let window = app.window().window();
     // The configured size first: without a window manager a full-screen request is ignored and
     // the window would otherwise stay at the toolkit's default 800×600.
@@ -186,17 +234,20 @@ fn run_kiosk(config: &Config, data_dir: PathBuf) -> anyhow::Result<()> {
     let _watchdog = lobby_kiosk::watchdog::Watchdog::start(app.window());
     #[cfg(feature = "fault-hooks")]
     let _ui_hang = lobby_kiosk::faults::arm_ui_hang();
-    let _sync = match Settings::from_config(config) {
-        Some(settings) => Some(
+    match Settings::from_config(config) {
+        // The app keeps the sync thread ("sync now"); it stops when the app goes.
+        Some(settings) => app.attach_sync(
             sync::schedule::spawn(data_dir, settings, app.handle())
                 .context("cannot start the sync thread")?,
         ),
         None => {
             tracing::info!("no server and token configured: running offline on the cached content");
-            None
         }
-    };
+    }
     app.window().run().context("the window system failed")?;
+    if app.exit_requested() {
+        tracing::info!("closed from the maintenance screen");
+    }
     Ok(())
 }
 
@@ -231,14 +282,30 @@ fn sync(config: &Config, data_dir: PathBuf, once: bool, json: bool) -> anyhow::R
     Ok(())
 }
 
-fn snapshot(
-    data_dir: PathBuf,
+/// What `kiosk snapshot` renders.
+struct Shot {
     screen: Screen,
+    overlay: Option<Overlay>,
+    slide: i32,
     lang: Lang,
-    (width, height): (u32, u32),
+    size: (u32, u32),
     at: Option<NaiveDateTime>,
+}
+
+fn snapshot(
+    config: &Config,
+    data_dir: PathBuf,
+    shot: Shot,
     out: &std::path::Path,
 ) -> anyhow::Result<()> {
+    let Shot {
+        screen,
+        overlay,
+        slide,
+        lang,
+        size: (width, height),
+        at,
+    } = shot;
     let window = headless::install(width, height)?;
     let loc = Arc::new(Localizer::new()?);
     let worker = Worker::open(&data_dir, loc.clone())?;
@@ -253,9 +320,53 @@ fn snapshot(
     if app.current() != screen {
         bail!("screen {screen:?} does not exist in the cache");
     }
-    app.window().show()?;
+    let w = app.window();
+    if screen == Screen::Attract {
+        let slides = w.global::<ui::AttractAdapter>().get_slides().row_count() as i32;
+        if !(0..slides).contains(&slide) {
+            bail!(
+                "--slide {slide}: the slideshow has {slides} slides (0 to {})",
+                slides - 1
+            );
+        }
+        w.global::<ui::AttractAdapter>().set_current(slide);
+    }
+    match overlay {
+        Some(Overlay::IdleWarning) => {
+            // The real timeline: a form holding text, 12 s before the reset.
+            let times = IdleTimes::from(&config.idle);
+            let ticks = Ticks::manual();
+            app.set_idle_times(times);
+            app.set_ticks(ticks.clone());
+            app.typed_inputs().register(Rc::new(InputHooks {
+                has_input: || true,
+                wipe: || {},
+            }));
+            ticks.advance(times.reset - Duration::from_secs(12));
+            app.check_idle();
+        }
+        Some(Overlay::PinPad) => {
+            let pad = w.global::<ui::MaintenanceAdapter>();
+            pad.set_pin_open(true);
+            for digit in [2, 0, 2, 6] {
+                pad.invoke_pin_digit(digit);
+            }
+        }
+        None => {}
+    }
+    w.show()?;
     headless::write_png(&window, out)?;
     println!("{}", out.display());
+    Ok(())
+}
+
+fn pin_hash() -> anyhow::Result<()> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("cannot read the PIN from standard input")?;
+    let phc = lobby_kiosk::pin::hash(line.trim()).context("no hash made")?;
+    println!("{phc}");
     Ok(())
 }
 

@@ -11,8 +11,8 @@ use slint::{Rgba8Pixel, SharedPixelBuffer};
 use crate::demo;
 use crate::i18n::Localizer;
 use crate::media::{self, PictureCache};
-use crate::store::ContentStore;
 use crate::store::content::Opened;
+use crate::store::{ContentStore, Outbox};
 use crate::view::{self, Ctx, PictureSlot, PictureSource, Screen, ScreenView};
 
 /// Bytes of decoded pictures kept for revisits.
@@ -58,6 +58,10 @@ pub struct Worker {
     store: ContentStore,
     loc: Arc<Localizer>,
     pictures: PictureCache,
+    /// Where the cache is: the maintenance screen measures its disk and reads its outbox.
+    data_dir: PathBuf,
+    /// Opened when the maintenance screen first asks for it.
+    outbox: Option<Outbox>,
 }
 
 impl Worker {
@@ -65,19 +69,21 @@ impl Worker {
     /// was rebuilt. If the folder cannot hold a cache at all, a cache in the temp folder is used
     /// so the kiosk still shows content.
     pub fn open(data_dir: &Path, loc: Arc<Localizer>) -> anyhow::Result<Worker> {
-        let store = match open_seeded(data_dir) {
-            Ok(store) => store,
+        let (store, data_dir) = match open_seeded(data_dir) {
+            Ok(store) => (store, data_dir.to_path_buf()),
             Err(e) => {
                 let fallback = std::env::temp_dir().join("lobby-kiosk-fallback");
                 tracing::error!(error = %e, dir = %data_dir.display(), fallback = %fallback.display(),
                     "cannot use the data directory; using a temporary cache");
-                open_seeded(&fallback)?
+                (open_seeded(&fallback)?, fallback)
             }
         };
         Ok(Worker {
             store,
             loc,
             pictures: PictureCache::new(PICTURE_CACHE_BYTES),
+            data_dir,
+            outbox: None,
         })
     }
 
@@ -104,7 +110,17 @@ impl Worker {
             now: request.now,
             loc: &self.loc,
         };
-        let view = match view::build(&self.store, &request.screen, &ctx) {
+        if request.screen == Screen::Maintenance && self.outbox.is_none() {
+            match Outbox::open(&self.data_dir) {
+                Ok(outbox) => self.outbox = Some(outbox),
+                Err(e) => tracing::warn!(error = %e, "maintenance: cannot read the outbox"),
+            }
+        }
+        let machine = view::Machine {
+            outbox: self.outbox.as_ref(),
+            data_dir: &self.data_dir,
+        };
+        let view = match view::build(&self.store, &machine, &request.screen, &ctx) {
             Ok(view) => view,
             Err(e) => {
                 tracing::error!(error = %e, screen = ?request.screen, "cannot read the cache");

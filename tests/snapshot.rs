@@ -184,3 +184,110 @@ fn status_only_reads_and_reports_the_cache() {
     );
     assert!(!dir.path().join("content.db.corrupt").exists());
 }
+
+/// `kiosk snapshot` with extra arguments, system fonts hidden; returns the image.
+fn render(data: &Path, args: &[&str], out: &Path) -> image::RgbImage {
+    let fonts = data.join("fonts.conf");
+    std::fs::write(&fonts, "<?xml version=\"1.0\"?>\n<fontconfig/>\n").expect("write fonts.conf");
+    let status = Command::new(env!("CARGO_BIN_EXE_kiosk"))
+        .arg("--data-dir")
+        .arg(data)
+        .arg("snapshot")
+        .args(args)
+        .args(["--at", "2026-11-24T10:00", "--out"])
+        .arg(out)
+        .env("FONTCONFIG_FILE", &fonts)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .status()
+        .expect("kiosk runs");
+    assert!(status.success(), "snapshot {args:?} failed");
+    image::open(out).expect("a PNG").to_rgb8()
+}
+
+/// Pixels near `rgb` in a rectangle.
+fn near(img: &image::RgbImage, rgb: [u8; 3], (x0, y0, x1, y1): (u32, u32, u32, u32)) -> usize {
+    (y0..y1)
+        .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            let p = img.get_pixel(x, y).0;
+            p.iter().zip(rgb).all(|(a, b)| a.abs_diff(b) < 40)
+        })
+        .count()
+}
+
+#[test]
+fn idle_notice_slideshow_and_maintenance_render_in_both_languages() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let shot = |args: &[&str], name: &str| render(dir.path(), args, &dir.path().join(name));
+
+    // The notice: its red countdown ring in the middle of the screen, over home.
+    let zh = shot(
+        &["--overlay", "idle-warning", "--lang", "zh"],
+        "idle-zh.png",
+    );
+    let en = shot(
+        &["--overlay", "idle-warning", "--lang", "en"],
+        "idle-en.png",
+    );
+    assert_ne!(zh.as_raw(), en.as_raw());
+    let ring = near(&zh, [0xC8, 0x10, 0x2E], (400, 850, 680, 1150));
+    assert!(ring > 3000, "countdown ring: {ring} red pixels");
+    // "还在吗？" above it, drawn by the embedded font.
+    assert!(
+        ink_in_band(&zh, 730, 820) > 1000,
+        "the Chinese title has ink"
+    );
+
+    // The slideshow: a picture slide and an events slide differ; light text on dark.
+    let picture = shot(&["--screen", "attract", "--lang", "zh"], "attract-0.png");
+    let events = shot(
+        &["--screen", "attract", "--slide", "3", "--lang", "zh"],
+        "attract-3.png",
+    );
+    assert_ne!(picture.as_raw(), events.as_raw());
+    let light = near(&events, [0xFF, 0xFF, 0xFF], (0, 250, 1080, 420));
+    assert!(light > 2000, "the events title drew {light} light pixels");
+
+    // The maintenance screen and its PIN pad.
+    let screen = shot(&["--screen", "maintenance", "--lang", "zh"], "maint.png");
+    assert!(
+        ink_in_band(&screen, 140, 220) > 500,
+        "the title 维护 has ink"
+    );
+    let pad = shot(&["--overlay", "pin-pad", "--lang", "en"], "pad.png");
+    let ok_key = near(&pad, [0xC8, 0x10, 0x2E], (0, 1100, 1080, 1300));
+    assert!(ok_key > 5000, "the red OK key: {ok_key}");
+}
+
+#[test]
+fn pin_hash_prints_an_argon2_hash_of_a_pin_from_stdin() {
+    use std::io::Write;
+    let run = |input: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kiosk"))
+            .arg("pin-hash")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("runs");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("writes");
+        child.wait_with_output().expect("ends")
+    };
+    let out = run("246810\n");
+    assert!(out.status.success());
+    let phc = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let pin = lobby_kiosk::pin::PinHash::parse(&phc).expect("a PHC string");
+    assert!(pin.verify("246810"));
+    assert!(!phc.contains("246810"), "the PIN itself is not printed");
+
+    let out = run("12ab\n");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("4 to 12 digits"), "{stderr}");
+}

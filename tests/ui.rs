@@ -191,26 +191,6 @@ fn station_screen_lists_rooms_and_switches_station() {
 }
 
 #[test]
-fn idle_kiosk_returns_home_in_its_default_language() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let app = kiosk(dir.path());
-    tap(&app, "English");
-    tap(&app, "Schedule");
-    assert!(matches!(app.current(), Screen::Schedule { .. }));
-
-    let now = std::time::Instant::now();
-    assert!(!app.reset_if_idle(now), "just touched: no reset");
-    assert!(matches!(app.current(), Screen::Schedule { .. }));
-
-    assert!(app.reset_if_idle(now + lobby_kiosk::app::IDLE_RESET));
-    assert_eq!(app.current(), Screen::Home);
-    assert_eq!(app.lang(), Lang::Zh);
-    assert!(visible(&app, "美丽中山"));
-    // Already fresh: nothing more to do.
-    assert!(!app.reset_if_idle(now + 2 * lobby_kiosk::app::IDLE_RESET));
-}
-
-#[test]
 fn home_shows_what_comes_next_when_today_is_empty_and_it_opens() {
     let dir = tempfile::tempdir().expect("tempdir");
     // Sunday before the demo's first week: nothing on today.

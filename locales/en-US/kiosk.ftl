@@ -105,3 +105,67 @@ keyboard-previous-candidates = Previous candidates
 keyboard-next-candidates = More candidates
 keyboard-chinese-unavailable = Chinese input is not installed on this kiosk: English, digits and symbols only
 keyboard-preview-label = Type here
+
+## Idle, attract, maintenance
+
+idle-title = Still there?
+idle-tap = Tap anywhere to continue.
+idle-countdown = { $seconds ->
+    [one] In 1 second this screen starts over and what you typed is erased.
+   *[other] In { $seconds } seconds this screen starts over and what you typed is erased.
+}
+idle-notice-label = Still there? Tap to continue
+
+attract-touch = Touch the screen to start
+attract-today = Today
+attract-events-kicker = At the Red Fort stations
+attract-events-title = Coming up
+
+maint-title = Maintenance
+maint-pin-title = Maintenance
+maint-pin-prompt = Enter the PIN
+maint-pin-wrong = { $left ->
+    [one] Wrong PIN. 1 more try before a wait.
+   *[other] Wrong PIN. { $left } more tries before a wait.
+}
+maint-pin-locked = Too many wrong PINs. Try again in { $wait }.
+maint-pin-checking = Checking…
+maint-pin-ok = OK
+maint-pin-delete = Delete
+maint-pin-cancel = Cancel
+maint-kiosk = Kiosk
+maint-station = Station
+maint-version = App version
+maint-content = Content
+maint-content-value = sequence { $seq } · server head { $head } · { $source }
+maint-last-sync = Last sync
+maint-last-error = Last error
+maint-outbox = Outbox
+maint-outbox-state = { $state ->
+    [pending] { $count } waiting
+    [accepted] { $count } accepted
+    [duplicate] { $count } duplicates
+    [rejected] { $count } rejected
+    [conflict] { $count } in conflict
+   *[other] { $count } { $state }
+}
+maint-outbox-unreadable = cannot be read (see the log)
+maint-disk = Free disk
+maint-disk-value = { $size } MB free
+maint-memory = Memory
+maint-memory-value = { $size } MB in use (RSS)
+maint-renderer = Renderer
+maint-renderer-gpu = OpenGL (femtovg)
+maint-renderer-software = Software
+maint-none = none
+maint-never = never
+maint-unknown = unknown
+maint-not-registered = not registered with a district server
+maint-sync-now = Sync now
+maint-sync-running = Syncing…
+maint-sync-done = Synced at { $time }.
+maint-sync-failed = Sync failed: { $error }
+maint-sync-off = No district server is configured: this kiosk shows its own content.
+maint-exit = Exit to desktop
+maint-exit-confirm = Tap again to close the kiosk
+maint-exit-note = The kiosk stays closed until it is started again (see OPERATIONS.md).

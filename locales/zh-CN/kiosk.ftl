@@ -102,3 +102,61 @@ keyboard-previous-candidates = 上一页候选词
 keyboard-next-candidates = 下一页候选词
 keyboard-chinese-unavailable = 本机未安装中文输入，可输入英文、数字和符号
 keyboard-preview-label = 请输入
+
+## Idle, attract, maintenance
+
+idle-title = 还在吗？
+idle-tap = 轻触屏幕任意位置继续。
+idle-countdown = { $seconds } 秒后将回到首页，您输入的内容将被清除。
+idle-notice-label = 还在吗？轻触继续
+
+attract-touch = 轻触屏幕开始
+attract-today = 今天
+attract-events-kicker = 红垒驿站
+attract-events-title = 近期活动
+
+maint-title = 维护
+maint-pin-title = 维护
+maint-pin-prompt = 请输入维护密码
+maint-pin-wrong = 密码错误。再错 { $left } 次后需等待。
+maint-pin-locked = 密码错误次数过多，请在 { $wait } 后重试。
+maint-pin-checking = 正在验证…
+maint-pin-ok = 确定
+maint-pin-delete = 删除
+maint-pin-cancel = 取消
+maint-kiosk = 终端
+maint-station = 驿站
+maint-version = 软件版本
+maint-content = 内容
+maint-content-value = 序号 { $seq } · 服务器最新 { $head } · { $source }
+maint-last-sync = 上次同步
+maint-last-error = 上次错误
+maint-outbox = 待发送
+maint-outbox-state = { $state ->
+    [pending] 等待 { $count }
+    [accepted] 已接收 { $count }
+    [duplicate] 重复 { $count }
+    [rejected] 被拒绝 { $count }
+    [conflict] 冲突 { $count }
+   *[other] { $state } { $count }
+}
+maint-outbox-unreadable = 无法读取（见日志）
+maint-disk = 可用磁盘
+maint-disk-value = 可用 { $size } MB
+maint-memory = 内存
+maint-memory-value = 已用 { $size } MB（RSS）
+maint-renderer = 渲染器
+maint-renderer-gpu = OpenGL（femtovg）
+maint-renderer-software = 软件渲染
+maint-none = 无
+maint-never = 从未
+maint-unknown = 未知
+maint-not-registered = 未在区级服务器注册
+maint-sync-now = 立即同步
+maint-sync-running = 正在同步…
+maint-sync-done = 已于 { $time } 完成同步。
+maint-sync-failed = 同步失败：{ $error }
+maint-sync-off = 未配置区级服务器：本终端显示本地内容。
+maint-exit = 退出到桌面
+maint-exit-confirm = 再次轻触以关闭终端
+maint-exit-note = 终端将保持关闭，直到再次启动（见 OPERATIONS.md）。

@@ -29,6 +29,11 @@ pub enum UiEvent {
     /// The server's clock minus the kiosk's, as the last heartbeat measured it: beyond a
     /// minute the kiosk shows (and uses for "today") the server's time.
     ClockSkew(Option<chrono::Duration>),
+    /// A sync cycle failed; the message is for staff (the maintenance screen).
+    SyncFailed(String),
+    /// The maintenance PIN of check `check` was checked (off the UI thread: argon2 is slow on
+    /// purpose).
+    PinChecked { check: u64, ok: bool },
     /// An answer of the content worker to content request `request`. Answers to any request
     /// but the latest are dropped: the visitor has moved on.
     Content { request: u64, delivery: Delivery },
@@ -90,5 +95,9 @@ impl Notifier for AppHandle {
 
     fn clock_skew(&self, skew: chrono::Duration) {
         AppHandle::clock_skew(self, skew);
+    }
+
+    fn sync_failed(&self, error: &str) {
+        self.send(UiEvent::SyncFailed(error.to_string()));
     }
 }

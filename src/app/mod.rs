@@ -1,8 +1,11 @@
 //! The kiosk on the UI thread: thin wiring between the navigation state machine ([`nav`]), the
-//! pages (`pages`, one controller per Slint adapter), the status band ([`status`]) and the
-//! content worker. Content is asked of the [`ContentSource`]; nothing here reads the disk.
+//! pages (`pages`, one controller per Slint adapter), the status band ([`status`]), the idle
+//! timeline ([`idle`]), the maintenance PIN pad ([`maintenance`]) and the content worker.
+//! Content is asked of the [`ContentSource`]; nothing here reads the disk.
 
 mod events;
+pub mod idle;
+pub mod maintenance;
 mod models;
 pub mod nav;
 mod pages;
@@ -11,7 +14,7 @@ pub mod status;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::NaiveDateTime;
 use protocol::text::Lang;
@@ -20,18 +23,18 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::clock::Clock;
 use crate::i18n::Localizer;
+use crate::pin::PinHash;
+use crate::sync::SyncHandle;
 use crate::ui;
-use crate::view::{Screen, ScreenView};
+use crate::view::{InfoLine, Screen, ScreenView};
 use crate::worker::{ContentSource, ContentStatus, Delivery, Request};
+use idle::{Due, Idle, IdleTimes, Ticks, TypedInputs};
+use maintenance::Maintenance;
 use nav::{Action, Change, Nav};
 use pages::Pages;
 use status::StatusLine;
 
 pub use events::{AppHandle, UiEvent};
-
-/// After this long without a touch the kiosk returns home in its default language, so the next
-/// visitor starts fresh.
-pub const IDLE_RESET: Duration = Duration::from_secs(90);
 
 /// The running kiosk UI. Cloning shares it.
 #[derive(Clone)]
@@ -58,7 +61,17 @@ struct Inner {
     /// What the worker last said about the content (district, source, last sync).
     content: RefCell<ContentStatus>,
     online: Cell<bool>,
-    last_activity: Cell<Instant>,
+    /// The monotonic clock idle times are measured on.
+    ticks: RefCell<Ticks>,
+    /// Since when nobody touched the screen, and what is due.
+    idle: RefCell<Idle>,
+    /// Fires at the next step of the idle timeline (and each second of the warning).
+    idle_timer: slint::Timer,
+    /// Everything holding typed text: asked before the idle warning, wiped by the reset.
+    typed: TypedInputs,
+    maintenance: Maintenance,
+    /// Fluent id of the renderer drawing the window.
+    renderer: &'static str,
     /// Gives out the senders of the UI thread's channel.
     handle: AppHandle,
     /// The UI thread's end of the channel (shared with the task that awaits it).
@@ -72,6 +85,8 @@ struct Inner {
 #[derive(Clone)]
 pub(crate) struct Navigator {
     app: Weak<Inner>,
+    /// Where a page holding typed text (a form) registers it when it binds.
+    typed: TypedInputs,
 }
 
 impl Navigator {
@@ -85,8 +100,14 @@ impl Navigator {
     /// A visitor touched or scrolled something: postpones the idle reset.
     pub fn touched(&self) {
         if let Some(inner) = self.app.upgrade() {
-            inner.last_activity.set(Instant::now());
+            inner.touched();
         }
+    }
+
+    /// Where a page registers what holds typed text (see [`idle::TypedInput`]).
+    #[allow(dead_code)] // the forms will be its first users
+    pub fn typed_inputs(&self) -> &TypedInputs {
+        &self.typed
     }
 
     /// A callback without arguments that asks for `action`.
@@ -111,9 +132,19 @@ impl App {
         lang: Lang,
     ) -> Result<App, slint::PlatformError> {
         let window = ui::AppWindow::new()?;
+        // Only the GPU renderer supports a rendering notifier; the software renderer says so.
+        let renderer = match window.window().set_rendering_notifier(|_, _| {}) {
+            Ok(()) => "maint-renderer-gpu",
+            Err(_) => "maint-renderer-software",
+        };
         let (handle, inbox) = AppHandle::channel();
+        let ticks = Ticks::system();
+        let typed = TypedInputs::default();
         let inner = Rc::new_cyclic(|weak| {
-            let go = Navigator { app: weak.clone() };
+            let go = Navigator {
+                app: weak.clone(),
+                typed: typed.clone(),
+            };
             wire_frame(&window, &go, &loc);
             Inner {
                 pages: Pages::bind(&window, &go),
@@ -128,7 +159,12 @@ impl App {
                 request: Cell::new(0),
                 content: RefCell::default(),
                 online: Cell::new(false),
-                last_activity: Cell::new(Instant::now()),
+                idle: RefCell::new(Idle::new(IdleTimes::default(), ticks.now())),
+                ticks: RefCell::new(ticks),
+                idle_timer: slint::Timer::default(),
+                typed,
+                maintenance: Maintenance::default(),
+                renderer,
                 handle,
                 inbox: Rc::new(RefCell::new(inbox)),
                 draining: Cell::new(false),
@@ -139,9 +175,61 @@ impl App {
             .window
             .global::<ui::Strings>()
             .set_lang(lang.code().into());
+        Inner::wire_idle(&inner);
+        maintenance::wire(&inner);
         inner.update_status();
         Inner::show(&inner);
+        Inner::idle_tick(&inner);
         Ok(App { inner })
+    }
+
+    /// The idle timeline (`[idle]` of the config); the slideshow's pace too.
+    pub fn set_idle_times(&self, times: IdleTimes) {
+        self.inner.pages.attract.set_interval(times.slide);
+        let now = self.inner.ticks.borrow().now();
+        *self.inner.idle.borrow_mut() = Idle::new(times, now);
+        Inner::idle_tick(&self.inner);
+    }
+
+    /// Measures idle times on `ticks` (tests move a manual clock together with Slint's mock
+    /// time instead of sleeping). The timeline starts again from its now.
+    pub fn set_ticks(&self, ticks: Ticks) {
+        let times = self.inner.idle.borrow().times();
+        *self.inner.idle.borrow_mut() = Idle::new(times, ticks.now());
+        *self.inner.ticks.borrow_mut() = ticks;
+        Inner::idle_tick(&self.inner);
+    }
+
+    /// Where forms, the on-screen keyboard and the pinyin engine register what holds typed
+    /// text, so the idle warning knows and the reset wipes it.
+    pub fn typed_inputs(&self) -> TypedInputs {
+        self.inner.typed.clone()
+    }
+
+    /// The maintenance PIN's hash; `None`: the maintenance screen cannot be opened.
+    pub fn set_maintenance_pin(&self, pin: Option<PinHash>) {
+        self.inner.maintenance.set_pin(pin);
+    }
+
+    /// The running sync thread, for "sync now". The app keeps it: it stops with the app.
+    pub fn attach_sync(&self, sync: SyncHandle) {
+        maintenance::attach_sync(&self.inner, sync);
+    }
+
+    /// Whether staff chose "exit to desktop".
+    pub fn exit_requested(&self) -> bool {
+        self.inner.maintenance.exit_requested()
+    }
+
+    /// Does what the idle timeline has due now. Its timer does this by itself; this is for
+    /// `kiosk snapshot`, which has no event loop.
+    pub fn check_idle(&self) {
+        Inner::idle_tick(&self.inner);
+    }
+
+    /// Whether the slideshow's timer runs (it runs only while the slideshow shows).
+    pub fn slideshow_running(&self) -> bool {
+        self.inner.pages.attract.is_running()
     }
 
     pub fn window(&self) -> &ui::AppWindow {
@@ -202,8 +290,9 @@ impl App {
         self.inner.clock.borrow().now()
     }
 
-    /// Every second: the clock in the status band, the idle reset, and a re-read when the
-    /// wall clock jumped past the screen's next change (needs the event loop).
+    /// Every second: the clock in the status band, and a re-read when the wall clock jumped
+    /// past the screen's next change (needs the event loop). Setting an unchanged text redraws
+    /// nothing, so the screen changes once a minute.
     pub fn start_clock(&self) -> slint::Timer {
         let timer = slint::Timer::default();
         let weak = Rc::downgrade(&self.inner);
@@ -213,18 +302,11 @@ impl App {
             move || {
                 if let Some(inner) = weak.upgrade() {
                     inner.update_status();
-                    Inner::reset_if_idle(&inner, Instant::now());
                     Inner::refresh_if_stale(&inner);
                 }
             },
         );
         timer
-    }
-
-    /// Returns home in the default language, closing anything open, when nobody has touched the
-    /// kiosk for [`IDLE_RESET`] before `now`. Returns whether it reset.
-    pub fn reset_if_idle(&self, now: Instant) -> bool {
-        Inner::reset_if_idle(&self.inner, now)
     }
 }
 
@@ -299,7 +381,10 @@ impl Inner {
             UiEvent::Synced(at) => {
                 this.content.borrow_mut().last_sync = Some(at);
                 this.update_status();
+                maintenance::sync_ended(this, Ok(at));
             }
+            UiEvent::SyncFailed(error) => maintenance::sync_ended(this, Err(error)),
+            UiEvent::PinChecked { check, ok } => maintenance::pin_checked(this, check, ok),
             UiEvent::Online(online) => {
                 this.online.set(online);
                 this.update_status();
@@ -314,7 +399,7 @@ impl Inner {
 
     /// A visitor's tap: postpones the idle reset and moves the navigation.
     fn dispatch(this: &Rc<Inner>, action: Action) {
-        this.last_activity.set(Instant::now());
+        this.touched();
         let change = this.nav.borrow_mut().apply(action);
         Inner::after(this, change);
     }
@@ -338,18 +423,101 @@ impl Inner {
         }
     }
 
-    fn reset_if_idle(this: &Rc<Inner>, now: Instant) -> bool {
-        if now.saturating_duration_since(this.last_activity.get()) < IDLE_RESET {
-            return false;
+    /// Somebody touched the screen: the idle timeline starts again and a warning closes.
+    fn touched(self: &Rc<Inner>) {
+        let now = self.ticks.borrow().now();
+        self.idle.borrow_mut().touch(now);
+        self.window.global::<ui::Idle>().set_warning(false);
+        if !self.idle_timer.running() {
+            Inner::idle_tick(self);
         }
+    }
+
+    /// The notice's tap keeps everything (and acts on nothing underneath).
+    fn wire_idle(this: &Rc<Inner>) {
+        let weak = Rc::downgrade(this);
+        this.window.global::<ui::Idle>().on_still_here(move || {
+            if let Some(inner) = weak.upgrade() {
+                tracing::info!("idle warning: the visitor is still there");
+                inner.touched();
+            }
+        });
+        // The PIN pad's digits are typed text too: the warning shows over it, the reset
+        // clears it. Forms, the on-screen keyboard and the pinyin engine (its `reset()`)
+        // register the same way, through `App::typed_inputs`.
+        let (has, wipe) = (Rc::downgrade(this), Rc::downgrade(this));
+        this.typed.register(Rc::new(idle::InputHooks {
+            has_input: move || has.upgrade().is_some_and(|i| i.maintenance.has_typed()),
+            wipe: move || {
+                if let Some(inner) = wipe.upgrade() {
+                    maintenance::close_pad(&inner);
+                }
+            },
+        }));
+    }
+
+    /// Does what the idle timeline says is due now and sets the timer for the next step. The
+    /// timer fires only at those steps (each second only while the warning counts down).
+    fn idle_tick(this: &Rc<Inner>) {
+        let now = this.ticks.borrow().now();
+        let due = this.idle.borrow().due(now, this.typed.has_input());
+        let idle = this.window.global::<ui::Idle>();
+        match due {
+            Due::Wait(at) => {
+                idle.set_warning(false);
+                Inner::idle_at(this, at.saturating_duration_since(now));
+            }
+            Due::Warn { left, next } => {
+                let lang = this.nav.borrow().lang();
+                idle.set_seconds_left(left as i32);
+                idle.set_countdown(
+                    this.loc
+                        .format(lang, "idle-countdown", &[("seconds", left.into())])
+                        .into(),
+                );
+                if !idle.get_warning() {
+                    tracing::info!(seconds = left, "idle warning: still there?");
+                    idle.set_warning(true);
+                }
+                Inner::idle_at(this, next.saturating_duration_since(now));
+            }
+            Due::Reset => {
+                idle.set_warning(false);
+                Inner::reset(this);
+                this.idle.borrow_mut().reset_done();
+                Inner::idle_tick(this);
+            }
+            Due::Attract => {
+                this.idle_timer.stop();
+                tracing::info!("idle: the slideshow starts");
+                let change = this.nav.borrow_mut().start_attract();
+                Inner::after(this, change);
+            }
+            Due::Rest => this.idle_timer.stop(),
+        }
+    }
+
+    fn idle_at(this: &Rc<Inner>, after: Duration) {
+        let weak = Rc::downgrade(this);
+        this.idle_timer
+            .start(slint::TimerMode::SingleShot, after, move || {
+                if let Some(inner) = weak.upgrade() {
+                    Inner::idle_tick(&inner);
+                }
+            });
+    }
+
+    /// Nobody is there any more: every typed character is wiped and every screen returns home
+    /// in the default language.
+    fn reset(this: &Rc<Inner>) {
+        this.typed.wipe();
+        maintenance::close_pad(this);
         let change = this.nav.borrow_mut().reset();
-        if change == Change::None {
-            return false;
-        }
-        tracing::info!("idle: back to the home screen");
-        this.last_activity.set(now);
+        tracing::info!(
+            moved = change != Change::None,
+            "idle: reset for the next visitor"
+        );
         Inner::after(this, change);
-        true
     }
 
     /// Asks for the current screen's content; it is applied when it arrives.
@@ -458,8 +626,15 @@ impl Inner {
         }
     }
 
-    fn apply(this: &Rc<Inner>, view: ScreenView) {
+    fn apply(this: &Rc<Inner>, mut view: ScreenView) {
         let nav = this.nav.borrow().clone();
+        if let ScreenView::Maintenance(v) = &mut view {
+            // What only the UI thread knows.
+            v.lines.push(InfoLine {
+                label: this.loc.text(nav.lang(), "maint-renderer"),
+                value: this.loc.text(nav.lang(), this.renderer),
+            });
+        }
         match this.pages.apply(&this.window, view, &nav) {
             Some(screen) => {
                 let bar = this.window.global::<ui::Nav>();

@@ -199,6 +199,22 @@ impl Nav {
         }
     }
 
+    /// The slideshow of an untouched kiosk, over home in the default language: a touch ends it
+    /// with [`Nav::home`].
+    pub fn start_attract(&mut self) -> Change {
+        if self.current() == &Screen::Attract {
+            return Change::None;
+        }
+        let lang_changed = self.lang != self.default_lang;
+        self.stack = vec![Screen::Home, Screen::Attract];
+        self.lang = self.default_lang;
+        if lang_changed {
+            Change::Language
+        } else {
+            Change::Screen
+        }
+    }
+
     fn top_mut(&mut self) -> &mut Screen {
         if self.stack.is_empty() {
             self.stack.push(Screen::Home);
@@ -454,6 +470,20 @@ mod tests {
         assert_eq!(nav.content_gone(), Change::Screen);
         assert_eq!(nav.current(), &Screen::Home);
         assert_eq!(nav.content_gone(), Change::None, "home never goes away");
+    }
+
+    #[test]
+    fn the_slideshow_covers_a_fresh_home_and_home_ends_it() {
+        let mut nav = deep();
+        let _ = nav.apply(Action::ToggleLanguage);
+        assert_eq!(nav.start_attract(), Change::Language);
+        assert_eq!(nav.current(), &Screen::Attract);
+        assert_eq!(nav.lang(), Lang::Zh);
+        assert_eq!(nav.start_attract(), Change::None, "already showing");
+        assert!(!nav.is_fresh());
+        assert_eq!(nav.apply(Action::Home), Change::Screen);
+        assert!(nav.is_fresh());
+        assert_eq!(Nav::new(Lang::Zh).start_attract(), Change::Screen);
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub trait Notifier: Send + 'static {
     }
     /// The heartbeat measured the server's clock minus the kiosk's.
     fn clock_skew(&self, _skew: chrono::Duration) {}
+    /// A cycle failed with this error (the maintenance screen shows it after "sync now").
+    fn sync_failed(&self, _error: &str) {}
 }
 
 /// A notifier that tells nobody (headless `kiosk sync`).
@@ -240,6 +242,7 @@ pub async fn run(
             Err(e) => {
                 tracing::warn!(error = %e, "sync failed");
                 notifier.set_online(!e.is_offline());
+                notifier.sync_failed(&e.to_string());
                 // Failing to open the local stores (no syncer yet) is usually another process
                 // holding them for a moment: retry on the normal series, not the long wait.
                 if e.is_transient() || syncer.is_none() {

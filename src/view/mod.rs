@@ -3,7 +3,9 @@
 //! the result into Slint models.
 
 mod article;
+pub mod attract;
 mod home;
+pub mod maintenance;
 mod schedule;
 mod section;
 mod station;
@@ -17,7 +19,9 @@ use crate::i18n::Localizer;
 use crate::store::{ContentStore, StoreError};
 
 pub use article::ArticleView;
+pub use attract::{AttractView, Slide};
 pub use home::{HomeView, Tile};
+pub use maintenance::{InfoLine, Machine, MaintenanceView};
 pub use schedule::{EventDetail, EventLine, Range, ScheduleView};
 pub use section::{Card, SectionView};
 pub use station::{RoomLine, StationView};
@@ -37,6 +41,10 @@ pub enum Screen {
     },
     /// A station; `None` is the first one.
     Station(Option<String>),
+    /// The slideshow of an untouched kiosk.
+    Attract,
+    /// The staff's maintenance screen (behind the PIN).
+    Maintenance,
 }
 
 impl Screen {
@@ -52,7 +60,8 @@ impl Screen {
 impl std::str::FromStr for Screen {
     type Err = String;
 
-    /// `home`, `section:KEY`, `article:ID`, `schedule`, `schedule:week`, `station:ID`.
+    /// `home`, `section:KEY`, `article:ID`, `schedule`, `schedule:week`, `station:ID`,
+    /// `attract`, `maintenance`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let (name, arg) = match s.split_once(':') {
             Some((n, a)) => (n, Some(a)),
@@ -65,6 +74,8 @@ impl std::str::FromStr for Screen {
         };
         match name {
             "home" => Ok(Screen::Home),
+            "attract" => Ok(Screen::Attract),
+            "maintenance" => Ok(Screen::Maintenance),
             "section" => Ok(Screen::Section(need("KEY")?)),
             "article" => Ok(Screen::Article(need("ID")?)),
             "schedule" => match arg {
@@ -80,7 +91,7 @@ impl std::str::FromStr for Screen {
                 arg.filter(|a| !a.is_empty()).map(str::to_string),
             )),
             other => Err(format!(
-                "unknown screen `{other}`: use home, section:KEY, article:ID, schedule[:week] or station:ID"
+                "unknown screen `{other}`: use home, section:KEY, article:ID, schedule[:week], station:ID, attract or maintenance"
             )),
         }
     }
@@ -120,6 +131,8 @@ pub enum PictureSlot {
     StationPicture(String),
     /// A QR code that carries something to the visitor's phone.
     Qr(QrFor),
+    /// The picture of an article's slide in the attract slideshow (article id).
+    AttractPicture(String),
 }
 
 /// What a QR code is for.
@@ -214,6 +227,8 @@ pub enum ScreenView {
     Article(ArticleView),
     Schedule(ScheduleView),
     Station(StationView),
+    Attract(AttractView),
+    Maintenance(MaintenanceView),
     /// The record is gone (deleted by a sync while someone looked at it).
     Missing,
 }
@@ -228,7 +243,9 @@ impl ScreenView {
             ScreenView::Article(v) => v.valid_until,
             ScreenView::Schedule(v) => v.valid_until,
             ScreenView::Station(v) => v.valid_until,
-            ScreenView::Missing => None,
+            // The slideshow is read afresh each time it starts; the maintenance figures are a
+            // reading taken when the screen opened ("sync now" reads them again).
+            ScreenView::Attract(_) | ScreenView::Maintenance(_) | ScreenView::Missing => None,
         }
     }
 
@@ -243,13 +260,19 @@ impl ScreenView {
                 .chain(v.qr.clone())
                 .collect(),
             ScreenView::Station(v) => v.picture.iter().cloned().collect(),
+            ScreenView::Attract(v) => v.slides.iter().filter_map(|s| s.picture.clone()).collect(),
             _ => Vec::new(),
         }
     }
 }
 
-/// Reads what `screen` shows from the cache.
-pub fn build(store: &ContentStore, screen: &Screen, ctx: &Ctx) -> Result<ScreenView, StoreError> {
+/// Reads what `screen` shows from the cache (and, for the maintenance screen, the machine).
+pub fn build(
+    store: &ContentStore,
+    machine: &Machine,
+    screen: &Screen,
+    ctx: &Ctx,
+) -> Result<ScreenView, StoreError> {
     Ok(match screen {
         Screen::Home => ScreenView::Home(home::build(store, ctx)?),
         Screen::Section(id) => section::build(store, id, ctx)?
@@ -264,6 +287,8 @@ pub fn build(store: &ContentStore, screen: &Screen, ctx: &Ctx) -> Result<ScreenV
         Screen::Station(id) => station::build(store, id.as_deref(), ctx)?
             .map(ScreenView::Station)
             .unwrap_or(ScreenView::Missing),
+        Screen::Attract => ScreenView::Attract(attract::build(store, ctx)?),
+        Screen::Maintenance => ScreenView::Maintenance(maintenance::build(store, machine, ctx)?),
     })
 }
 

@@ -17,7 +17,9 @@
 //! 4. New taps that move between screens: a variant of `nav::Action`, with a unit test.
 
 mod article;
+mod attract;
 mod home;
+mod maintenance;
 mod schedule;
 mod section;
 mod station;
@@ -52,6 +54,8 @@ pub struct Pages {
     article: article::ArticlePage,
     schedule: schedule::SchedulePage,
     station: station::StationPage,
+    pub attract: attract::AttractPage,
+    maintenance: maintenance::MaintenancePage,
 }
 
 impl Pages {
@@ -62,18 +66,26 @@ impl Pages {
             article: Page::bind(window, go),
             schedule: Page::bind(window, go),
             station: Page::bind(window, go),
+            attract: Page::bind(window, go),
+            maintenance: Page::bind(window, go),
         }
     }
 
     /// Shows `view` on its page and returns that page, or `None` when the view says the content
     /// is gone.
     pub fn apply(&self, window: &ui::AppWindow, view: ScreenView, nav: &Nav) -> Option<ui::Screen> {
+        if !matches!(view, ScreenView::Attract(_)) {
+            // Nothing runs for a slideshow nobody sees.
+            self.attract.stop();
+        }
         match view {
             ScreenView::Home(v) => show(&self.home, window, v, nav),
             ScreenView::Section(v) => show(&self.section, window, v, nav),
             ScreenView::Article(v) => show(&self.article, window, v, nav),
             ScreenView::Schedule(v) => show(&self.schedule, window, v, nav),
             ScreenView::Station(v) => show(&self.station, window, v, nav),
+            ScreenView::Attract(v) => show(&self.attract, window, v, nav),
+            ScreenView::Maintenance(v) => show(&self.maintenance, window, v, nav),
             ScreenView::Missing => None,
         }
     }
@@ -97,6 +109,7 @@ impl Pages {
                 PictureSlot::StationPicture(station) => {
                     self.station.put_picture(window, &station, image)
                 }
+                PictureSlot::AttractPicture(article) => self.attract.put_picture(&article, image),
             }
         }
     }
