@@ -17,7 +17,7 @@ pub const FILE_NAME: &str = "content.db";
 pub const BLOB_DIR: &str = "blobs";
 
 /// The `user_version` the migrations below bring a cache to (a test keeps the two in step).
-const LATEST_VERSION: i64 = 2;
+const LATEST_VERSION: i64 = 3;
 
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
