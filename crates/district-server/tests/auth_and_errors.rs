@@ -5,7 +5,7 @@ mod common;
 use common::{BundleDir, TestServer, error_of, manifest, png, t};
 use district_server::ctl::CtlError;
 use protocol::content::{Content, sha256_hex};
-use protocol::wire::{SCHEMA_HEADER, SUPPORTED_SCHEMAS_HEADER};
+use protocol::wire::{SCHEMA_HEADER, SCHEMA_VERSION, SUPPORTED_SCHEMAS_HEADER};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -109,13 +109,20 @@ async fn an_unsupported_schema_gets_426() {
         r.headers()
             .get(SUPPORTED_SCHEMAS_HEADER)
             .and_then(|v| v.to_str().ok()),
-        Some("2")
+        Some(SCHEMA_VERSION.to_string().as_str())
     );
     let (status, code, _) = error_of(r).await;
     assert_eq!((status, code.as_str()), (426, "unsupported_schema"));
     let r = server.get("/v1/changes?since=0&schema=7", &kiosk).await;
     assert_eq!(error_of(r).await.0, 426);
     let r = server.get("/v1/changes?since=0&schema=2", &kiosk).await;
+    assert_eq!(
+        error_of(r).await.0,
+        426,
+        "schema 2 kiosks refuse `wish_wall`"
+    );
+    let current = format!("/v1/changes?since=0&schema={SCHEMA_VERSION}");
+    let r = server.get(&current, &kiosk).await;
     assert_eq!(r.status(), 200);
 }
 

@@ -340,6 +340,7 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
     }
 
     let mut section_ids = HashSet::new();
+    let mut wish_wall: Option<String> = None;
     for (i, s) in m.sections.iter().enumerate() {
         let r = label("sections", i, &s.id);
         c.id(&r, &s.id, &mut section_ids);
@@ -364,6 +365,16 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
             );
         }
         c.scope(&r, &s.scope, &station_ids);
+        if s.wish_wall {
+            match &wish_wall {
+                Some(first) => c.at(
+                    &r,
+                    "wish_wall",
+                    format!("only one section may show the wish wall; `{first}` already does"),
+                ),
+                None => wish_wall = Some(s.id.clone()),
+            }
+        }
     }
 
     let mut room_ids = HashSet::new();

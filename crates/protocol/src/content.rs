@@ -48,6 +48,11 @@ pub struct Section {
     /// Station id when only that station's kiosks show it; absent means district-wide.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+    /// The section that shows the wall of visitors' wishes (微心愿) and the "make a wish" form
+    /// above its articles. Data, not a section key in code, so another district chooses its
+    /// own; at most one section of a bundle has it. Schema 3.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub wish_wall: bool,
 }
 
 impl Section {

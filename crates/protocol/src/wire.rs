@@ -20,8 +20,9 @@ use crate::visitor::FieldError;
 /// The version of this wire format. Clients send it in [`SCHEMA_HEADER`] (or the
 /// [`SCHEMA_QUERY`] parameter); a server that cannot speak it answers `426 Upgrade Required`.
 /// Version 2: claims, the `availability` record kind, an event's `link`, optional display
-/// names, structured [`Outcome`]s and the [`crate::visitor`] rules.
-pub const SCHEMA_VERSION: u32 = 2;
+/// names, structured [`Outcome`]s and the [`crate::visitor`] rules. Version 3: a section's
+/// `wish_wall` flag.
+pub const SCHEMA_VERSION: u32 = 3;
 /// Request header carrying the client's [`SCHEMA_VERSION`]; also sent back on every answer.
 pub const SCHEMA_HEADER: &str = "x-lobby-schema";
 /// Query parameter that may carry the schema version instead of the header.

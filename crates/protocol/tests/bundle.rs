@@ -467,6 +467,38 @@ fn unknown_icon_and_bad_colour_are_reported() {
 }
 
 #[test]
+fn one_section_at_most_shows_the_wish_wall() {
+    // The demo's 微心愿 section is the one; the flag is omitted where false.
+    let c = &demo().content;
+    let walls: Vec<&str> = c
+        .sections
+        .iter()
+        .filter(|s| s.wish_wall)
+        .map(|s| s.id.as_str())
+        .collect();
+    assert_eq!(walls, ["micro-wishes"]);
+    let plain = serde_json::to_value(&c.sections[0]).expect("serialise a section");
+    assert!(plain.get("wish_wall").is_none(), "{plain}");
+    let wall = c.sections.iter().find(|s| s.wish_wall).expect("the wall");
+    assert_eq!(
+        serde_json::to_value(wall).expect("serialise")["wish_wall"],
+        json!(true)
+    );
+
+    let ps = problems_after(|m| {
+        let mut second = m["sections"][0].clone();
+        second["id"] = json!("s2");
+        second["order"] = json!(2);
+        m["sections"][0]["wish_wall"] = json!(true);
+        second["wish_wall"] = json!(true);
+        m["sections"].as_array_mut().expect("sections").push(second);
+    });
+    let p = find(&ps, MANIFEST, Some("sections[1] \"s2\""), Some("wish_wall"));
+    assert!(p.message.contains("`s1`"), "{}", p.message);
+    assert_eq!(ps.len(), 1, "{ps:?}");
+}
+
+#[test]
 fn image_paths_must_stay_inside_the_bundle() {
     for bad in [
         "../secret.png",
