@@ -107,6 +107,16 @@ async fn blobs_are_immutable_resumable_and_verified() {
     let last = bytes.len() - 1;
     bytes[last] ^= 0xff;
     std::fs::write(&file, &bytes).expect("corrupts");
+    // A rewritten file has a new modification time, which is what makes the server hash it
+    // again; file clocks tick coarsely, so make the new time explicit.
+    let f = std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .expect("opens");
+    let later =
+        f.metadata().expect("meta").modified().expect("mtime") + std::time::Duration::from_secs(60);
+    f.set_modified(later).expect("sets mtime");
+    drop(f);
     let r = server.get(&path, &kiosk).await;
     assert_eq!(error_of(r).await.0, 404);
     let missing = server

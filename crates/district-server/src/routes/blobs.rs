@@ -1,11 +1,17 @@
-//! `GET /v1/blobs/sha256/{hex}`: immutable image bytes, verified before every answer, with
-//! single-range `Range` requests for resuming.
+//! `GET /v1/blobs/sha256/{hex}`: immutable image bytes, verified before they are first served
+//! (see [`crate::blobs`]), streamed from disk, with single-range `Range` requests for resuming.
+//! A `304` reads nothing but the file's first bytes; a `Range` answer reads only its part.
 
+use std::io::SeekFrom;
+
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use protocol::content::is_sha256_hex;
 use protocol::wire::codes;
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use tokio_util::io::ReaderStream;
 
 use crate::auth::KioskAuth;
 use crate::error::{ApiError, Path};
@@ -58,6 +64,9 @@ pub fn parse_range(value: &str, len: u64) -> Span {
     Span::Part(start, end)
 }
 
+/// How many bytes [`mime`] looks at.
+const MAGIC_LEN: usize = 8;
+
 fn mime(bytes: &[u8]) -> &'static str {
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         "image/png"
@@ -81,12 +90,26 @@ pub async fn get_blob(
     }
     let store = state.blobs.clone();
     let name = sha.clone();
-    let bytes = tokio::task::spawn_blocking(move || store.get(&name))
+    let blob = tokio::task::spawn_blocking(move || store.open_verified(&name))
         .await
         .map_err(ApiError::internal)??
         .ok_or_else(|| ApiError::not_found(format!("the server has no blob {sha}")))?;
+    let len = blob.len;
+    let mut file = tokio::fs::File::from_std(blob.file);
+    let mut magic = [0u8; MAGIC_LEN];
+    let mut got = 0;
+    while got < MAGIC_LEN {
+        match file
+            .read(&mut magic[got..])
+            .await
+            .map_err(ApiError::internal)?
+        {
+            0 => break,
+            n => got += n,
+        }
+    }
+    let content_type = mime(&magic[..got]);
     let etag = format!("\"{sha}\"");
-    let len = bytes.len() as u64;
     let mut span = match headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
         Some(r) => parse_range(r, len),
         None => Span::Full,
@@ -97,15 +120,29 @@ pub async fn get_blob(
         span = Span::Full;
     }
     let not_modified = super::etag_matches(headers.get(header::IF_NONE_MATCH), &etag);
-    let content_type = mime(&bytes);
     let mut response = if not_modified {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         match span {
-            Span::Full => (StatusCode::OK, bytes).into_response(),
+            Span::Full => {
+                file.seek(SeekFrom::Start(0))
+                    .await
+                    .map_err(ApiError::internal)?;
+                let body = Body::from_stream(ReaderStream::new(file.take(len)));
+                let mut r = (StatusCode::OK, body).into_response();
+                r.headers_mut()
+                    .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+                r
+            }
             Span::Part(start, end) => {
-                let part = bytes[start as usize..=end as usize].to_vec();
-                let mut r = (StatusCode::PARTIAL_CONTENT, part).into_response();
+                file.seek(SeekFrom::Start(start))
+                    .await
+                    .map_err(ApiError::internal)?;
+                let part_len = end - start + 1;
+                let body = Body::from_stream(ReaderStream::new(file.take(part_len)));
+                let mut r = (StatusCode::PARTIAL_CONTENT, body).into_response();
+                r.headers_mut()
+                    .insert(header::CONTENT_LENGTH, HeaderValue::from(part_len));
                 if let Ok(v) = HeaderValue::from_str(&format!("bytes {start}-{end}/{len}")) {
                     r.headers_mut().insert(header::CONTENT_RANGE, v);
                 }
