@@ -95,8 +95,8 @@ impl Submitter {
     }
 
     fn send(&self, job: Job) {
-        let sent = self.jobs.as_ref().map(|jobs| jobs.send(job));
-        if !matches!(sent, Some(Ok(()))) {
+        let sent = self.jobs.as_ref().is_some_and(|jobs| jobs.send(job).is_ok());
+        if !sent {
             tracing::error!("the outbox thread has ended; a submission could not be handed over");
         }
     }

@@ -239,8 +239,7 @@ impl App {
                 }
             },
             &inner.typed,
-            default_lang,
-            lang,
+            (default_lang, lang),
         )
     }
 

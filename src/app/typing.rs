@@ -42,7 +42,8 @@ pub struct Typing {
 
 impl Typing {
     /// Starts the engine thread and wires the keyboard to it. `touched` is called on every tap
-    /// (visitor activity); `default_lang` is the language a reset returns to.
+    /// (visitor activity); `langs` are the default language (the layout a reset returns to)
+    /// and the language shown now.
     pub fn start(
         &self,
         window: &ui::AppWindow,
@@ -50,12 +51,12 @@ impl Typing {
         handle: AppHandle,
         touched: impl Fn() + 'static,
         typed: &TypedInputs,
-        default_lang: Lang,
-        lang: Lang,
+        langs: (Lang, Lang),
     ) -> std::io::Result<()> {
         let engine = InputEngine::spawn_rime(settings, move |c| {
             handle.send(UiEvent::Keyboard(Box::new(c)));
         })?;
+        let (default_lang, lang) = langs;
         engine.set_default_mode(layout_for(default_lang));
         engine.send(Input::Mode(layout_for(lang)));
         let send = engine.sender();
