@@ -95,7 +95,10 @@ impl Submitter {
     }
 
     fn send(&self, job: Job) {
-        let sent = self.jobs.as_ref().is_some_and(|jobs| jobs.send(job).is_ok());
+        let sent = self
+            .jobs
+            .as_ref()
+            .is_some_and(|jobs| jobs.send(job).is_ok());
         if !sent {
             tracing::error!("the outbox thread has ended; a submission could not be handed over");
         }

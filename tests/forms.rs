@@ -292,7 +292,7 @@ fn a_sign_up_offline_is_queued_normalised_and_the_visitor_hears_staff_will_call(
     settle(&app, "the confirmation", || {
         form.get_stage() == ui::FormStage::Done
     });
-    assert_eq!(form.get_result_title(), "Received — staff will review it");
+    assert_eq!(form.get_result_title(), "Sign-up received");
     assert!(
         form.get_result_body()
             .contains("confirm your place by phone"),

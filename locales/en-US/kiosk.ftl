@@ -221,6 +221,7 @@ form-finish = Done
 form-received = Received — staff will review it
 form-wish-received-body = Your wish is not on the wall yet: it appears there after district staff approve it and this kiosk next updates.
 form-claim-received-body = Thank you! District staff will contact you to arrange it.
+form-signup-received = Sign-up received
 form-signup-checking = Checking the seats with the district…
 form-signup-by-phone = We could not get the answer right now: staff will confirm your place by phone or e-mail.
 form-signup-confirmed = { $seats ->

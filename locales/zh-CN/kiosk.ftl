@@ -206,6 +206,7 @@ form-finish = 完成
 form-received = 已收到，工作人员将进行审核
 form-wish-received-body = 您的心愿还没有上墙：街道工作人员审核通过、本终端下次更新后才会显示。
 form-claim-received-body = 谢谢您！街道工作人员会与您联系安排。
+form-signup-received = 已收到您的报名
 form-signup-checking = 正在与街道确认名额…
 form-signup-by-phone = 暂时无法获得确认结果：工作人员将通过电话或邮件与您确认。
 form-signup-confirmed = 报名成功：{ $seats } 个名额

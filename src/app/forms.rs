@@ -502,7 +502,7 @@ pub(super) fn render(this: &Rc<Inner>) {
         Stage::Saving => (ui::FormStage::Saving, String::new(), String::new(), true),
         Stage::Waiting => (
             ui::FormStage::Done,
-            loc.text(lang, "form-received"),
+            loc.text(lang, "form-signup-received"),
             loc.text(lang, "form-signup-checking"),
             true,
         ),
@@ -529,7 +529,7 @@ fn confirmation(
         (FormKind::Wish, _) => (t("form-received"), t("form-wish-received-body"), true),
         (FormKind::Claim(_), _) => (t("form-received"), t("form-claim-received-body"), true),
         (FormKind::Signup { .. }, Result_::Received | Result_::ByPhone) => {
-            (t("form-received"), t("form-signup-by-phone"), true)
+            (t("form-signup-received"), t("form-signup-by-phone"), true)
         }
         (FormKind::Signup { .. }, Result_::Answered(outcome)) => match outcome {
             Outcome::Confirmed { seats, .. } => (
@@ -553,7 +553,7 @@ fn confirmation(
                 false,
             ),
             Outcome::Invalid { .. } | Outcome::Refused | Outcome::Received => {
-                (t("form-received"), t("form-signup-by-phone"), true)
+                (t("form-signup-received"), t("form-signup-by-phone"), true)
             }
         },
     }
