@@ -6,6 +6,7 @@
 //! - [`worker`]: builds views and decodes pictures off the UI thread.
 //! - [`app`]: the UI thread: navigation state machine, one controller per page, the channel
 //!   other threads (worker, sync) use to reach it.
+//! - [`submitter`]: the outbox thread that commits what visitors submit.
 //! - [`watchdog`]: supervision by systemd (ready, watchdog keepalives, a panic ends the process).
 //! - [`input`]: the on-screen keyboard's logic and pinyin input through librime.
 //! - [`i18n`], [`media`], [`clock`], [`config`], [`demo`], [`headless`], [`pin`]: one
@@ -24,6 +25,7 @@ pub mod input;
 pub mod media;
 pub mod pin;
 pub mod store;
+pub mod submitter;
 pub mod sync;
 pub mod view;
 pub mod watchdog;

@@ -213,6 +213,17 @@ fn run_kiosk(config: &Config, data_dir: PathBuf) -> anyhow::Result<()> {
     let app = App::new(source, loc, Clock::system(DEFAULT_TZ), config.language)
         .context("cannot open a window (is the display reachable?)")?;
     app.set_idle_times(IdleTimes::from(&config.idle));
+    // The pinyin engine starts on its own thread; the first frame does not wait for it.
+    if let Err(e) = app.start_keyboard(lobby_kiosk::input::rime::RimeSettings::for_data_dir(
+        &data_dir,
+    )) {
+        tracing::error!(error = %e, "cannot start the keyboard's engine thread: typing is off");
+    }
+    // What visitors submit is committed to the outbox on its own thread.
+    match lobby_kiosk::submitter::Submitter::spawn(data_dir.clone()) {
+        Ok(submitter) => app.attach_outbox(submitter),
+        Err(e) => tracing::error!(error = %e, "cannot start the outbox thread: forms cannot save"),
+    }
     if config.maintenance_pin_hash.is_none() {
         tracing::info!(
             "no maintenance_pin_hash in the config: the maintenance screen cannot be opened"

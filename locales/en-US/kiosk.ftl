@@ -169,3 +169,89 @@ maint-sync-off = No district server is configured: this kiosk shows its own cont
 maint-exit = Exit to desktop
 maint-exit-confirm = Tap again to close the kiosk
 maint-exit-note = The kiosk stays closed until it is started again (see OPERATIONS.md).
+
+## Visitor forms
+
+section-tab-wishes = Wish wall
+section-tab-articles = Articles
+wish-wall-intro = Small wishes from people in the district. Can you help with one?
+wish-wall-empty = No wishes on the wall yet. Be the first to make one.
+wish-make = Make a wish
+wish-claim = I can help
+wish-anonymous = Anonymous
+wish-status-approved = Open
+wish-status-claimed = Someone is helping
+wish-status-fulfilled = Fulfilled
+wish-age-now = just now
+wish-age-minutes = { $minutes } min ago
+wish-age-hours = { $hours ->
+    [one] 1 hour ago
+   *[other] { $hours } hours ago
+}
+wish-age-days = { $days ->
+    [one] 1 day ago
+   *[other] { $days } days ago
+}
+event-sign-up = Sign up
+form-wish-title = Make a small wish
+form-wish-intro = Something small the community could help with: a lift to the hospital, a language partner, a book for a child.
+form-claim-title = I can help
+form-claim-about = The wish:
+form-wish-label = Your wish
+form-wish-hint = Type your wish here
+form-display-name-label = Your name or initials (optional)
+form-display-name-hint = e.g. Ms Li, or L. W.
+form-name-label = Your name
+form-name-hint = Name or company
+form-contact-label = Phone or e-mail
+form-contact-hint = e.g. 138 0000 0000 or name@example.com
+form-note-label = A short note (optional)
+form-note-hint = How you can help
+form-party-label = Number of people
+form-party-less = One person fewer
+form-party-more = One person more
+form-wish-consent = Staff of the district review every wish before it appears on the wall. Please do not write phone numbers or addresses in the wish.
+form-claim-consent = Your name and contact go to district staff only, never onto the screen, so they can put you in touch.
+form-signup-consent = Your name and contact go to district staff only, never onto the screen.
+form-signup-unavailable = Sign-up for this event is closed or it is full.
+form-submit = Send
+form-saving = Saving…
+form-save-failed = This kiosk could not save your form just now. Please try again, or ask the staff at the desk.
+form-finish = Done
+form-received = Received — staff will review it
+form-wish-received-body = Your wish is not on the wall yet: it appears there after district staff approve it and this kiosk next updates.
+form-claim-received-body = Thank you! District staff will contact you to arrange it.
+form-signup-received = Sign-up received
+form-signup-checking = Checking the seats with the district…
+form-signup-by-phone = We could not get the answer right now: staff will confirm your place by phone or e-mail.
+form-signup-confirmed = { $seats ->
+    [one] Confirmed: 1 seat
+   *[other] Confirmed: { $seats } seats
+}
+form-signup-confirmed-body = Your place is booked. Please arrive a few minutes early.
+form-signup-full = Sorry, the event is full
+form-signup-few = { $seats ->
+    [one] Not enough seats: 1 seat left
+   *[other] Not enough seats: { $seats } seats left
+}
+form-signup-full-body = Nothing was booked. You can sign up again with fewer people, or ask the staff at the desk.
+form-signup-closed = Sign-up for this event has closed
+form-signup-over = This event has already started
+form-signup-unavailable-now = This event is no longer offered
+form-seats-left = { $seats ->
+    [one] 1 seat left
+   *[other] { $seats } seats left
+}
+form-error-empty = Please fill this in.
+form-error-invisible = Please type some visible text.
+form-error-too-long = Too long: at most { $limit } characters.
+form-error-too-many-combining-marks = Too many accents stacked on one letter.
+form-error-control-character = Contains a character that cannot be used here.
+form-error-bidi-control = Contains an invisible text-direction character; please retype it.
+form-error-unsupported-character = Contains a character that cannot be used here.
+form-error-line-break = Please keep this on one line.
+form-error-not-a-contact = Please give a phone number or an e-mail address.
+form-error-bad-phone = This is not a complete phone number: a mobile number, or a landline with its area code.
+form-error-bad-email = This is not a complete e-mail address.
+form-error-too-small = At least { $limit }.
+form-error-too-large = At most { $limit }.

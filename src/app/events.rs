@@ -14,6 +14,10 @@
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
+use uuid::Uuid;
+
+use crate::input::Composition;
+use crate::store::outbox::{Enqueued, Tracked};
 use crate::sync::Notifier;
 use crate::worker::Delivery;
 
@@ -37,6 +41,21 @@ pub enum UiEvent {
     /// An answer of the content worker to content request `request`. Answers to any request
     /// but the latest are dropped: the visitor has moved on.
     Content { request: u64, delivery: Delivery },
+    /// What the pinyin engine made of a tap: the keyboard shows it and types its edits into
+    /// the focused field. Boxed: it is large next to the other events.
+    Keyboard(Box<Composition>),
+    /// The outbox thread committed a visitor's submission `id` (or says why it could not).
+    Enqueued {
+        id: Uuid,
+        result: Result<Enqueued, String>,
+    },
+    /// The district server answered these outbox items (the sync thread's news).
+    SubmissionsAnswered(Vec<Uuid>),
+    /// Where outbox item `id` stands, read by the outbox thread.
+    Tracked {
+        id: Uuid,
+        tracked: Result<Option<Tracked>, String>,
+    },
 }
 
 /// A handle other threads use to tell the UI what happened. Cheap to clone, `Send`.
@@ -95,6 +114,10 @@ impl Notifier for AppHandle {
 
     fn clock_skew(&self, skew: chrono::Duration) {
         AppHandle::clock_skew(self, skew);
+    }
+
+    fn submissions_answered(&self, ids: &[Uuid]) {
+        self.send(UiEvent::SubmissionsAnswered(ids.to_vec()));
     }
 
     fn sync_failed(&self, error: &str) {

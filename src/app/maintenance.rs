@@ -113,6 +113,18 @@ impl Maintenance {
         self.exit_requested.get()
     }
 
+    /// Asks the sync thread to push the outbox now (a visitor just submitted); false when no
+    /// sync runs.
+    pub fn push_now(&self) -> bool {
+        match self.sync.borrow().as_ref() {
+            Some(sync) => {
+                sync.push_now();
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Whether the pad holds typed digits (the idle warning counts them as typed text).
     pub fn has_typed(&self) -> bool {
         !self.typed.borrow().is_empty()

@@ -4,12 +4,14 @@
 //! Content is asked of the [`ContentSource`]; nothing here reads the disk.
 
 mod events;
+mod forms;
 pub mod idle;
 pub mod maintenance;
 mod models;
 pub mod nav;
 mod pages;
 pub mod status;
+mod typing;
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -72,6 +74,10 @@ struct Inner {
     maintenance: Maintenance,
     /// Fluent id of the renderer drawing the window.
     renderer: &'static str,
+    /// The on-screen keyboard and its pinyin engine.
+    typing: typing::Typing,
+    /// The visitors' forms: the open one, the outbox thread.
+    forms: forms::Forms,
     /// Gives out the senders of the UI thread's channel.
     handle: AppHandle,
     /// The UI thread's end of the channel (shared with the task that awaits it).
@@ -165,6 +171,8 @@ impl App {
                 typed,
                 maintenance: Maintenance::default(),
                 renderer,
+                typing: typing::Typing::default(),
+                forms: forms::Forms::default(),
                 handle,
                 inbox: Rc::new(RefCell::new(inbox)),
                 draining: Cell::new(false),
@@ -177,6 +185,7 @@ impl App {
             .set_lang(lang.code().into());
         Inner::wire_idle(&inner);
         maintenance::wire(&inner);
+        forms::wire(&inner);
         inner.update_status();
         Inner::show(&inner);
         Inner::idle_tick(&inner);
@@ -204,6 +213,50 @@ impl App {
     /// text, so the idle warning knows and the reset wipes it.
     pub fn typed_inputs(&self) -> TypedInputs {
         self.inner.typed.clone()
+    }
+
+    /// Starts the on-screen keyboard's pinyin engine on its own thread (librime, with its user
+    /// folder from `settings`). Returns at once: the engine's start never delays a frame, and
+    /// taps made before it is ready wait for it. Without librime the keyboard offers English
+    /// and digits.
+    pub fn start_keyboard(
+        &self,
+        settings: crate::input::rime::RimeSettings,
+    ) -> std::io::Result<()> {
+        let inner = &self.inner;
+        let weak = Rc::downgrade(inner);
+        let (default_lang, lang) = {
+            let nav = inner.nav.borrow();
+            (nav.default_lang(), nav.lang())
+        };
+        inner.typing.start(
+            &inner.window,
+            settings,
+            inner.handle.clone(),
+            move || {
+                if let Some(inner) = weak.upgrade() {
+                    inner.touched();
+                }
+            },
+            &inner.typed,
+            (default_lang, lang),
+        )
+    }
+
+    /// The outbox thread the forms hand what visitors submit to. Without one a form says it
+    /// could not save (only `kiosk snapshot` runs so).
+    pub fn attach_outbox(&self, submitter: crate::submitter::Submitter) {
+        self.inner.forms.attach(submitter);
+    }
+
+    /// The submission id of the open form, if a form is open.
+    pub fn open_form_id(&self) -> Option<uuid::Uuid> {
+        self.inner.forms.open_id()
+    }
+
+    /// Whether the keyboard's engine was started.
+    pub fn keyboard_started(&self) -> bool {
+        self.inner.typing.is_started()
     }
 
     /// The maintenance PIN's hash; `None`: the maintenance screen cannot be opened.
@@ -394,6 +447,10 @@ impl Inner {
                 Inner::set_skew(this, skew);
             }
             UiEvent::Content { request, delivery } => Inner::deliver(this, request, delivery),
+            UiEvent::Keyboard(composition) => this.typing.apply(&this.window, &composition),
+            UiEvent::Enqueued { id, result } => forms::enqueued(this, id, result),
+            UiEvent::SubmissionsAnswered(ids) => forms::answered(this, &ids),
+            UiEvent::Tracked { id, tracked } => forms::tracked(this, id, tracked),
         }
     }
 
@@ -414,6 +471,8 @@ impl Inner {
             this.window
                 .global::<ui::Strings>()
                 .set_lang(lang.code().into());
+            this.typing.follow_language(lang);
+            forms::render(this);
             this.update_status();
         }
         let nav = this.nav.borrow().clone();
@@ -635,6 +694,7 @@ impl Inner {
                 value: this.loc.text(nav.lang(), this.renderer),
             });
         }
+        forms::shown(this, &view);
         match this.pages.apply(&this.window, view, &nav) {
             Some(screen) => {
                 let bar = this.window.global::<ui::Nav>();

@@ -6,7 +6,7 @@
 
 use protocol::text::Lang;
 
-use crate::view::{Range, Screen};
+use crate::view::{FormKind, Range, Screen};
 
 /// What a visitor's tap asks of navigation. Pages send these; [`Nav::apply`] carries them out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +32,8 @@ pub enum Action {
     OpenEvent(String),
     /// Closes the event details.
     CloseEvent,
+    /// Opens the sign-up form of the event whose details are open (they close underneath).
+    SignUp,
     /// The language button: Chinese ⇄ English.
     ToggleLanguage,
 }
@@ -129,6 +131,10 @@ impl Nav {
                 _ => Change::None,
             },
             Action::CloseEvent => self.close_event(),
+            Action::SignUp => match self.open_event().and_then(FormKind::signup_of) {
+                Some(form) => self.push(Screen::Form(form)),
+                None => Change::None,
+            },
             Action::ToggleLanguage => self.set_lang(self.lang.other()),
         }
     }
@@ -445,6 +451,25 @@ mod tests {
         assert_eq!(
             nav.apply(Action::Open(Screen::Station(Some("liyuan".into())))),
             Change::Screen
+        );
+        assert_eq!(nav.apply(Action::Back), Change::Screen);
+        assert_eq!(nav.current(), &schedule(Range::Today, None, None));
+    }
+
+    #[test]
+    fn sign_up_opens_the_form_of_the_open_event_and_back_returns_to_the_list() {
+        let mut nav = Nav::new(Lang::Zh);
+        let _ = nav.apply(Action::OpenSchedule);
+        assert_eq!(nav.apply(Action::SignUp), Change::None, "no event open");
+        let _ = nav.apply(Action::OpenEvent("tea@2026-11-24T14:30".into()));
+        assert_eq!(nav.apply(Action::SignUp), Change::Screen);
+        assert_eq!(
+            nav.current(),
+            &Screen::Form(FormKind::Signup {
+                event: "tea".into(),
+                start: chrono::NaiveDateTime::parse_from_str("2026-11-24T14:30", "%Y-%m-%dT%H:%M")
+                    .expect("time"),
+            })
         );
         assert_eq!(nav.apply(Action::Back), Change::Screen);
         assert_eq!(nav.current(), &schedule(Range::Today, None, None));

@@ -4,12 +4,14 @@
 
 mod article;
 pub mod attract;
+pub mod form;
 mod home;
 pub mod maintenance;
 mod schedule;
 mod section;
 mod station;
 mod timing;
+pub mod wishes;
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use protocol::content::ImageRef;
@@ -20,12 +22,14 @@ use crate::store::{ContentStore, StoreError};
 
 pub use article::ArticleView;
 pub use attract::{AttractView, Slide};
+pub use form::{FormKind, FormView};
 pub use home::{HomeView, Tile};
 pub use maintenance::{InfoLine, Machine, MaintenanceView};
 pub use schedule::{EventDetail, EventLine, Range, ScheduleView};
 pub use section::{Card, SectionView};
 pub use station::{RoomLine, StationView};
 pub use timing::NextChange;
+pub use wishes::WishCard;
 
 /// A place in the kiosk. The navigation stack is a list of these.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +49,8 @@ pub enum Screen {
     Attract,
     /// The staff's maintenance screen (behind the PIN).
     Maintenance,
+    /// A visitor's form: a wish, a claim, a sign-up.
+    Form(FormKind),
 }
 
 impl Screen {
@@ -61,7 +67,7 @@ impl std::str::FromStr for Screen {
     type Err = String;
 
     /// `home`, `section:KEY`, `article:ID`, `schedule`, `schedule:week`, `station:ID`,
-    /// `attract`, `maintenance`.
+    /// `attract`, `maintenance`, `wish-form`, `claim-form:WISH`, `signup-form:EVENT@START`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let (name, arg) = match s.split_once(':') {
             Some((n, a)) => (n, Some(a)),
@@ -76,6 +82,11 @@ impl std::str::FromStr for Screen {
             "home" => Ok(Screen::Home),
             "attract" => Ok(Screen::Attract),
             "maintenance" => Ok(Screen::Maintenance),
+            "wish-form" => Ok(Screen::Form(FormKind::Wish)),
+            "claim-form" => Ok(Screen::Form(FormKind::Claim(need("WISH")?))),
+            "signup-form" => FormKind::signup_of(&need("EVENT@YYYY-MM-DDTHH:MM")?)
+                .map(Screen::Form)
+                .ok_or_else(|| "`signup-form` needs EVENT@YYYY-MM-DDTHH:MM".to_string()),
             "section" => Ok(Screen::Section(need("KEY")?)),
             "article" => Ok(Screen::Article(need("ID")?)),
             "schedule" => match arg {
@@ -91,7 +102,7 @@ impl std::str::FromStr for Screen {
                 arg.filter(|a| !a.is_empty()).map(str::to_string),
             )),
             other => Err(format!(
-                "unknown screen `{other}`: use home, section:KEY, article:ID, schedule[:week], station:ID, attract or maintenance"
+                "unknown screen `{other}`: use home, section:KEY, article:ID, schedule[:week], station:ID, attract, maintenance, wish-form, claim-form:WISH or signup-form:EVENT@START"
             )),
         }
     }
@@ -229,6 +240,7 @@ pub enum ScreenView {
     Station(StationView),
     Attract(AttractView),
     Maintenance(MaintenanceView),
+    Form(FormView),
     /// The record is gone (deleted by a sync while someone looked at it).
     Missing,
 }
@@ -245,7 +257,11 @@ impl ScreenView {
             ScreenView::Station(v) => v.valid_until,
             // The slideshow is read afresh each time it starts; the maintenance figures are a
             // reading taken when the screen opened ("sync now" reads them again).
-            ScreenView::Attract(_) | ScreenView::Maintenance(_) | ScreenView::Missing => None,
+            // A form's fields stay as typed; only a sync (content changed) re-reads its seats.
+            ScreenView::Attract(_)
+            | ScreenView::Maintenance(_)
+            | ScreenView::Form(_)
+            | ScreenView::Missing => None,
         }
     }
 
@@ -289,6 +305,9 @@ pub fn build(
             .unwrap_or(ScreenView::Missing),
         Screen::Attract => ScreenView::Attract(attract::build(store, ctx)?),
         Screen::Maintenance => ScreenView::Maintenance(maintenance::build(store, machine, ctx)?),
+        Screen::Form(kind) => form::build(store, kind, ctx)?
+            .map(ScreenView::Form)
+            .unwrap_or(ScreenView::Missing),
     })
 }
 

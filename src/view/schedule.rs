@@ -51,6 +51,9 @@ pub struct EventDetail {
     pub description: String,
     pub seats: String,
     pub signup: String,
+    /// Sign-up is open, the occurrence has not started and seats are left: the details offer
+    /// the sign-up form.
+    pub can_sign_up: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -192,6 +195,9 @@ pub fn event_lines(
             "event-signup-closed"
         });
         let time = ctx.loc.time_range(ctx.lang, o.start, o.end);
+        let can_sign_up = o.event.signup_open
+            && o.start > ctx.local_now()
+            && !store.seats(&o.event, o.start)?.is_full();
         rows.push(EventLine {
             key: occurrence_key(o),
             is_header: false,
@@ -224,6 +230,7 @@ pub fn event_lines(
                 description: ctx.t(&o.event.description),
                 seats,
                 signup,
+                can_sign_up,
             }),
             time,
         });

@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 
 use super::timing::NextChange;
+use super::wishes::{self, WishCard};
 use super::{Ctx, PictureSlot, PictureSpec, rgb};
 use crate::store::{ContentStore, StoreError};
 
@@ -26,6 +27,8 @@ pub struct SectionView {
     pub icon: String,
     pub accent: (u8, u8, u8),
     pub cards: Vec<Card>,
+    /// The 微心愿 wall, in the section the bundle flags `wish_wall` (else `None`).
+    pub wall: Option<Vec<WishCard>>,
     /// When an article of the section is next published or expires.
     pub valid_until: Option<NaiveDateTime>,
 }
@@ -63,6 +66,11 @@ pub fn build(store: &ContentStore, id: &str, ctx: &Ctx) -> Result<Option<Section
         icon: section.icon,
         accent: rgb(&section.color),
         cards,
+        wall: if section.wish_wall {
+            Some(wishes::wall(store, ctx)?)
+        } else {
+            None
+        },
         valid_until: next.get(),
     }))
 }

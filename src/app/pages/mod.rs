@@ -18,6 +18,7 @@
 
 mod article;
 mod attract;
+mod form;
 mod home;
 mod maintenance;
 mod schedule;
@@ -56,6 +57,7 @@ pub struct Pages {
     station: station::StationPage,
     pub attract: attract::AttractPage,
     maintenance: maintenance::MaintenancePage,
+    form: form::FormPage,
 }
 
 impl Pages {
@@ -68,6 +70,7 @@ impl Pages {
             station: Page::bind(window, go),
             attract: Page::bind(window, go),
             maintenance: Page::bind(window, go),
+            form: Page::bind(window, go),
         }
     }
 
@@ -86,6 +89,7 @@ impl Pages {
             ScreenView::Station(v) => show(&self.station, window, v, nav),
             ScreenView::Attract(v) => show(&self.attract, window, v, nav),
             ScreenView::Maintenance(v) => show(&self.maintenance, window, v, nav),
+            ScreenView::Form(v) => show(&self.form, window, v, nav),
             ScreenView::Missing => None,
         }
     }

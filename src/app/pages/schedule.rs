@@ -38,6 +38,7 @@ impl SchedulePage {
                     description: d.description.into(),
                     seats: d.seats.into(),
                     signup: d.signup.into(),
+                    can_sign_up: d.can_sign_up,
                 });
                 adapter.set_detail_open(true);
             }
@@ -65,6 +66,7 @@ impl Page for SchedulePage {
         }));
         adapter.on_open_event(go.on_arg(|key: SharedString| Action::OpenEvent(key.into())));
         adapter.on_close_event(go.on(Action::CloseEvent));
+        adapter.on_sign_up(go.on(Action::SignUp));
         adapter.on_open_station(
             go.on_arg(|id: SharedString| Action::Open(Screen::Station(Some(id.into())))),
         );

@@ -10,10 +10,11 @@ use crate::app::Navigator;
 use crate::app::models::{color, update};
 use crate::app::nav::{Action, Nav};
 use crate::ui;
-use crate::view::{Screen, SectionView};
+use crate::view::{FormKind, Screen, SectionView, WishCard};
 
 pub struct SectionPage {
     cards: Rc<VecModel<ui::ArticleCard>>,
+    wishes: Rc<VecModel<ui::WishRow>>,
 }
 
 impl SectionPage {
@@ -34,9 +35,15 @@ impl Page for SectionPage {
     fn bind(window: &ui::AppWindow, go: &Navigator) -> SectionPage {
         let page = SectionPage {
             cards: Rc::new(VecModel::default()),
+            wishes: Rc::new(VecModel::default()),
         };
         let adapter = window.global::<ui::SectionAdapter>();
         adapter.set_cards(ModelRc::from(page.cards.clone()));
+        adapter.set_wishes(ModelRc::from(page.wishes.clone()));
+        adapter.on_make_wish(go.on(Action::Open(Screen::Form(FormKind::Wish))));
+        adapter.on_claim(
+            go.on_arg(|id: SharedString| Action::Open(Screen::Form(FormKind::Claim(id.into())))),
+        );
         adapter.on_open_article(
             go.on_arg(|id: SharedString| Action::Open(Screen::Article(id.into()))),
         );
@@ -49,6 +56,11 @@ impl Page for SectionPage {
         adapter.set_subtitle(view.subtitle.into());
         adapter.set_icon(view.icon.into());
         adapter.set_accent(color(view.accent));
+        adapter.set_wall_shown(view.wall.is_some());
+        update(
+            &self.wishes,
+            view.wall.iter().flatten().map(wish_row).collect(),
+        );
         // Keep thumbnails already decoded for the same article.
         let old: HashMap<SharedString, ui::ArticleCard> =
             self.cards.iter().map(|c| (c.id.clone(), c)).collect();
@@ -70,5 +82,17 @@ impl Page for SectionPage {
                 })
                 .collect(),
         );
+    }
+}
+
+fn wish_row(w: &WishCard) -> ui::WishRow {
+    ui::WishRow {
+        id: w.id.as_str().into(),
+        text: w.text.as_str().into(),
+        name: w.name.as_str().into(),
+        age: w.age.as_str().into(),
+        status: w.status.as_str().into(),
+        status_key: w.status_key.into(),
+        can_claim: w.can_claim,
     }
 }

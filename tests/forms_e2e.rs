@@ -1,0 +1,242 @@
+//! The visitors' forms end to end, against the real district server on 127.0.0.1: a wish typed
+//! on the kiosk's keyboard, approved with kioskctl's client, appears on the wall after the next
+//! sync (and only then), and someone can offer to help with it; a sign-up for an event another
+//! kiosk has just filled is answered truthfully on the visitor's confirmation screen, through
+//! the real sync thread's "push now".
+
+mod support;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDateTime;
+use district_server::api::WishDecision;
+use district_server::ctl::Client;
+use district_server::wishes::Action;
+use i_slint_backend_testing::{AccessibleRole, ElementHandle};
+use lobby_kiosk::app::App;
+use lobby_kiosk::clock::{Clock, DEFAULT_TZ};
+use lobby_kiosk::i18n::Localizer;
+use lobby_kiosk::input::rime::RimeSettings;
+use lobby_kiosk::store::{ContentStore, Outbox};
+use lobby_kiosk::submitter::Submitter;
+use lobby_kiosk::sync::Syncer;
+use lobby_kiosk::ui;
+use lobby_kiosk::view::{FormKind, Screen};
+use lobby_kiosk::worker::{ContentSource, Worker};
+use protocol::content::WishStatus;
+use protocol::text::Lang;
+use slint::platform::PointerEventButton;
+use slint::{ComponentHandle, Model};
+use support::Server;
+
+fn kiosk(dir: &std::path::Path, lang: Lang) -> App {
+    i_slint_backend_testing::init_no_event_loop();
+    let loc = Arc::new(Localizer::new().expect("locales"));
+    let worker = Worker::open(dir, loc.clone()).expect("cache");
+    let at = NaiveDateTime::parse_from_str("2026-11-24T10:00", "%Y-%m-%dT%H:%M").expect("time");
+    let app = App::new(
+        ContentSource::inline(worker),
+        loc,
+        Clock::fixed(DEFAULT_TZ, at),
+        lang,
+    )
+    .expect("window");
+    app.window()
+        .window()
+        .set_size(slint::LogicalSize::new(1080.0, 1920.0));
+    app.window().show().expect("shows");
+    app.attach_outbox(Submitter::spawn(dir.to_path_buf()).expect("outbox thread"));
+    app
+}
+
+fn settle(app: &App, what: &str, done: impl Fn() -> bool) {
+    let start = Instant::now();
+    loop {
+        app.process_events();
+        if done() {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "waited in vain for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn key(app: &App, label: &str) {
+    let found: Vec<_> = ElementHandle::find_by_accessible_label(app.window(), label)
+        .filter(|e| e.accessible_role() == Some(AccessibleRole::Button))
+        .collect();
+    assert_eq!(found.len(), 1, "one button labelled {label:?}");
+    found[0].mock_single_click(PointerEventButton::Left);
+}
+
+fn shows(app: &App, text: &str) -> bool {
+    ElementHandle::find_by_accessible_label(app.window(), text)
+        .next()
+        .is_some()
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+#[test]
+fn a_wish_typed_at_the_kiosk_reaches_the_wall_only_once_staff_approve_it() {
+    let server = Server::start();
+    let token = server.kiosk("lobby-1");
+    server.push(&support::generated(0, 0, 0, 1));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = kiosk(dir.path(), Lang::En);
+    let rt = rt();
+    let mut syncer =
+        Syncer::open(dir.path(), Server::settings(&server.base, &token)).expect("syncer");
+    rt.block_on(syncer.cycle()).expect("first sync");
+    app.refresh();
+
+    // Typed on the on-screen keyboard (English: the UI is English).
+    app.start_keyboard(RimeSettings::for_data_dir(dir.path()))
+        .expect("engine");
+    let form = app.window().global::<ui::FormAdapter>();
+    app.navigate(Screen::Section("micro-wishes".into()));
+    key(&app, "Make a wish");
+    let field: Vec<_> = ElementHandle::find_by_accessible_label(app.window(), "Your wish")
+        .filter(|e| e.accessible_role() == Some(AccessibleRole::TextInput))
+        .collect();
+    field[0].mock_single_click(PointerEventButton::Left);
+    assert!(app.window().get_keyboard_shown());
+    settle(&app, "the English layout", || {
+        app.window()
+            .global::<ui::KeyboardAdapter>()
+            .get_active_mode()
+            == ui::KeyboardMode::English
+    });
+    for k in [
+        "a", "space", "b", "o", "o", "k", "space", "c", "l", "u", "b",
+    ] {
+        key(&app, k);
+    }
+    settle(&app, "the typed wish", || form.get_first() == "a book club");
+    key(&app, "Send");
+    settle(&app, "received", || form.get_stage() == ui::FormStage::Done);
+    let id = app.open_form_id().expect("form id");
+    key(&app, "Done");
+
+    rt.block_on(syncer.cycle()).expect("sync");
+    app.refresh();
+    assert!(
+        !shows(&app, "a book club"),
+        "sent, but not on the wall before staff approve it"
+    );
+
+    let staff = Client::new(&server.base, &server.staff).expect("client");
+    server
+        .rt
+        .block_on(staff.decide_wish(&id.to_string(), Action::Approve, &WishDecision::default()))
+        .expect("approves");
+    rt.block_on(syncer.cycle()).expect("sync");
+    app.refresh();
+    assert_eq!(app.current(), Screen::Section("micro-wishes".into()));
+    assert!(shows(&app, "a book club"), "on the wall after the sync");
+    let wall = app
+        .window()
+        .global::<ui::SectionAdapter>()
+        .get_wishes()
+        .iter()
+        .collect::<Vec<_>>();
+    assert_eq!(wall.len(), 1);
+    assert_eq!(wall[0].name, "Anonymous");
+    assert_eq!(wall[0].status, "Open");
+    assert!(wall[0].can_claim);
+
+    // Somebody can help: the claim arrives once, and after staff match it the wall says so.
+    key(&app, "I can help");
+    assert_eq!(app.current(), Screen::Form(FormKind::Claim(id.to_string())));
+    assert!(shows(&app, "I can help"));
+    form.set_first("Harbour Tech Ltd".into());
+    form.set_second("0411-8888 1234".into());
+    key(&app, "Send");
+    settle(&app, "received", || form.get_stage() == ui::FormStage::Done);
+    let claim = app.open_form_id().expect("claim id");
+    rt.block_on(syncer.cycle()).expect("sync");
+    assert!(server.submissions().contains_key(&claim.to_string()));
+    let store = ContentStore::open(dir.path()).expect("cache");
+    assert_eq!(
+        store.wishes().expect("wall")[0].status,
+        WishStatus::Approved,
+        "a claim is an offer until staff match it"
+    );
+    drop(app);
+}
+
+#[test]
+fn a_sign_up_for_an_event_just_filled_elsewhere_tells_the_visitor_the_truth() {
+    let server = Server::start();
+    let token = server.kiosk("lobby-1");
+    let other = server.kiosk("lobby-2");
+    let mut bundle = support::generated(0, 0, 1, 1);
+    let event = bundle
+        .content
+        .events
+        .iter_mut()
+        .find(|e| e.id == "gen-event-000")
+        .expect("a one-off event");
+    event.capacity = Some(2);
+    let event = event.clone();
+    server.push(&bundle);
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = kiosk(dir.path(), Lang::En);
+    let settings = lobby_kiosk::sync::Settings {
+        // Only "push now" explains a cycle during the test.
+        poll: Duration::from_secs(3600),
+        ..Server::settings(&server.base, &token)
+    };
+    app.attach_sync(
+        lobby_kiosk::sync::schedule::spawn(dir.path().to_path_buf(), settings, app.handle())
+            .expect("sync thread"),
+    );
+    let start = Instant::now();
+    while !(dir.path().join("content.db").exists()
+        && support::cache_state(dir.path()).cursor == server.head())
+    {
+        assert!(start.elapsed() < Duration::from_secs(60), "first sync");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    app.process_events();
+
+    let form = app.window().global::<ui::FormAdapter>();
+    app.navigate(Screen::Form(FormKind::Signup {
+        event: event.id.clone(),
+        start: event.start,
+    }));
+    assert_eq!(form.get_max_party(), 2, "the kiosk knows of 2 free seats");
+    form.set_first("Wang Fang".into());
+    form.set_second("138 0013 8000".into());
+
+    // Meanwhile another kiosk books both seats.
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let outbox = Outbox::open(elsewhere.path()).expect("outbox");
+    support::queue_signup(&outbox, &event.id, "李雷", 2);
+    let rt = rt();
+    let mut syncer =
+        Syncer::open(elsewhere.path(), Server::settings(&server.base, &other)).expect("syncer");
+    rt.block_on(syncer.cycle()).expect("the other kiosk syncs");
+
+    key(&app, "Send");
+    settle(&app, "the district's answer", || {
+        form.get_result_title() == "Sorry, the event is full"
+    });
+    assert!(!form.get_result_good());
+    assert!(shows(&app, "Sorry, the event is full"));
+    assert!(
+        form.get_result_body().starts_with("Nothing was booked"),
+        "{}",
+        form.get_result_body()
+    );
+}
