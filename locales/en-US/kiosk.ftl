@@ -47,6 +47,8 @@ event-seats = { $capacity } places
 event-no-limit = Open to all
 event-signup-open = Sign-up open
 event-signup-closed = No sign-up needed
+event-qr-calendar = Scan to add it to your phone's calendar
+event-qr-link = Scan for more about this event on your phone
 
 station-building = Building
 station-address = Address

@@ -44,6 +44,8 @@ event-seats = 名额 { $capacity } 人
 event-no-limit = 不限名额
 event-signup-open = 可报名
 event-signup-closed = 无需报名
+event-qr-calendar = 扫码加入手机日历
+event-qr-link = 扫码在手机上查看活动详情
 
 station-building = 楼宇
 station-address = 地址

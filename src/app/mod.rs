@@ -418,7 +418,9 @@ impl Inner {
         }
         let nav = this.nav.borrow().clone();
         this.pages.show_overlay(&this.window, &nav);
-        if change != Change::Overlay {
+        // Details that open need their QR code, which the worker makes with the screen's view:
+        // read it again (the rows are unchanged, so nothing else moves).
+        if change != Change::Overlay || nav.open_event().is_some() {
             Inner::show(this);
         }
     }
