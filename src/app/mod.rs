@@ -9,6 +9,7 @@ pub mod maintenance;
 mod models;
 pub mod nav;
 mod pages;
+mod screenshot;
 pub mod status;
 
 use std::cell::{Cell, RefCell};
@@ -394,6 +395,7 @@ impl Inner {
                 Inner::set_skew(this, skew);
             }
             UiEvent::Content { request, delivery } => Inner::deliver(this, request, delivery),
+            UiEvent::CaptureScreen(reply) => screenshot::capture(&this.window, reply),
         }
     }
 
