@@ -9,8 +9,8 @@
 //! - [`submitter`]: the outbox thread that commits what visitors submit.
 //! - [`watchdog`]: supervision by systemd (ready, watchdog keepalives, a panic ends the process).
 //! - [`input`]: the on-screen keyboard's logic and pinyin input through librime.
-//! - [`i18n`], [`media`], [`clock`], [`config`], [`demo`], [`headless`], [`pin`]: one
-//!   concept each.
+//! - [`i18n`], [`media`], [`clock`], [`config`], [`demo`], [`headless`], [`pin`], [`glyphs`]:
+//!   one concept each.
 
 pub mod app;
 pub mod clock;
@@ -19,6 +19,7 @@ pub mod demo;
 #[cfg(feature = "fault-hooks")]
 pub mod faults;
 pub mod fonts;
+pub mod glyphs;
 pub mod headless;
 pub mod i18n;
 pub mod input;

@@ -193,16 +193,38 @@ impl PictureCache {
     }
 }
 
+/// Modules of quiet zone around a QR code (the standard's minimum).
+const QR_QUIET_MODULES: u32 = 4;
+/// Fewer pixels a module than this, and a phone camera at arm's length misreads the code.
+const QR_MIN_MODULE_PX: u32 = 3;
+
 /// A QR code of `text` (a link, an iCalendar entry), black on white with the standard quiet
 /// zone, `module_px` per module.
 pub fn qr(text: &str, module_px: u32) -> Result<SharedPixelBuffer<Rgba8Pixel>, MediaError> {
-    let code = qrcode::QrCode::new(text.as_bytes()).map_err(|e| MediaError::Qr {
+    Ok(draw_qr(&qr_code(text)?, module_px))
+}
+
+/// A QR code of `text` with the largest whole number of pixels per module (at least
+/// [`QR_MIN_MODULE_PX`]) that keeps it, quiet zone included, within `max_side` pixels.
+pub fn qr_within(text: &str, max_side: u32) -> Result<SharedPixelBuffer<Rgba8Pixel>, MediaError> {
+    let code = qr_code(text)?;
+    let side_modules = code.width() as u32 + 2 * QR_QUIET_MODULES;
+    let module_px = (max_side / side_modules).max(QR_MIN_MODULE_PX);
+    Ok(draw_qr(&code, module_px))
+}
+
+fn qr_code(text: &str) -> Result<qrcode::QrCode, MediaError> {
+    qrcode::QrCode::new(text.as_bytes()).map_err(|e| MediaError::Qr {
         text: text.to_string(),
         message: e.to_string(),
-    })?;
+    })
+}
+
+/// Dark modules `0x1F` grey (the page's ink) on white, `module_px` square pixels each.
+fn draw_qr(code: &qrcode::QrCode, module_px: u32) -> SharedPixelBuffer<Rgba8Pixel> {
     let modules = code.width() as u32;
     let colors = code.to_colors();
-    let quiet = 4;
+    let quiet = QR_QUIET_MODULES;
     let side = (modules + 2 * quiet) * module_px;
     let mut buffer = SharedPixelBuffer::<Rgba8Pixel>::new(side, side);
     let pixels = buffer.make_mut_slice();
@@ -223,7 +245,7 @@ pub fn qr(text: &str, module_px: u32) -> Result<SharedPixelBuffer<Rgba8Pixel>, M
             a: 0xFF,
         };
     }
-    Ok(buffer)
+    buffer
 }
 
 #[cfg(test)]

@@ -140,6 +140,7 @@ impl Worker {
             let made = match &spec.source {
                 PictureSource::Blob(blob) => self.pictures.get(self.store.blobs(), blob),
                 PictureSource::Qr(text) => media::qr(text, QR_MODULE_PX),
+                PictureSource::QrWithin { text, max_side } => media::qr_within(text, *max_side),
             };
             match made {
                 Ok(buffer) => decoded.push((spec.slot, buffer)),

@@ -47,6 +47,12 @@ event-seats = { $capacity } places
 event-no-limit = Open to all
 event-signup-open = Sign-up open
 event-signup-closed = No sign-up needed
+event-qr-calendar = Scan to add it to your phone's calendar
+event-qr-link = Scan for more about this event on your phone
+glyphs-undrawable = { $count ->
+    [one] One character (an emoji or a rare character) cannot be shown on the kiosk screens. Please remove it.
+   *[other] { $count } characters (emoji or rare characters) cannot be shown on the kiosk screens. Please remove them.
+}
 
 station-building = Building
 station-address = Address

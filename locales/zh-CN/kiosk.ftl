@@ -44,6 +44,9 @@ event-seats = 名额 { $capacity } 人
 event-no-limit = 不限名额
 event-signup-open = 可报名
 event-signup-closed = 无需报名
+event-qr-calendar = 扫码加入手机日历
+event-qr-link = 扫码在手机上查看活动详情
+glyphs-undrawable = 有 { $count } 个字符（表情符号或生僻字）无法在屏幕上显示，请删除。
 
 station-building = 楼宇
 station-address = 地址

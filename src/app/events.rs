@@ -38,6 +38,9 @@ pub enum UiEvent {
     /// The maintenance PIN of check `check` was checked (off the UI thread: argon2 is slow on
     /// purpose).
     PinChecked { check: u64, ok: bool },
+    /// Staff asked for a screenshot: render the screen shown into a pixel buffer and send it
+    /// back (the sync thread encodes and uploads it).
+    CaptureScreen(crate::sync::ScreenReply),
     /// An answer of the content worker to content request `request`. Answers to any request
     /// but the latest are dropped: the visitor has moved on.
     Content { request: u64, delivery: Delivery },
@@ -122,5 +125,10 @@ impl Notifier for AppHandle {
 
     fn sync_failed(&self, error: &str) {
         self.send(UiEvent::SyncFailed(error.to_string()));
+    }
+
+    fn capture_screen(&self, reply: crate::sync::ScreenReply) {
+        // A UI that is gone drops `reply` with the event: nothing is uploaded.
+        self.send(UiEvent::CaptureScreen(reply));
     }
 }

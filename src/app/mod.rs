@@ -10,6 +10,7 @@ pub mod maintenance;
 mod models;
 pub mod nav;
 mod pages;
+mod screenshot;
 pub mod status;
 mod typing;
 
@@ -451,6 +452,7 @@ impl Inner {
             UiEvent::Enqueued { id, result } => forms::enqueued(this, id, result),
             UiEvent::SubmissionsAnswered(ids) => forms::answered(this, &ids),
             UiEvent::Tracked { id, tracked } => forms::tracked(this, id, tracked),
+            UiEvent::CaptureScreen(reply) => screenshot::capture(&this.window, reply),
         }
     }
 
@@ -477,7 +479,9 @@ impl Inner {
         }
         let nav = this.nav.borrow().clone();
         this.pages.show_overlay(&this.window, &nav);
-        if change != Change::Overlay {
+        // Details that open need their QR code, which the worker makes with the screen's view:
+        // read it again (the rows are unchanged, so nothing else moves).
+        if change != Change::Overlay || nav.open_event().is_some() {
             Inner::show(this);
         }
     }

@@ -160,6 +160,21 @@ impl Client {
             .await
     }
 
+    /// `PUT /v1/kiosk/screenshot` with a PNG; `204` is success, anything else a refusal (the
+    /// server keeps the request open and asks again).
+    pub async fn put_screenshot(&self, png: Vec<u8>) -> Result<(), SyncError> {
+        let request = self
+            .request(Method::PUT, protocol::wire::SCREENSHOT_PATH)
+            .header(reqwest::header::CONTENT_TYPE, "image/png")
+            .body(png);
+        let response = self.send(request).await?;
+        if response.status() == StatusCode::NO_CONTENT {
+            Ok(())
+        } else {
+            Err(self.refusal(response).await)
+        }
+    }
+
     /// `GET /v1/kiosk`: who the server thinks this kiosk is, and its district.
     pub async fn kiosk(&self) -> Result<KioskInfo, SyncError> {
         self.json(self.request(Method::GET, "/v1/kiosk")).await

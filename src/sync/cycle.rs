@@ -82,6 +82,8 @@ pub struct Report {
     pub heartbeat_error: Option<String>,
     /// The server's clock minus the kiosk's, measured by the heartbeat (round trip halved).
     pub clock_skew_seconds: Option<i64>,
+    /// The heartbeat's answer asked for a screenshot of the screen shown.
+    pub screenshot_wanted: bool,
 }
 
 impl std::fmt::Display for Report {
@@ -604,6 +606,7 @@ impl Syncer {
         };
         let reply = self.client.heartbeat(&heartbeat).await?;
         report.head = Some(report.head.unwrap_or(0).max(reply.head));
+        report.screenshot_wanted = reply.screenshot_wanted;
         let skew = crate::clock::measure_skew(
             sent,
             clock.kiosk_now(),
@@ -622,6 +625,13 @@ impl Syncer {
         self.store
             .set_meta("server_head", &reply.head.to_string())?;
         Ok(())
+    }
+}
+
+impl Syncer {
+    /// `PUT /v1/kiosk/screenshot`: the PNG staff asked for.
+    pub async fn upload_screenshot(&self, png: Vec<u8>) -> Result<(), SyncError> {
+        self.client.put_screenshot(png).await
     }
 }
 

@@ -6,6 +6,7 @@
 //! - [`cycle`]: one sync cycle (push outbox → pull pages → apply → heartbeat) and its [`Report`].
 //! - [`schedule`]: the background thread: poll with jitter, back off after errors, "sync now".
 //! - [`status`]: what `kiosk status` and the maintenance screen show about sync.
+//! - [`screenshot`]: the screenshot staff asked for: pixels from the UI, PNG, upload.
 //!
 //! The rules that keep the cache consistent: a page is applied only after its checksum verified
 //! and every image it references is on disk, and it is applied together with its cursor in ONE
@@ -16,6 +17,7 @@ pub mod blobs;
 pub mod client;
 pub mod cycle;
 pub mod schedule;
+pub mod screenshot;
 pub mod status;
 
 use std::time::Duration;
@@ -27,6 +29,7 @@ use crate::store::StoreError;
 
 pub use cycle::{PushReport, Report, Syncer};
 pub use schedule::{Notifier, SyncHandle};
+pub use screenshot::{ScreenPixels, ScreenReply};
 pub use status::SyncStatus;
 
 /// Everything that can stop a sync. Each says what happened and what to do; [`SyncError::is_transient`]

@@ -36,6 +36,12 @@ pub trait Notifier: Send + 'static {
     fn clock_skew(&self, _skew: chrono::Duration) {}
     /// A cycle failed with this error (the maintenance screen shows it after "sync now").
     fn sync_failed(&self, _error: &str) {}
+    /// Staff asked for a screenshot: render the screen shown right now and send its pixels
+    /// through `reply` (quickly: the sync thread waits a few seconds at most). The default
+    /// drops `reply`: a notifier with no screen has nothing to show, and nothing is uploaded.
+    fn capture_screen(&self, reply: super::ScreenReply) {
+        drop(reply);
+    }
 }
 
 /// A notifier that tells nobody (headless `kiosk sync`).
@@ -253,6 +259,15 @@ pub async fn run(
                 }
             }
         };
+        // Staff asked for a screenshot: answered in this cycle, once.
+        if let (Ok(report), Some(s)) = (&outcome, syncer.as_ref())
+            && report.screenshot_wanted
+        {
+            tokio::select! {
+                () = super::screenshot::answer(s, &notifier) => {}
+                () = control.halt.notified() => break,
+            }
+        }
         tokio::select! {
             () = tokio::time::sleep(delay) => {}
             () = control.wake.notified() => {}

@@ -6,6 +6,7 @@ mod article;
 pub mod attract;
 pub mod form;
 mod home;
+pub mod ical;
 pub mod maintenance;
 mod schedule;
 mod section;
@@ -151,6 +152,8 @@ pub enum PictureSlot {
 pub enum QrFor {
     /// An article's link (article id).
     ArticleLink(String),
+    /// An event occurrence's link or calendar entry (occurrence key, `EVENT-ID@START`).
+    Event(String),
 }
 
 /// An image blob of the cache at the size it is shown.
@@ -183,6 +186,10 @@ pub enum PictureSource {
     /// A QR code of this text: a link, or any text a phone camera understands (an iCalendar
     /// `VEVENT`).
     Qr(String),
+    /// A QR code of `text` with the largest whole number of pixels per module that keeps it
+    /// within `max_side` pixels, to be shown one image pixel per screen pixel: crisp, every
+    /// module the same size.
+    QrWithin { text: String, max_side: u32 },
 }
 
 /// A picture the screen wants, made later (off the UI thread) at the size it is shown.
@@ -209,11 +216,22 @@ impl PictureSpec {
         }
     }
 
+    /// A QR code of `text` at most `max_side` pixels wide, modules of whole pixels.
+    pub fn qr_within(slot: PictureSlot, text: impl Into<String>, max_side: u32) -> PictureSpec {
+        PictureSpec {
+            slot,
+            source: PictureSource::QrWithin {
+                text: text.into(),
+                max_side,
+            },
+        }
+    }
+
     /// Height over width, for laying out the space before the picture arrives.
     pub fn aspect(&self) -> f32 {
         match &self.source {
             PictureSource::Blob(b) => b.height as f32 / b.width.max(1) as f32,
-            PictureSource::Qr(_) => 1.0,
+            PictureSource::Qr(_) | PictureSource::QrWithin { .. } => 1.0,
         }
     }
 }
@@ -275,6 +293,7 @@ impl ScreenView {
                 .map(|p| p.spec.clone())
                 .chain(v.qr.clone())
                 .collect(),
+            ScreenView::Schedule(v) => v.open_qr.iter().cloned().collect(),
             ScreenView::Station(v) => v.picture.iter().cloned().collect(),
             ScreenView::Attract(v) => v.slides.iter().filter_map(|s| s.picture.clone()).collect(),
             _ => Vec::new(),
@@ -297,9 +316,17 @@ pub fn build(
         Screen::Article(id) => article::build(store, id, ctx)?
             .map(ScreenView::Article)
             .unwrap_or(ScreenView::Missing),
-        Screen::Schedule { range, station, .. } => {
-            ScreenView::Schedule(schedule::build(store, *range, station.as_deref(), ctx)?)
-        }
+        Screen::Schedule {
+            range,
+            station,
+            open,
+        } => ScreenView::Schedule(schedule::build(
+            store,
+            *range,
+            station.as_deref(),
+            open.as_deref(),
+            ctx,
+        )?),
         Screen::Station(id) => station::build(store, id.as_deref(), ctx)?
             .map(ScreenView::Station)
             .unwrap_or(ScreenView::Missing),

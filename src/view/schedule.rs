@@ -6,9 +6,15 @@ use std::collections::HashMap;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use protocol::content::{Room, Station};
 
-use super::Ctx;
+use super::ical::CalendarEntry;
 use super::timing::NextChange;
+use super::{Ctx, PictureSlot, PictureSpec, QrFor};
+use crate::clock::DEFAULT_TZ;
 use crate::store::{ContentStore, Occurrence, StoreError};
+
+/// The largest side of an event's QR code, in pixels: about 6 cm on a 32-inch portrait
+/// screen, read by a phone from arm's length.
+pub const EVENT_QR_MAX_SIDE: u32 = 400;
 
 /// Accents that tell stations apart in lists, by station order.
 const STATION_ACCENTS: [(u8, u8, u8); 6] = [
@@ -54,6 +60,11 @@ pub struct EventDetail {
     /// Sign-up is open, the occurrence has not started and seats are left: the details offer
     /// the sign-up form.
     pub can_sign_up: bool,
+    /// What the QR code carries to the visitor's phone: the event's link where staff gave
+    /// one, otherwise the occurrence as an iCalendar entry (see [`super::ical`]).
+    pub qr_text: String,
+    /// What scanning it does, in the visitor's language.
+    pub qr_caption: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -82,6 +93,9 @@ pub struct ScheduleView {
     /// Filter chips: (station id or "" for all, label, selected).
     pub stations: Vec<(String, String, bool)>,
     pub rows: Vec<EventLine>,
+    /// The QR code of the event whose details are open, made by the worker (a dense code
+    /// takes milliseconds to draw: only the open one is made, never one per row).
+    pub open_qr: Option<PictureSpec>,
     /// When the list next changes by itself: the next midnight ("today" moves).
     pub valid_until: Option<NaiveDateTime>,
 }
@@ -94,6 +108,7 @@ pub fn build(
     store: &ContentStore,
     range: Range,
     station: Option<&str>,
+    open: Option<&str>,
     ctx: &Ctx,
 ) -> Result<ScheduleView, StoreError> {
     let today = ctx.local_now().date();
@@ -129,12 +144,22 @@ pub fn build(
         let selected = station == Some(s.id.as_str());
         (s.id.clone(), ctx.t(&s.name), selected)
     }));
+    let rows = event_lines(store, &occurrences, range == Range::Week, ctx)?;
+    let open_qr = open.and_then(|key| {
+        let detail = rows.iter().find(|r| r.key == key)?.detail.as_ref()?;
+        Some(PictureSpec::qr_within(
+            PictureSlot::Qr(QrFor::Event(key.to_string())),
+            detail.qr_text.clone(),
+            EVENT_QR_MAX_SIDE,
+        ))
+    });
     Ok(ScheduleView {
         range,
         station: station.map(str::to_string),
         range_label,
         stations,
-        rows: event_lines(store, &occurrences, range == Range::Week, ctx)?,
+        rows,
+        open_qr,
         valid_until: next.get(),
     })
 }
@@ -154,6 +179,10 @@ pub fn event_lines(
         .map(|(i, s)| (s.id.as_str(), STATION_ACCENTS[i % STATION_ACCENTS.len()]))
         .collect();
     let station_of: HashMap<&str, &Station> = stations.iter().map(|s| (s.id.as_str(), s)).collect();
+    let tz = store
+        .district()?
+        .and_then(|d| d.timezone.parse().ok())
+        .unwrap_or(DEFAULT_TZ);
     let mut rooms: HashMap<String, Option<Room>> = HashMap::new();
     let mut rows = Vec::new();
     let mut last_day: Option<NaiveDate> = None;
@@ -198,6 +227,33 @@ pub fn event_lines(
         let can_sign_up = o.event.signup_open
             && o.start > ctx.local_now()
             && !store.seats(&o.event, o.start)?.is_full();
+        let title = ctx.t(&o.event.title);
+        let address = station
+            .map(|s| {
+                format!(
+                    "{} {} · {}",
+                    ctx.t(&s.building),
+                    ctx.t(&s.floor),
+                    ctx.t(&s.address)
+                )
+            })
+            .unwrap_or_default();
+        let (qr_text, qr_caption) = match &o.event.link {
+            Some(link) => (link.clone(), ctx.ui("event-qr-link")),
+            None => (
+                CalendarEntry {
+                    uid: format!("{}@lobby-kiosk", occurrence_key(o)),
+                    title: &title,
+                    location: &format!("{station_name} · {room_name}, {address}"),
+                    start: o.start,
+                    end: o.end,
+                    tz,
+                    stamp: ctx.now.with_timezone(&chrono::Utc),
+                }
+                .to_ical(),
+                ctx.ui("event-qr-calendar"),
+            ),
+        };
         rows.push(EventLine {
             key: occurrence_key(o),
             is_header: false,
@@ -212,25 +268,18 @@ pub fn event_lines(
                 .copied()
                 .unwrap_or(STATION_ACCENTS[0]),
             detail: Some(EventDetail {
-                title: ctx.t(&o.event.title),
+                title,
                 when: format!("{} {}", ctx.loc.day(ctx.lang, day), time),
                 station: station_name,
                 station_id: o.event.station.clone(),
                 room: room_name,
-                address: station
-                    .map(|s| {
-                        format!(
-                            "{} {} · {}",
-                            ctx.t(&s.building),
-                            ctx.t(&s.floor),
-                            ctx.t(&s.address)
-                        )
-                    })
-                    .unwrap_or_default(),
+                address,
                 description: ctx.t(&o.event.description),
                 seats,
                 signup,
                 can_sign_up,
+                qr_text,
+                qr_caption,
             }),
             time,
         });

@@ -303,6 +303,16 @@ pub fn load_bundle(dir: &Path) -> Result<Bundle, CtlError> {
     })
 }
 
+/// Warnings about `bundle`'s text that the kiosks cannot show: a character no embedded font
+/// draws would appear as blank space (`protocol::glyphs`). The bundle is still valid; staff
+/// decide whether to change the text.
+pub fn glyph_warnings(bundle: &Bundle) -> Vec<String> {
+    protocol::glyphs::undrawable_in(&bundle.content)
+        .iter()
+        .map(|u| format!("warning: {u}"))
+        .collect()
+}
+
 /// What `kioskctl push` did.
 #[derive(Debug, Clone)]
 pub struct PushOutcome {
@@ -319,9 +329,12 @@ pub async fn push_bundle(
     client: &Client,
     dir: &Path,
     dry_run: bool,
-    progress: impl FnMut(&str),
+    mut progress: impl FnMut(&str),
 ) -> Result<PushOutcome, CtlError> {
     let bundle = load_bundle(dir)?;
+    for warning in glyph_warnings(&bundle) {
+        progress(&warning);
+    }
     push_loaded(client, &bundle, dry_run, progress).await
 }
 

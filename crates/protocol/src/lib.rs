@@ -8,10 +8,14 @@
 //! - [`wire`]: the sync protocol's bodies. [`visitor`]: the rules for what visitors type, used
 //!   by the kiosk's forms and again by the server.
 //!
+//! - [`glyphs`]: which characters the kiosk's embedded fonts can draw (a table computed from
+//!   the fonts at build time), for the kiosk's forms and `kioskctl check`.
+//!
 //! This crate does no I/O: callers hand it bytes (see [`bundle::BundleSource`]).
 
 pub mod bundle;
 pub mod content;
+pub mod glyphs;
 pub mod text;
 pub mod visitor;
 pub mod wire;

@@ -110,6 +110,7 @@ impl Pages {
                 PictureSlot::Qr(QrFor::ArticleLink(article)) => {
                     self.article.put_qr(window, &article, image)
                 }
+                PictureSlot::Qr(QrFor::Event(key)) => self.schedule.put_qr(window, &key, image),
                 PictureSlot::StationPicture(station) => {
                     self.station.put_picture(window, &station, image)
                 }

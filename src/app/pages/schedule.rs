@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use slint::{ComponentHandle, Image, ModelRc, SharedString, VecModel};
 
 use super::Page;
 use crate::app::Navigator;
@@ -19,15 +19,25 @@ pub struct SchedulePage {
     rows: Rc<VecModel<ui::EventRow>>,
     /// Details of the events listed, by occurrence key, for the overlay.
     details: RefCell<HashMap<String, EventDetail>>,
+    /// The occurrence key of the details shown, and its QR code once the worker made it.
+    shown: RefCell<Option<(String, Option<Image>)>>,
 }
 
 impl SchedulePage {
     /// Shows the details of event `open`, or closes them. A key no longer listed closes them.
     pub fn show_overlay(&self, window: &ui::AppWindow, open: Option<&str>) {
-        let detail = open.and_then(|key| self.details.borrow().get(key).cloned());
+        let detail = open.and_then(|key| Some((key, self.details.borrow().get(key).cloned()?)));
         let adapter = window.global::<ui::ScheduleAdapter>();
         match detail {
-            Some(d) => {
+            Some((key, d)) => {
+                // Another event: no QR code until the worker has made its own.
+                let mut shown = self.shown.borrow_mut();
+                if shown.as_ref().is_none_or(|(k, _)| k != key) {
+                    *shown = Some((key.to_string(), None));
+                }
+                let qr = shown.as_ref().and_then(|(_, qr)| qr.clone());
+                adapter.set_has_qr(qr.is_some());
+                adapter.set_qr(qr.unwrap_or_default());
                 adapter.set_detail(ui::EventDetail {
                     title: d.title.into(),
                     when: d.when.into(),
@@ -39,11 +49,32 @@ impl SchedulePage {
                     seats: d.seats.into(),
                     signup: d.signup.into(),
                     can_sign_up: d.can_sign_up,
+                    qr_caption: d.qr_caption.into(),
                 });
                 adapter.set_detail_open(true);
             }
-            None => adapter.set_detail_open(false),
+            None => {
+                *self.shown.borrow_mut() = None;
+                adapter.set_detail_open(false);
+                adapter.set_has_qr(false);
+                adapter.set_qr(Image::default());
+            }
         }
+    }
+
+    /// The QR code of occurrence `key`, if its details are still open.
+    pub fn put_qr(&self, window: &ui::AppWindow, key: &str, image: Image) {
+        let mut shown = self.shown.borrow_mut();
+        let Some((open, qr)) = shown.as_mut() else {
+            return;
+        };
+        if open != key {
+            return;
+        }
+        *qr = Some(image.clone());
+        let adapter = window.global::<ui::ScheduleAdapter>();
+        adapter.set_qr(image);
+        adapter.set_has_qr(true);
     }
 }
 
@@ -56,6 +87,7 @@ impl Page for SchedulePage {
             stations: Rc::new(VecModel::default()),
             rows: Rc::new(VecModel::default()),
             details: RefCell::default(),
+            shown: RefCell::default(),
         };
         let adapter = window.global::<ui::ScheduleAdapter>();
         adapter.set_stations(ModelRc::from(page.stations.clone()));

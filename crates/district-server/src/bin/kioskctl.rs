@@ -138,6 +138,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Check { bundle_dir } => {
             let bundle = ctl::load_bundle(bundle_dir)?;
+            for warning in ctl::glyph_warnings(&bundle) {
+                eprintln!("{warning}");
+            }
             println!(
                 "{} is valid: {} records, {} images, checksum {}",
                 bundle_dir.display(),
