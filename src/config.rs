@@ -128,6 +128,31 @@ impl Default for SyncConfig {
     }
 }
 
+/// Memory the kiosk may keep for decoded pictures (`[cache]`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CacheConfig {
+    /// Megabytes of decoded pictures (thumbnails, article and station pictures) kept for
+    /// revisits; the least recently shown go first. A 240 px thumbnail takes about 0.13 MB,
+    /// a 1000 px article picture about 2.2 MB.
+    pub pictures_mb: u32,
+}
+
+impl CacheConfig {
+    pub const MAX_PICTURES_MB: u32 = 1024;
+
+    /// The budget in bytes.
+    pub fn picture_bytes(&self) -> usize {
+        self.pictures_mb as usize * 1024 * 1024
+    }
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        CacheConfig { pictures_mb: 24 }
+    }
+}
+
 /// When an untouched kiosk warns, resets and starts its slideshow (`[idle]`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -196,6 +221,7 @@ pub struct Config {
     pub maintenance_pin_hash: Option<PinHash>,
     pub idle: IdleConfig,
     pub sync: SyncConfig,
+    pub cache: CacheConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -248,6 +274,12 @@ impl Config {
             ));
         }
         config.idle.check()?;
+        if config.cache.pictures_mb > CacheConfig::MAX_PICTURES_MB {
+            return Err(format!(
+                "[cache] pictures_mb must be at most {}",
+                CacheConfig::MAX_PICTURES_MB
+            ));
+        }
         if sync.request_timeout_seconds == 0 {
             return Err("[sync] request_timeout_seconds must be at least 1".into());
         }
@@ -344,6 +376,22 @@ mod tests {
         assert!(e.contains("poll"), "{e}");
         let e = Config::parse("server = \"district.example\"").expect_err("no scheme");
         assert!(e.contains("http://"), "{e}");
+    }
+
+    #[test]
+    fn the_picture_budget_has_a_default_and_a_limit() {
+        let c = Config::parse("").expect("parses");
+        assert_eq!(c.cache.picture_bytes(), 24 * 1024 * 1024);
+        let c = Config::parse("[cache]\npictures_mb = 8").expect("parses");
+        assert_eq!(c.cache.picture_bytes(), 8 * 1024 * 1024);
+        let c = Config::parse("[cache]\npictures_mb = 0").expect("0: nothing kept");
+        assert_eq!(c.cache.picture_bytes(), 0);
+        let e = Config::parse("[cache]\npictures_mb = 5000").expect_err("too much");
+        assert!(e.contains("pictures_mb"), "{e}");
+        assert!(
+            Config::parse("[cache]\npictures = 8").is_err(),
+            "unknown key"
+        );
     }
 
     #[test]

@@ -201,8 +201,12 @@ fn run_kiosk(config: &Config, data_dir: PathBuf) -> anyhow::Result<()> {
     if let Err(e) = worker::open_seeded(&data_dir) {
         tracing::warn!(error = %e, "cannot prepare the content cache; the worker will fall back");
     }
-    let source = ContentSource::spawn(data_dir.clone(), loc.clone())
-        .context("cannot start the content worker")?;
+    let source = ContentSource::spawn_with_budget(
+        data_dir.clone(),
+        loc.clone(),
+        config.cache.picture_bytes(),
+    )
+    .context("cannot start the content worker")?;
     if let Some(renderer) = config.window.renderer.slint_name() {
         slint::BackendSelector::new()
             .backend_name("winit".into())
@@ -319,7 +323,8 @@ fn snapshot(
     } = shot;
     let window = headless::install(width, height)?;
     let loc = Arc::new(Localizer::new()?);
-    let worker = Worker::open(&data_dir, loc.clone())?;
+    let mut worker = Worker::open(&data_dir, loc.clone())?;
+    worker.set_picture_budget(config.cache.picture_bytes());
     let clock = match at {
         Some(at) => Clock::fixed(DEFAULT_TZ, at),
         None => Clock::system(DEFAULT_TZ),

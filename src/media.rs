@@ -2,8 +2,6 @@
 //! off the UI thread (the software renderer would otherwise scale it on every frame); and draw
 //! QR codes for links.
 
-use std::collections::{HashMap, VecDeque};
-
 use image::imageops::FilterType;
 use slint::{Rgba8Pixel, SharedPixelBuffer};
 
@@ -146,25 +144,32 @@ fn decode_jpeg_scaled(
         .ok_or_else(|| err(format!("{w}×{h} decoded to the wrong number of bytes")))
 }
 
-/// Decoded pictures kept for revisits, bounded in bytes; oldest out first.
+/// Decoded pictures kept for revisits, within a budget in bytes (`[cache] pictures_mb`): the
+/// least recently shown go first, so a section of 1,000 articles cannot grow the process
+/// without limit, while the screens a visitor goes back and forth between stay decoded.
+/// Pictures a screen still shows stay alive through its Slint model (buffers are shared,
+/// not copied); evicting only means a revisit decodes again.
 pub struct PictureCache {
     limit_bytes: usize,
     used_bytes: usize,
-    order: VecDeque<(String, u32, u32)>,
-    entries: HashMap<(String, u32, u32), SharedPixelBuffer<Rgba8Pixel>>,
+    entries: lru::LruCache<PictureKey, SharedPixelBuffer<Rgba8Pixel>>,
+    decodes: u64,
 }
+
+/// One blob at one display size.
+type PictureKey = (String, u32, u32);
 
 impl PictureCache {
     pub fn new(limit_bytes: usize) -> PictureCache {
         PictureCache {
             limit_bytes,
             used_bytes: 0,
-            order: VecDeque::new(),
-            entries: HashMap::new(),
+            entries: lru::LruCache::unbounded(),
+            decodes: 0,
         }
     }
 
-    /// The decoded picture, from the cache or freshly decoded.
+    /// The decoded picture, from the cache (now the most recently used) or freshly decoded.
     pub fn get(
         &mut self,
         blobs: &BlobStore,
@@ -175,21 +180,39 @@ impl PictureCache {
             return Ok(hit.clone());
         }
         let buffer = decode(blobs, spec)?;
+        self.decodes += 1;
         let size = buffer.as_bytes().len();
+        if size > self.limit_bytes {
+            return Ok(buffer);
+        }
         while self.used_bytes + size > self.limit_bytes {
-            let Some(old) = self.order.pop_front() else {
+            let Some((_, evicted)) = self.entries.pop_lru() else {
                 break;
             };
-            if let Some(evicted) = self.entries.remove(&old) {
-                self.used_bytes -= evicted.as_bytes().len();
-            }
+            self.used_bytes -= evicted.as_bytes().len();
         }
-        if size <= self.limit_bytes {
-            self.used_bytes += size;
-            self.order.push_back(key.clone());
-            self.entries.insert(key, buffer.clone());
-        }
+        self.used_bytes += size;
+        self.entries.put(key, buffer.clone());
         Ok(buffer)
+    }
+
+    /// Bytes of pixels held now; never more than the budget.
+    pub fn used_bytes(&self) -> usize {
+        self.used_bytes
+    }
+
+    /// Pictures held now.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Pictures decoded since the cache was made (misses): what a revisit costs.
+    pub fn decodes(&self) -> u64 {
+        self.decodes
     }
 }
 
@@ -278,6 +301,86 @@ mod tests {
         let buffer = cache.get(&blobs, &spec).expect("decodes");
         assert_eq!((buffer.width(), buffer.height()), (60, 40));
         assert_eq!(buffer.as_slice()[0].r, 200);
+    }
+
+    /// Stores `count` different 100×50 PNGs; each decodes to 100 × 50 × 4 = 20,000 bytes.
+    fn distinct_pngs(blobs: &BlobStore, count: u8) -> Vec<BlobPicture> {
+        (0..count)
+            .map(|i| {
+                let img = image::RgbaImage::from_pixel(100, 50, image::Rgba([i, 16, 46, 255]));
+                let mut bytes = Vec::new();
+                image::DynamicImage::ImageRgba8(img)
+                    .write_to(
+                        &mut std::io::Cursor::new(&mut bytes),
+                        image::ImageFormat::Png,
+                    )
+                    .expect("encode png");
+                let sha256 = sha256_hex(&bytes);
+                blobs.put(&sha256, &bytes).expect("put");
+                BlobPicture {
+                    sha256,
+                    width: 100,
+                    height: 50,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_cache_keeps_within_its_bytes_and_evicts_the_least_recently_shown() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let blobs = BlobStore::open(dir.path()).expect("blobs");
+        let pictures = distinct_pngs(&blobs, 5);
+        // Room for three pictures of 20,000 bytes, not four.
+        let mut cache = PictureCache::new(70_000);
+        for p in &pictures[..3] {
+            cache.get(&blobs, p).expect("decodes");
+        }
+        assert_eq!(
+            (cache.len(), cache.used_bytes(), cache.decodes()),
+            (3, 60_000, 3)
+        );
+        // Shown again: a hit, and now the most recently used.
+        let again = cache.get(&blobs, &pictures[0]).expect("hit");
+        assert_eq!(again.as_slice()[0].r, 0);
+        assert_eq!(
+            cache.decodes(),
+            3,
+            "a revisit within the budget decodes nothing"
+        );
+        // A fourth picture pushes out the least recently shown: picture 1, not picture 0.
+        cache.get(&blobs, &pictures[3]).expect("decodes");
+        assert_eq!((cache.len(), cache.used_bytes()), (3, 60_000));
+        cache.get(&blobs, &pictures[0]).expect("still there");
+        assert_eq!(cache.decodes(), 4);
+        let back = cache.get(&blobs, &pictures[1]).expect("decoded again");
+        assert_eq!(cache.decodes(), 5, "the evicted picture is decoded again");
+        assert_eq!(back.as_slice()[0].r, 1, "and it is the right one");
+        assert!(cache.used_bytes() <= 70_000);
+
+        // A long walk through many pictures never holds more than the budget.
+        let many = distinct_pngs(&blobs, 40);
+        for p in many.iter().chain(many.iter()) {
+            cache.get(&blobs, p).expect("decodes");
+            assert!(cache.used_bytes() <= 70_000, "{}", cache.used_bytes());
+        }
+        assert_eq!(cache.len(), 3);
+    }
+
+    #[test]
+    fn a_picture_larger_than_the_budget_is_shown_but_not_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let blobs = BlobStore::open(dir.path()).expect("blobs");
+        let pictures = distinct_pngs(&blobs, 2);
+        let mut cache = PictureCache::new(30_000);
+        cache.get(&blobs, &pictures[0]).expect("decodes");
+        let mut none = PictureCache::new(0);
+        let shown = none.get(&blobs, &pictures[1]).expect("decodes");
+        assert_eq!((shown.width(), shown.height()), (100, 50));
+        assert_eq!((none.len(), none.used_bytes()), (0, 0));
+        none.get(&blobs, &pictures[1]).expect("decodes");
+        assert_eq!(none.decodes(), 2, "a budget of 0 keeps nothing");
+        assert_eq!(cache.len(), 1);
     }
 
     #[test]

@@ -15,8 +15,8 @@ use crate::store::content::Opened;
 use crate::store::{ContentStore, Outbox};
 use crate::view::{self, Ctx, PictureSlot, PictureSource, Screen, ScreenView};
 
-/// Bytes of decoded pictures kept for revisits.
-const PICTURE_CACHE_BYTES: usize = 24 * 1024 * 1024;
+/// Bytes of decoded pictures kept for revisits, unless `[cache] pictures_mb` says otherwise.
+pub const PICTURE_CACHE_BYTES: usize = 24 * 1024 * 1024;
 /// Pixels per QR module.
 const QR_MODULE_PX: u32 = 6;
 /// A temporary image file untouched this long is a crash's leftover, not a write under way.
@@ -89,6 +89,17 @@ impl Worker {
 
     pub fn store(&self) -> &ContentStore {
         &self.store
+    }
+
+    /// Keeps at most `bytes` of decoded pictures for revisits (`[cache] pictures_mb`); what
+    /// was kept so far is dropped.
+    pub fn set_picture_budget(&mut self, bytes: usize) {
+        self.pictures = PictureCache::new(bytes);
+    }
+
+    /// The decoded pictures kept for revisits (benchmarks and tests read its figures).
+    pub fn pictures(&self) -> &PictureCache {
+        &self.pictures
     }
 
     /// Answers one request, calling `deliver` once for the view and once for its pictures.
@@ -290,8 +301,18 @@ impl ContentSource {
         ContentSource::Inline(Box::new(std::cell::RefCell::new(worker)))
     }
 
-    /// Starts the worker thread; opening the cache happens there too.
+    /// Starts the worker thread with the default picture budget; opening the cache happens
+    /// there too.
     pub fn spawn(data_dir: PathBuf, loc: Arc<Localizer>) -> std::io::Result<ContentSource> {
+        ContentSource::spawn_with_budget(data_dir, loc, PICTURE_CACHE_BYTES)
+    }
+
+    /// Starts the worker thread, keeping at most `picture_bytes` of decoded pictures.
+    pub fn spawn_with_budget(
+        data_dir: PathBuf,
+        loc: Arc<Localizer>,
+        picture_bytes: usize,
+    ) -> std::io::Result<ContentSource> {
         let shared = Arc::new(MailboxState {
             waiting: std::sync::Mutex::new(None),
             wake: std::sync::Condvar::new(),
@@ -305,7 +326,10 @@ impl ContentSource {
             .spawn(move || {
                 let _stopped = StoppedOnExit(state.clone());
                 let mut worker = match Worker::open(&data_dir, loc) {
-                    Ok(w) => w,
+                    Ok(mut w) => {
+                        w.set_picture_budget(picture_bytes);
+                        w
+                    }
                     Err(e) => {
                         tracing::error!(error = %e, "no content cache could be opened");
                         while let Some((_, _, mut reply)) = state.next() {

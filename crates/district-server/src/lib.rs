@@ -11,7 +11,8 @@
 //!   [`availability`]: seats per occurrence in the feed; [`wishes`], [`claims`]: what staff
 //!   moderate.
 //! - [`routes`]: the HTTP surface; [`server`]: running it. [`admin`]: `init`, `kiosk add`.
-//! - [`api`]: staff request/answer bodies; [`ctl`]: `kioskctl`'s client.
+//! - [`api`]: staff request/answer bodies; [`ctl`]: `kioskctl`'s client; [`scale_bundle`]:
+//!   `kioskctl gen-bundle`, a scale data set for benchmarks.
 //! - [`console`]: the staff web console at `/console/`; [`accounts`]: staff accounts, roles,
 //!   passwords as rules; [`people`]: account operations shared by the console and the CLI.
 
@@ -30,6 +31,7 @@ pub mod error;
 pub mod people;
 pub mod push;
 pub mod routes;
+pub mod scale_bundle;
 pub mod server;
 pub mod storage;
 pub mod submissions;

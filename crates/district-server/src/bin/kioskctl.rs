@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use district_server::api::{ClaimDecision, ClaimStatus, WishDecision};
 use district_server::claims::ClaimAction;
 use district_server::ctl::{self, Client};
+use district_server::scale_bundle::{self, ScaleSpec};
 use district_server::wishes::Action;
 use protocol::content::WishStatus;
 
@@ -44,6 +45,22 @@ enum Command {
     },
     /// Validate a bundle folder locally, without a server.
     Check { bundle_dir: PathBuf },
+    /// Write a scale data set for benchmarks: a valid bundle made from the demo content, with
+    /// 1080p JPEG and PNG pictures; the same files for the same seed.
+    GenBundle {
+        /// A new or empty folder.
+        out: PathBuf,
+        #[arg(long, default_value_t = 1000)]
+        articles: usize,
+        #[arg(long, default_value_t = 500)]
+        images: usize,
+        #[arg(long, default_value_t = 200)]
+        events: usize,
+        #[arg(long, default_value_t = 20)]
+        stations: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Moderate visitors' wishes.
     Wishes {
         #[command(subcommand)]
@@ -147,6 +164,32 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 bundle.content.records().len(),
                 bundle.blobs.len(),
                 bundle.content.checksum()
+            );
+        }
+        Command::GenBundle {
+            out,
+            articles,
+            images,
+            events,
+            stations,
+            seed,
+        } => {
+            let spec = ScaleSpec {
+                articles: *articles,
+                images: *images,
+                events: *events,
+                stations: *stations,
+                seed: *seed,
+            };
+            let made = scale_bundle::generate(out, &spec)?;
+            println!(
+                "{}: {articles} articles, {} images ({} JPEG, {} PNG, {:.1} MB), {stations} stations, {} rooms, {events} events (seed {seed})",
+                made.dir.display(),
+                made.jpegs + made.pngs,
+                made.jpegs,
+                made.pngs,
+                made.image_bytes as f64 / 1e6,
+                made.rooms,
             );
         }
         Command::Push {
