@@ -38,7 +38,12 @@ pub fn exit_on_panic() {
             status = PANIC_EXIT_CODE,
             "a thread panicked; ending the kiosk so that its supervisor restarts it"
         );
-        std::process::exit(PANIC_EXIT_CODE);
+        // Not `process::exit`: that runs the C++ static destructors of librime (the on-screen
+        // keyboard's engine), which crash on the session the engine thread still holds, and the
+        // supervisor would see a SIGSEGV instead of our status. `_exit` ends the process at
+        // once with it; everything a visitor submitted is already committed (outbox.db).
+        // SAFETY: `_exit` only ends the process; it touches no Rust state.
+        unsafe { libc::_exit(PANIC_EXIT_CODE) }
     }));
 }
 
