@@ -281,6 +281,16 @@ fn submit(this: &Rc<Inner>) {
             tracing::info!(id = %f.id, "submit tapped again: already on its way");
             return;
         }
+        // Text the kiosks cannot show is not queued: the field already says which to remove.
+        if [&first, &second, &third]
+            .iter()
+            .any(|t| !crate::glyphs::undrawable(t).is_empty())
+        {
+            tracing::info!(id = %f.id, "form refused: characters the screens cannot draw");
+            drop(open);
+            render(this);
+            return;
+        }
         let checked = match &f.kind {
             FormKind::Wish => WishSubmission {
                 text: first,
@@ -465,12 +475,18 @@ pub(super) fn render(this: &Rc<Inner>) {
         return;
     };
     let loc = &this.loc;
+    // A field's rule error first; otherwise characters the screen cannot draw (they would be
+    // blank on the wall), said while the visitor types.
     let error_of = |field: Option<Field>| -> slint::SharedString {
-        field
-            .and_then(|field| f.errors.iter().find(|e| e.field == field))
-            .map(|e| error_text(loc, lang, e))
-            .unwrap_or_default()
-            .into()
+        let Some(field) = field else {
+            return "".into();
+        };
+        match f.errors.iter().find(|e| e.field == field) {
+            Some(e) => error_text(loc, lang, e).into(),
+            None => crate::glyphs::notice(loc, lang, &field_text(this, field, &f.kind))
+                .unwrap_or_default()
+                .into(),
+        }
     };
     let counter_of = |field: Option<Field>| -> slint::SharedString {
         match field.and_then(|fl| limit(fl).map(|max| (fl, max))) {
