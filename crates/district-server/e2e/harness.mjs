@@ -68,6 +68,13 @@ export async function startDistrict() {
       return {
         syncOnce: () => JSON.parse(run('kiosk', ['--config', kconfig, 'sync', '--once', '--json'])),
         status: () => JSON.parse(run('kiosk', ['--config', kconfig, 'status', '--json'])),
+        /** A record as the kiosk cached it (its JSON), read with the sqlite3 shell, read-only. */
+        cached(table, id) {
+          const out = spawnSync('sqlite3', ['-readonly', join(kdir, 'data', 'content.db'),
+            `SELECT data FROM ${table} WHERE id = '${id.replace(/'/g, "''")}'`], { encoding: 'utf8' });
+          if (out.status !== 0) throw new Error(`sqlite3 failed: ${out.stderr}`);
+          return out.stdout.trim() ? JSON.parse(out.stdout) : null;
+        },
         /** Renders a screen of the kiosk's cache headless (fails when it is not there). */
         snapshot: (screen, lang, out) => run('kiosk', ['--config', kconfig, 'snapshot', '--screen', screen, '--lang', lang, '--size', '540x960', '--out', out]),
       };

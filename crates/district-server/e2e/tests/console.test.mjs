@@ -91,6 +91,43 @@ test('a wish sent through the kiosk protocol is approved in the queue and reache
   await page.close();
 });
 
+test('an offer to fulfil a wish is matched and the kiosk shows the wish as claimed', async () => {
+  const token = district.kioskAdd('lobby-6', 'haizhiyun');
+  const kiosk = district.kiosk('lobby-6', token);
+  const text = '想找人一起练太极拳';
+  const wishId = uuidv7();
+  const send = async (kind, payload, id = uuidv7()) => {
+    const r = await district.api('POST', '/v1/submissions', token, {
+      items: [{ id, kind, created_at: new Date().toISOString(), payload }],
+    });
+    assert.equal((await r.json()).results[0].status, 'accepted');
+  };
+  await send('wish', { text, lang: 'zh', display_name: '老周' }, wishId);
+  const page = await fresh();
+  await login(page, district.base, 'mo', PASSWORD);
+  await page.goto(`${district.base}/console/wishes`);
+  const row = page.locator(`tr[data-wish="${wishId}"]`);
+  await Promise.all([page.waitForURL(/done=wish-approved/), row.locator('button.primary').click()]);
+  await send('claim', { wish: wishId, name: '陈师傅', contact: '139 1111 2222', note: '每天早上公园见' });
+
+  await page.click('nav.tabs a[href="/console/wishes?status=offers"]');
+  const offer = page.locator('tr[data-claim]', { hasText: '陈师傅' });
+  assert.match(await offer.innerText(), /\+8613911112222/, 'the contact, to moderators');
+  await picture(page, 'claims-zh');
+  await offer.locator('form[action$="/match"] input[name=note]').fill('已电话联系');
+  await Promise.all([page.waitForURL(/done=claim-matched/), offer.locator('form[action$="/match"] button').click()]);
+  assert.match(await page.locator('.notice').innerText(), /认领已对接/);
+  assert.match(await page.locator(`tr[data-offers-of="${wishId}"]`).innerText(), /已对接/);
+  kiosk.syncOnce();
+  const cached = kiosk.cached('wishes', wishId);
+  assert.equal(cached?.status, 'claimed', 'the kiosk has the wish as claimed');
+  assert.doesNotMatch(JSON.stringify(cached), /13911112222|陈师傅/, 'no helper details on a kiosk');
+  await page.click('nav.lang a[hreflang=en]');
+  await picture(page, 'claims-en');
+  await page.click('nav.lang a[hreflang=zh]');
+  await page.close();
+});
+
 test('an editor writes an article in both languages, publishes it, and a kiosk shows it', async () => {
   const token = district.kioskAdd('lobby-5', 'haizhiyun');
   const kiosk = district.kiosk('lobby-5', token);

@@ -290,3 +290,16 @@ content-image-alt = Alt text
 content-image-remove = Remove
 content-image-add = Add an image
 content-image-none = (none)
+
+claim-title = Offers to fulfil it (认领)
+claim-tab = Offers waiting
+claim-none = No offers wait for a decision.
+claim-col-note = Their note
+claim-status-offered = Waiting
+claim-status-matched = Matched
+claim-status-declined = Declined
+claim-match = Match
+claim-decline = Decline
+claim-conflict = This offer's state has changed (a colleague may just have handled it, or the wish is no longer on show); nothing changed.
+done-claim-matched = Offer matched; kiosks show the wish as claimed after their next sync.
+done-claim-declined = Offer declined.

@@ -290,3 +290,16 @@ content-image-alt = 替代文字
 content-image-remove = 移除
 content-image-add = 添加图片
 content-image-none = （不添加）
+
+claim-title = 认领
+claim-tab = 待处理认领
+claim-none = 没有待处理的认领。
+claim-col-note = 认领人留言
+claim-status-offered = 待处理
+claim-status-matched = 已对接
+claim-status-declined = 已婉拒
+claim-match = 对接
+claim-decline = 婉拒
+claim-conflict = 这条认领的状态已经变了（可能有同事刚处理过，或心愿已不在墙上），未做更改。
+done-claim-matched = 认领已对接；终端下次同步时显示心愿已被认领。
+done-claim-declined = 认领已婉拒。

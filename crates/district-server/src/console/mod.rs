@@ -167,6 +167,12 @@ pub fn routes() -> Vec<ConsoleRoute> {
             MODERATORS,
             post(wishes::decide),
         ),
+        route(
+            M::POST,
+            "/console/claims/{id}/{action}",
+            MODERATORS,
+            post(wishes::decide_claim),
+        ),
         route(M::GET, "/console/events", MODERATORS, get(signups::events)),
         route(
             M::GET,
