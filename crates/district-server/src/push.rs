@@ -194,13 +194,12 @@ pub fn validate_problems(
     missing: &[String],
 ) -> Result<Content, Vec<bundle::Problem>> {
     if !content.wishes.is_empty() {
-        return Err(vec![bundle::Problem {
-            file: "content".into(),
-            record: None,
-            field: Some("wishes".into()),
-            message: "content.wishes must be empty: wishes come from kiosks, not from bundles"
-                .into(),
-        }]);
+        return Err(vec![bundle::Problem::new(
+            "content",
+            None,
+            Some("wishes".into()),
+            bundle::Issue::WishesInContent,
+        )]);
     }
     let to_file = |img: &protocol::ImageRef| BundleImage {
         file: image_file(&img.sha256),

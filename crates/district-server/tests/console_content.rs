@@ -57,6 +57,35 @@ async fn an_article_is_drafted_checked_published_and_reaches_kiosks() {
         page.body
     );
     assert!(page.body.contains("未保存"));
+    // The protocol's rule, said in the console's language (its typed code, translated).
+    assert!(
+        page.body
+            .contains("不能为空：发布的每段文字都需要中文和英文（缺英文）"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("every published text needs"),
+        "no English"
+    );
+    let en = Browser::new(&server.base);
+    en.get("/console/lang/en?next=%2Fconsole%2F").await;
+    en.login("ed").await;
+    let english = en
+        .post(
+            "/console/content/articles/new",
+            "/console/content/articles",
+            &form,
+        )
+        .await;
+    assert_eq!(english.status, 422);
+    assert!(
+        english
+            .body
+            .contains("every published text needs Chinese and English (English is missing)"),
+        "{}",
+        english.body
+    );
     // Paragraphs must pair up.
     let form = article_form("night-harbour", "Harbour by night", "Only one");
     let page = b

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::console::gate::Visit;
-use crate::console::i18n::{tr, tr_args};
+use crate::console::i18n::{issue, problem, tr, tr_args};
 use crate::console::layout::{csrf, internal, message_page, notice, page, respond, when};
 use crate::drafting::{self, PublishError};
 use crate::server::AppState;
@@ -144,7 +144,7 @@ fn overview_page(
         @if let Some(id) = lead {
             div .form-error role="alert" {
                 p { strong { (tr(lang, id)) } }
-                ul { @for p in problems { li { (p.to_string()) } } }
+                ul { @for p in problems { li { (problem(lang, p)) } } }
             }
         }
         section .card #draft {
@@ -524,7 +524,7 @@ fn article_page(
             div .form-error role="alert" {
                 p { strong { (tr(lang, "content-not-saved")) } }
                 @if !others.is_empty() {
-                    ul { @for p in others { li { (p.to_string()) } } }
+                    ul { @for p in others { li { (problem(lang, p)) } } }
                 }
             }
         }
@@ -817,7 +817,7 @@ async fn save(state: AppState, visit: Visit, form: ArticleForm, new: bool) -> Re
                         .as_deref()
                         .map(field_key)
                         .unwrap_or_else(|| "id".into()),
-                    p.message.clone(),
+                    issue(lang, &p.issue),
                 )
             })
             .collect();
