@@ -484,3 +484,139 @@ async fn images_are_uploaded_checked_attached_and_never_deleted_while_used() {
         "images from bundles are not in the library's care"
     );
 }
+
+fn section_form<'a>(id: &'a str, subtitle_en: &'a str, color: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("id", id),
+        ("order", "3"),
+        ("title_zh", "便民服务"),
+        ("title_en", "Services"),
+        ("subtitle_zh", "办事指南"),
+        ("subtitle_en", subtitle_en),
+        ("icon", "handshake"),
+        ("color", color),
+        ("scope", ""),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sections_are_edited_side_by_side_checked_and_published() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    let kiosk = server.kiosk("lobby-1", "s1");
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    add_user(&server.config(), "mo", StaffRole::Moderator);
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    let overview = b.get("/console/content").await;
+    assert!(
+        overview
+            .body
+            .contains("href=\"/console/content/sections/beautiful\"")
+    );
+
+    // Empty English subtitle and a colour that is not one: both refused next to their field,
+    // with the protocol's rules in the console's language; nothing saved.
+    let page = b
+        .post(
+            "/console/content/sections/new",
+            "/console/content/sections",
+            &section_form("services", " ", "red"),
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(
+        page.body.contains("data-field=\"subtitle.en\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("缺英文"));
+    assert!(page.body.contains("data-field=\"color\""));
+    assert!(page.body.contains("“red”不是 #RRGGBB 形式的颜色"));
+    assert!(
+        page.body.contains("value=\"便民服务\""),
+        "what was typed stays"
+    );
+    assert!(
+        b.get("/console/content")
+            .await
+            .body
+            .contains("草稿里没有待发布的修改")
+    );
+
+    let page = b
+        .post(
+            "/console/content/sections/new",
+            "/console/content/sections",
+            &section_form("services", "How-to guides", "#2E7D32"),
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    // The wish wall: one section may have it, a second is refused.
+    let mut beautiful = section_form("beautiful", "The city", "#1E88E5");
+    beautiful.retain(|(k, _)| !["id", "title_zh", "title_en"].contains(k));
+    beautiful.extend([
+        ("title_zh", "美丽中山"),
+        ("title_en", "Beautiful Zhongshan"),
+        ("wish_wall", "true"),
+    ]);
+    let page = b
+        .post(
+            "/console/content/sections/beautiful",
+            "/console/content/sections/beautiful",
+            &beautiful,
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let edit = b.get("/console/content/sections/stations").await;
+    assert!(edit.body.contains("value=\"Red Fort Stations\""));
+    let mut stations = section_form("stations", "Stations", "#C62828");
+    stations.retain(|(k, _)| !["id", "title_zh", "title_en"].contains(k));
+    stations.extend([("title_zh", "红垒驿站"), ("title_en", "Red Fort Stations")]);
+    stations.push(("wish_wall", "true"));
+    let page = b
+        .post(
+            "/console/content/sections/stations",
+            "/console/content/sections/stations",
+            &stations,
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(
+        page.body.contains("只能有一个栏目显示心愿墙"),
+        "{}",
+        page.body
+    );
+
+    // Nothing reaches kiosks until the draft is published; then all of it at once.
+    let mut replica = Replica::default();
+    replica.sync(&server, &kiosk, 500).await;
+    assert!(!replica.ids(Kind::Section).contains(&"services".to_string()));
+    let page = b
+        .post("/console/content", "/console/content/publish", &[])
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    replica.sync(&server, &kiosk, 500).await;
+    let section = |id: &str| match replica.records.get(&(Kind::Section, id.to_string())) {
+        Some(protocol::content::Record::Section(s)) => s.clone(),
+        other => panic!("{id}: {other:?}"),
+    };
+    let services = section("services");
+    assert_eq!(
+        (
+            services.subtitle.en.as_str(),
+            services.icon.as_str(),
+            services.color.as_str()
+        ),
+        ("How-to guides", "handshake", "#2E7D32")
+    );
+    assert!(section("beautiful").wish_wall && !section("stations").wish_wall);
+
+    // Moderators do not edit content.
+    let mo = Browser::new(&server.base);
+    mo.login("mo").await;
+    assert_eq!(
+        mo.get("/console/content/sections/beautiful").await.status,
+        403
+    );
+}

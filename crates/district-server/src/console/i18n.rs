@@ -88,6 +88,40 @@ pub fn ids(lang: Lang) -> Vec<String> {
     ids
 }
 
+/// A bundle rule's message in `lang`, from its typed code ([`protocol::Issue`]): the same rule
+/// `kioskctl` states in English, said in the console's language. Quoted values (a language, a
+/// kind of record) are translated too.
+pub fn issue(lang: Lang, issue: &protocol::Issue) -> String {
+    let args: Vec<(&str, FluentValue<'_>)> = issue
+        .args()
+        .into_iter()
+        .map(|(name, value)| {
+            let value = match name {
+                "lang" => tr(lang, &format!("lang-{value}")),
+                "target" => tr(lang, &format!("issue-target-{value}")),
+                _ => value,
+            };
+            (name, FluentValue::from(value))
+        })
+        .collect();
+    tr_args(lang, &format!("issue-{}", issue.code()), &args)
+}
+
+/// A whole problem in `lang` (where, and what): for lists of problems not next to a field.
+pub fn problem(lang: Lang, p: &protocol::Problem) -> String {
+    let mut out = String::new();
+    if let Some(record) = &p.record {
+        out.push_str(record);
+        out.push_str(": ");
+    }
+    if let Some(field) = &p.field {
+        out.push_str(field);
+        out.push_str(": ");
+    }
+    out.push_str(&issue(lang, &p.issue));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,38 +291,4 @@ mod tests {
         }
         assert!(used > 100, "the scan finds the calls: {used}");
     }
-}
-
-/// A bundle rule's message in `lang`, from its typed code ([`protocol::Issue`]): the same rule
-/// `kioskctl` states in English, said in the console's language. Quoted values (a language, a
-/// kind of record) are translated too.
-pub fn issue(lang: Lang, issue: &protocol::Issue) -> String {
-    let args: Vec<(&str, FluentValue<'_>)> = issue
-        .args()
-        .into_iter()
-        .map(|(name, value)| {
-            let value = match name {
-                "lang" => tr(lang, &format!("lang-{value}")),
-                "target" => tr(lang, &format!("issue-target-{value}")),
-                _ => value,
-            };
-            (name, FluentValue::from(value))
-        })
-        .collect();
-    tr_args(lang, &format!("issue-{}", issue.code()), &args)
-}
-
-/// A whole problem in `lang` (where, and what): for lists of problems not next to a field.
-pub fn problem(lang: Lang, p: &protocol::Problem) -> String {
-    let mut out = String::new();
-    if let Some(record) = &p.record {
-        out.push_str(record);
-        out.push_str(": ");
-    }
-    if let Some(field) = &p.field {
-        out.push_str(field);
-        out.push_str(": ");
-    }
-    out.push_str(&issue(lang, &p.issue));
-    out
 }

@@ -123,6 +123,30 @@ pub fn routes() -> Vec<ConsoleRoute> {
             post(content::remove_article),
         ),
         route(
+            M::GET,
+            "/console/content/sections/new",
+            EDITORS,
+            get(sections::new_section),
+        ),
+        route(
+            M::POST,
+            "/console/content/sections",
+            EDITORS,
+            post(sections::create_section),
+        ),
+        route(
+            M::GET,
+            "/console/content/sections/{id}",
+            EDITORS,
+            get(sections::edit_section),
+        ),
+        route(
+            M::POST,
+            "/console/content/sections/{id}",
+            EDITORS,
+            post(sections::update_section),
+        ),
+        route(
             M::POST,
             "/console/content/drafts/{kind}/{id}/forget",
             EDITORS,

@@ -32,16 +32,16 @@ const CATEGORIES: [Category; 4] = [
 ];
 
 /// The published content, the draft, and the two combined.
-struct Loaded {
-    published: Content,
-    drafts: Vec<DraftRow>,
-    drafted: Content,
+pub(super) struct Loaded {
+    pub(super) published: Content,
+    pub(super) drafts: Vec<DraftRow>,
+    pub(super) drafted: Content,
     review: Option<(String, String)>,
     /// Images uploaded in the console, to add to an article.
     library: Vec<crate::storage::media::MediaRow>,
 }
 
-async fn load(state: &AppState) -> Result<Option<Loaded>, DbError> {
+pub(super) async fn load(state: &AppState) -> Result<Option<Loaded>, DbError> {
     state
         .db
         .read(|tx| {
@@ -192,10 +192,18 @@ fn overview_page(
                 }
             }
         }
-        p { a .button href="/console/content/articles/new" { (tr(lang, "content-new-article")) } }
+        p {
+            a .button href="/console/content/articles/new" { (tr(lang, "content-new-article")) } " "
+            a .button href="/console/content/sections/new" { (tr(lang, "section-new")) }
+        }
         @for s in &sections {
             section .card {
-                h2 { (s.title.get(lang)) " " span .muted { (s.id) } }
+                h2 { (s.title.get(lang)) " " span .muted { (s.id) } " "
+                    a .edit data-section=(s.id) href={ "/console/content/sections/" (s.id) } { (tr(lang, "section-edit")) }
+                    @if l.drafts.iter().any(|d| d.kind == Kind::Section && d.id == s.id) {
+                        " " span .tag { (tr(lang, "content-state-changed")) }
+                    }
+                }
                 table .articles {
                     thead { tr {
                         th { (tr(lang, "field-title")) }
@@ -475,7 +483,7 @@ impl ArticleForm {
 }
 
 /// The key a problem's field shows under: `title.zh`, `body.en`, `section`…
-fn field_key(field: &str) -> String {
+pub(super) fn field_key(field: &str) -> String {
     let base: String = field
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
@@ -490,7 +498,7 @@ fn field_key(field: &str) -> String {
     format!("{base}{lang}")
 }
 
-fn errors_at(errors: &[(String, String)], key: &str) -> Markup {
+pub(super) fn errors_at(errors: &[(String, String)], key: &str) -> Markup {
     html! {
         @for (k, m) in errors.iter().filter(|(k, _)| k == key) {
             @let _ = k;
