@@ -620,3 +620,127 @@ async fn sections_are_edited_side_by_side_checked_and_published() {
         403
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_are_edited_in_the_district_zone_checked_and_published() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    let kiosk = server.kiosk("lobby-2", "s2");
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    let overview = b.get("/console/content").await;
+    assert!(
+        overview
+            .body
+            .contains("href=\"/console/content/events/finance-talk\"")
+    );
+
+    let mut form = vec![
+        ("id", "tea-talk"),
+        ("room", "s2-salon"),
+        ("title_zh", "茶艺分享"),
+        ("title_en", ""),
+        ("description_zh", "一起品茶"),
+        ("description_en", "Tea together"),
+        ("start", "2030-01-10T15:00"),
+        ("end", "2030-01-10T14:00"),
+        ("capacity", "12"),
+        ("signup_open", "true"),
+        ("weekly", "true"),
+        ("until", "2030-03-01"),
+        ("station_only", "true"),
+        ("link", ""),
+    ];
+    let page = b
+        .post(
+            "/console/content/events/new",
+            "/console/content/events",
+            &form,
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(page.body.contains("data-field=\"title.en\""));
+    assert!(page.body.contains("data-field=\"end\""));
+    assert!(page.body.contains("必须晚于开始时间"), "{}", page.body);
+    assert!(
+        page.body.contains("value=\"茶艺分享\""),
+        "what was typed stays"
+    );
+
+    for (k, v) in form.iter_mut() {
+        match *k {
+            "title_en" => *v = "Tea sharing",
+            "end" => *v = "2030-01-10T16:30",
+            _ => {}
+        }
+    }
+    let page = b
+        .post(
+            "/console/content/events/new",
+            "/console/content/events",
+            &form,
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+
+    // Edit a published one: its form shows the stored local times.
+    let edit = b.get("/console/content/events/handicraft").await;
+    assert!(
+        edit.body.contains("value=\"2030-01-07T12:00\""),
+        "{}",
+        edit.body
+    );
+    let page = b
+        .post(
+            "/console/content/events/handicraft",
+            "/console/content/events/handicraft",
+            &[
+                ("room", "s2-salon"),
+                ("title_zh", "手工课"),
+                ("title_en", "Handicraft class"),
+                ("description_zh", "午间"),
+                ("description_en", "Lunchtime"),
+                ("start", "2030-01-07T12:30"),
+                ("end", "2030-01-07T13:30"),
+                ("capacity", "8"),
+                ("signup_open", "true"),
+                ("weekly", "true"),
+                ("until", ""),
+                ("station_only", "true"),
+                ("link", "https://example.org/handicraft"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+
+    let page = b
+        .post("/console/content", "/console/content/publish", &[])
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let mut replica = Replica::default();
+    replica.sync(&server, &kiosk, 500).await;
+    let event = |id: &str| match replica.records.get(&(Kind::Event, id.to_string())) {
+        Some(Record::Event(e)) => e.clone(),
+        other => panic!("{id}: {other:?}"),
+    };
+    let tea = event("tea-talk");
+    assert_eq!(tea.station, "s2", "the room's station");
+    assert_eq!(tea.scope.as_deref(), Some("s2"));
+    assert_eq!(tea.title.en, "Tea sharing");
+    assert_eq!(tea.start.to_string(), "2030-01-10 15:00:00");
+    assert_eq!(tea.capacity, Some(12));
+    let rec = tea.recurrence.expect("weekly");
+    assert!(rec.weekly);
+    assert_eq!(
+        rec.until.map(|d| d.to_string()).as_deref(),
+        Some("2030-03-01")
+    );
+    let handicraft = event("handicraft");
+    assert_eq!(handicraft.start.to_string(), "2030-01-07 12:30:00");
+    assert_eq!(handicraft.capacity, Some(8));
+    assert_eq!(
+        handicraft.link.as_deref(),
+        Some("https://example.org/handicraft")
+    );
+}

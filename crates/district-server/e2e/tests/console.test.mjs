@@ -165,6 +165,39 @@ test('an editor writes an article in both languages, publishes it, and a kiosk s
   await page.close();
 });
 
+test('an editor changes an event, a wrong time is refused next to its field, a kiosk gets the change', async () => {
+  const token = district.kioskAdd('lobby-7', 'liyuan');
+  const kiosk = district.kiosk('lobby-7', token);
+  kiosk.syncOnce();
+  const page = await fresh();
+  await login(page, district.base, 'ed', PASSWORD);
+  await page.goto(`${district.base}/console/content`);
+  await page.click('tr[data-event="weekly-tai-chi"] a');
+  await page.waitForURL(/\/console\/content\/events\/weekly-tai-chi$/);
+  assert.equal(await page.locator('#start').inputValue(), '2026-11-27T12:10');
+  await page.fill('#end', '2026-11-27T11:00');
+  await page.fill('#capacity', '40');
+  await page.fill('#title_en', 'Tai chi at noon');
+  await page.click('#event-form button.primary');
+  const error = page.locator('[data-field="end"]');
+  await error.waitFor();
+  assert.match(await error.innerText(), /必须晚于开始时间/);
+  await picture(page, 'event-edit-error-zh');
+  await page.fill('#end', '2026-11-27T13:10');
+  await Promise.all([page.waitForURL(/done=content-saved/), page.click('#event-form button.primary')]);
+  await Promise.all([page.waitForURL(/done=content-published/), page.click('form[action="/console/content/publish"] button')]);
+  kiosk.syncOnce();
+  const cached = kiosk.cached('events', 'weekly-tai-chi');
+  assert.equal(cached.title.en, 'Tai chi at noon');
+  assert.equal(cached.capacity, 40);
+  assert.equal(cached.end, '2026-11-27T13:10:00');
+  await page.goto(`${district.base}/console/content/events/weekly-tai-chi`);
+  await page.click('nav.lang a[hreflang=en]');
+  await picture(page, 'event-edit-en');
+  await page.click('nav.lang a[hreflang=zh]');
+  await page.close();
+});
+
 test('a moderator cannot open the people page', async () => {
   const page = await fresh();
   await login(page, district.base, 'mo', PASSWORD);

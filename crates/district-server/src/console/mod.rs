@@ -147,6 +147,30 @@ pub fn routes() -> Vec<ConsoleRoute> {
             post(sections::update_section),
         ),
         route(
+            M::GET,
+            "/console/content/events/new",
+            EDITORS,
+            get(events::new_event),
+        ),
+        route(
+            M::POST,
+            "/console/content/events",
+            EDITORS,
+            post(events::create_event),
+        ),
+        route(
+            M::GET,
+            "/console/content/events/{id}",
+            EDITORS,
+            get(events::edit_event),
+        ),
+        route(
+            M::POST,
+            "/console/content/events/{id}",
+            EDITORS,
+            post(events::update_event),
+        ),
+        route(
             M::POST,
             "/console/content/drafts/{kind}/{id}/forget",
             EDITORS,

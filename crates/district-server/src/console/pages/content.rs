@@ -72,6 +72,21 @@ fn articles_of<'a>(content: &'a Content, section: &str) -> Vec<&'a Article> {
     list
 }
 
+/// Whether a record of `kind` is as published, changed, new or to be removed in the draft.
+fn record_state(l: &Loaded, kind: Kind, id: &str) -> &'static str {
+    let published = l
+        .published
+        .records()
+        .into_iter()
+        .any(|r| r.kind() == kind && r.id() == id);
+    match l.drafts.iter().find(|d| d.kind == kind && d.id == id) {
+        None => "content-state-published",
+        Some(d) if d.data.is_none() => "content-state-removed",
+        Some(_) if published => "content-state-changed",
+        Some(_) => "content-state-new",
+    }
+}
+
 fn state_of(l: &Loaded, id: &str) -> &'static str {
     match l
         .drafts
@@ -194,7 +209,8 @@ fn overview_page(
         }
         p {
             a .button href="/console/content/articles/new" { (tr(lang, "content-new-article")) } " "
-            a .button href="/console/content/sections/new" { (tr(lang, "section-new")) }
+            a .button href="/console/content/sections/new" { (tr(lang, "section-new")) } " "
+            a .button href="/console/content/events/new" { (tr(lang, "event-new")) }
         }
         @for s in &sections {
             section .card {
@@ -219,6 +235,32 @@ fn overview_page(
                                 td { (tr(lang, &format!("category-{}", a.category.key()))) }
                                 td { (tr(lang, state_of(l, &a.id))) }
                             }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let mut events: Vec<&protocol::content::Event> = l.drafted.events.iter().collect();
+    events.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
+    let body = html! {
+        (body)
+        section .card #events {
+            h2 { (tr(lang, "content-events")) }
+            table .articles {
+                thead { tr {
+                    th { (tr(lang, "field-title")) }
+                    th { (tr(lang, "field-start")) }
+                    th { (tr(lang, "field-room")) }
+                    th { (tr(lang, "col-state")) }
+                } }
+                tbody {
+                    @for e in &events {
+                        tr data-event=(e.id) {
+                            td { a href={ "/console/content/events/" (e.id) } { (e.title.get(lang)) } br; span .muted { (e.id) } }
+                            td { (e.start.format("%Y-%m-%d %H:%M")) @if e.recurrence.is_some() { " " span .tag { (tr(lang, "field-weekly")) } } }
+                            td { (e.station) " · " (e.room) }
+                            td { (tr(lang, record_state(l, Kind::Event, &e.id))) }
                         }
                     }
                 }

@@ -4,6 +4,7 @@ pub mod account;
 pub mod assets;
 pub mod audit;
 pub mod content;
+pub mod events;
 pub mod home;
 pub mod kiosks;
 pub mod language;

@@ -291,7 +291,7 @@ fn section_page(
     respond(status, page(visit, &title, "/console/content", body))
 }
 
-async fn loaded(state: &AppState, visit: &Visit) -> Result<Loaded, Response> {
+pub(super) async fn loaded(state: &AppState, visit: &Visit) -> Result<Loaded, Response> {
     match load(state).await {
         Ok(Some(l)) => Ok(l),
         Ok(None) => Err(message_page(
