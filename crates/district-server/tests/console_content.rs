@@ -744,3 +744,147 @@ async fn events_are_edited_in_the_district_zone_checked_and_published() {
         Some("https://example.org/handicraft")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stations_and_rooms_are_edited_checked_and_published() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    let kiosk = server.kiosk("lobby-1", "s1");
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    let mut replica = Replica::default();
+    replica.sync(&server, &kiosk, 500).await;
+    let station = |r: &Replica, id: &str| match r.records.get(&(Kind::Station, id.to_string())) {
+        Some(Record::Station(s)) => s.clone(),
+        other => panic!("{id}: {other:?}"),
+    };
+    let picture = station(&replica, "s1")
+        .image
+        .expect("s1 has a picture")
+        .sha256;
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    let overview = b.get("/console/content").await;
+    assert!(
+        overview
+            .body
+            .contains("href=\"/console/content/stations/s1\"")
+    );
+    assert!(
+        overview
+            .body
+            .contains("href=\"/console/content/rooms/s1-reading\"")
+    );
+    let edit = b.get("/console/content/stations/s1").await;
+    assert!(edit.body.contains("value=\"Harbour View Tower\""));
+    assert!(edit.body.contains(&format!("value=\"{picture}\" selected")));
+
+    let mut form = vec![
+        ("order", "1"),
+        ("name_zh", "海之云"),
+        ("name_en", "Sea Cloud"),
+        ("building_zh", "上方港景大厦"),
+        ("building_en", ""),
+        ("floor_zh", "23层"),
+        ("floor_en", "23rd floor"),
+        ("address_zh", "港景路1号"),
+        ("address_en", "1 Harbour Rd"),
+        ("hours_zh", "9:00-17:00"),
+        ("hours_en", "9 am to 5 pm"),
+        ("summary_zh", "驿站"),
+        ("summary_en", "A station"),
+        ("area", "180"),
+        ("serves_zh", "A座\nB座"),
+        ("serves_en", "Tower A"),
+        ("image", picture.as_str()),
+        ("image_alt_zh", "驿站前台"),
+        ("image_alt_en", ""),
+    ];
+    let page = b
+        .post(
+            "/console/content/stations/s1",
+            "/console/content/stations/s1",
+            &form,
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(page.body.contains("data-field=\"serves\""), "{}", page.body);
+    assert!(page.body.contains("中文有 2 栋楼，英文有 1 栋"));
+    for (k, v) in form.iter_mut() {
+        if *k == "serves_en" {
+            *v = "Tower A\nTower B";
+        }
+    }
+    let page = b
+        .post(
+            "/console/content/stations/s1",
+            "/console/content/stations/s1",
+            &form,
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(
+        page.body.contains("data-field=\"building.en\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("data-field=\"image_alt.en\""),
+        "{}",
+        page.body
+    );
+    for (k, v) in form.iter_mut() {
+        match *k {
+            "building_en" => *v = "Harbour View Tower",
+            "image_alt_en" => *v = "The station's front desk",
+            _ => {}
+        }
+    }
+    let page = b
+        .post(
+            "/console/content/stations/s1",
+            "/console/content/stations/s1",
+            &form,
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+
+    let room = [
+        ("id", "s1-tea"),
+        ("station", "s1"),
+        ("order", "2"),
+        ("name_zh", "茶室"),
+        ("name_en", "Tea room"),
+        ("description_zh", "安静"),
+        ("description_en", "Quiet"),
+        ("capacity", "6"),
+    ];
+    let page = b
+        .post(
+            "/console/content/rooms/new",
+            "/console/content/rooms",
+            &room,
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = b
+        .post("/console/content", "/console/content/publish", &[])
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+
+    replica.sync(&server, &kiosk, 500).await;
+    let s1 = station(&replica, "s1");
+    assert_eq!(s1.hours.en, "9 am to 5 pm");
+    assert_eq!(s1.area_m2, Some(180));
+    assert_eq!(s1.serves.len(), 2);
+    assert_eq!(s1.serves[1].en, "Tower B");
+    let image = s1.image.expect("picture kept");
+    assert_eq!(image.sha256, picture);
+    assert_eq!(image.alt.en, "The station's front desk");
+    assert!(image.width > 0, "its size kept");
+    match replica.records.get(&(Kind::Room, "s1-tea".to_string())) {
+        Some(Record::Room(r)) => {
+            assert_eq!((r.station.as_str(), r.capacity), ("s1", Some(6)));
+        }
+        other => panic!("room: {other:?}"),
+    }
+}

@@ -38,7 +38,7 @@ pub(super) struct Loaded {
     pub(super) drafted: Content,
     review: Option<(String, String)>,
     /// Images uploaded in the console, to add to an article.
-    library: Vec<crate::storage::media::MediaRow>,
+    pub(super) library: Vec<crate::storage::media::MediaRow>,
 }
 
 pub(super) async fn load(state: &AppState) -> Result<Option<Loaded>, DbError> {
@@ -210,7 +210,9 @@ fn overview_page(
         p {
             a .button href="/console/content/articles/new" { (tr(lang, "content-new-article")) } " "
             a .button href="/console/content/sections/new" { (tr(lang, "section-new")) } " "
-            a .button href="/console/content/events/new" { (tr(lang, "event-new")) }
+            a .button href="/console/content/events/new" { (tr(lang, "event-new")) } " "
+            a .button href="/console/content/stations/new" { (tr(lang, "station-new")) } " "
+            a .button href="/console/content/rooms/new" { (tr(lang, "room-new")) }
         }
         @for s in &sections {
             section .card {
@@ -243,8 +245,35 @@ fn overview_page(
     };
     let mut events: Vec<&protocol::content::Event> = l.drafted.events.iter().collect();
     events.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
+    let mut stations: Vec<&protocol::content::Station> = l.drafted.stations.iter().collect();
+    stations.sort_by_key(|s| (s.order, s.id.clone()));
     let body = html! {
         (body)
+        section .card #stations {
+            h2 { (tr(lang, "content-stations")) }
+            table .articles {
+                thead { tr {
+                    th { (tr(lang, "field-station-name")) }
+                    th { (tr(lang, "content-rooms")) }
+                    th { (tr(lang, "col-state")) }
+                } }
+                tbody {
+                    @for s in &stations {
+                        tr data-station=(s.id) {
+                            td { a href={ "/console/content/stations/" (s.id) } { (s.name.get(lang)) } br; span .muted { (s.id) } }
+                            td {
+                                @for r in l.drafted.rooms.iter().filter(|r| r.station == s.id) {
+                                    a data-room=(r.id) href={ "/console/content/rooms/" (r.id) } { (r.name.get(lang)) }
+                                    @if record_state(l, Kind::Room, &r.id) != "content-state-published" { " " span .tag { (tr(lang, record_state(l, Kind::Room, &r.id))) } }
+                                    br;
+                                }
+                            }
+                            td { (tr(lang, record_state(l, Kind::Station, &s.id))) }
+                        }
+                    }
+                }
+            }
+        }
         section .card #events {
             h2 { (tr(lang, "content-events")) }
             table .articles {

@@ -12,5 +12,6 @@ pub mod login;
 pub mod media;
 pub mod sections;
 pub mod signups;
+pub mod stations;
 pub mod users;
 pub mod wishes;
