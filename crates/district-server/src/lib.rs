@@ -22,6 +22,7 @@ pub mod api;
 pub mod auth;
 pub mod availability;
 pub mod blobs;
+pub mod bundle_zip;
 pub mod claims;
 pub mod config;
 pub mod console;

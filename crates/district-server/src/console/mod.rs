@@ -219,6 +219,32 @@ pub fn routes() -> Vec<ConsoleRoute> {
             post(stations::update_room),
         ),
         route(
+            M::GET,
+            "/console/content/bundle",
+            EDITORS,
+            get(bundle::page_get),
+        ),
+        route(
+            M::GET,
+            "/console/content/export.zip",
+            EDITORS,
+            get(bundle::export),
+        ),
+        route(
+            M::POST,
+            "/console/content/import",
+            EDITORS,
+            post(bundle::import).layer(DefaultBodyLimit::max(
+                crate::bundle_zip::MAX_ZIP_BYTES + 64 * 1024,
+            )),
+        ),
+        route(
+            M::POST,
+            "/console/content/import/{sha}/publish",
+            EDITORS,
+            post(bundle::publish),
+        ),
+        route(
             M::POST,
             "/console/content/drafts/{kind}/{id}/forget",
             EDITORS,

@@ -212,7 +212,8 @@ fn overview_page(
             a .button href="/console/content/sections/new" { (tr(lang, "section-new")) } " "
             a .button href="/console/content/events/new" { (tr(lang, "event-new")) } " "
             a .button href="/console/content/stations/new" { (tr(lang, "station-new")) } " "
-            a .button href="/console/content/rooms/new" { (tr(lang, "room-new")) }
+            a .button href="/console/content/rooms/new" { (tr(lang, "room-new")) } " "
+            a .button href="/console/content/bundle" { (tr(lang, "bundle-title")) }
         }
         @for s in &sections {
             section .card {

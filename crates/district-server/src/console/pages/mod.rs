@@ -3,6 +3,7 @@
 pub mod account;
 pub mod assets;
 pub mod audit;
+pub mod bundle;
 pub mod content;
 pub mod events;
 pub mod home;
