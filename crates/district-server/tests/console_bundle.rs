@@ -143,7 +143,13 @@ async fn export_round_trips_through_kioskctl_check_and_import_publishes_after_a_
     let page = upload(&b, zip_of(&refs)).await;
     assert_eq!(page.status, 200, "{}", page.body);
     let text = report(&page);
-    assert!(text.starts_with("Dry run against http://"), "{text}");
+    assert!(
+        text.starts_with(&format!(
+            "Dry run against {}: nothing was changed",
+            server.base
+        )),
+        "{text}"
+    );
     assert!(text.contains("~ harbour-walk"), "{text}");
     assert!(text.contains("- past-talk"), "{text}");
     assert!(

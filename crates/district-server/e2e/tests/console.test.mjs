@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { startDistrict, launchBrowser, login, uuidv7, picture, root } from '../harness.mjs';
 
 const PASSWORD = 'console e2e password';
@@ -195,6 +195,38 @@ test('an editor changes an event, a wrong time is refused next to its field, a k
   await page.click('nav.lang a[hreflang=en]');
   await picture(page, 'event-edit-en');
   await page.click('nav.lang a[hreflang=zh]');
+  await page.close();
+});
+
+test('an editor exports the content as a zip and imports it back after a dry run', async () => {
+  const page = await fresh();
+  await login(page, district.base, 'ed', PASSWORD);
+  await page.goto(`${district.base}/console/content`);
+  await page.click('a[href="/console/content/bundle"]');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export a.button')]);
+  assert.match(download.suggestedFilename(), /^[a-z0-9-]+-bundle-\d+\.zip$/);
+  const saved = join(district.dir, download.suggestedFilename());
+  await download.saveAs(saved);
+  assert.ok(statSync(saved).size > 10000, 'the zip holds the images');
+  await page.setInputFiles('#bundle-file', saved);
+  await page.click('#import button.primary');
+  const report = await page.locator('#dry-run').innerText();
+  assert.match(report, /^Dry run against http:\/\/127\.0\.0\.1:[1-9]\d*: nothing was changed/);
+  assert.match(report, /image\(s\) to upload, \d+ already on the server/);
+  await picture(page, 'bundle-dry-run-zh');
+  await Promise.all([page.waitForURL(/done=bundle-published/), page.click('form[action$="/publish"] button')]);
+  assert.match(await page.locator('.notice').innerText(), /内容包已发布/);
+  // A file that is not a zip is refused with a reason, and nothing changes.
+  const junk = join(district.dir, 'junk.zip');
+  writeFileSync(junk, 'not a zip');
+  await page.setInputFiles('#bundle-file', junk);
+  await page.click('#import button.primary');
+  assert.match(await page.locator('#import-refused').innerText(), /zip 文件被拒绝/);
+  await picture(page, 'bundle-refused-zh');
+  await page.goto(`${district.base}/console/lang/en?next=%2Fconsole%2Fcontent%2Fbundle`);
+  assert.match(await page.locator('#import h2').innerText(), /Import/);
+  await picture(page, 'bundle-en');
+  await page.goto(`${district.base}/console/lang/zh?next=%2Fconsole%2Fcontent%2Fbundle`);
   await page.close();
 });
 

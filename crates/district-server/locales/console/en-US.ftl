@@ -385,7 +385,7 @@ field-picture = Picture
 
 bundle-title = Import and export
 bundle-export = Export
-bundle-export-hint = The published content as a bundle folder in a zip: bundle.json and its images. Unpacked, `kioskctl check` accepts it; edit it and upload it again, or push it with kioskctl.
+bundle-export-hint = The published content as a bundle folder in a zip: bundle.json and its images. Unpacked, kioskctl check accepts it; edit it and upload it again, or push it with kioskctl.
 bundle-download = Download the bundle (zip)
 bundle-import = Import
 bundle-import-hint = Upload a bundle folder as a zip (bundle.json at its top or in one folder). It is checked completely and shown as a dry run first; nothing changes until you publish it. It replaces all published content: what the bundle lacks is removed from the kiosks.

@@ -385,7 +385,7 @@ field-picture = 图片
 
 bundle-title = 导入与导出
 bundle-export = 导出
-bundle-export-hint = 把已发布的内容下载为 zip 格式的内容包文件夹（bundle.json 和图片）。解压后 `kioskctl check` 可以检查通过；修改后可以再上传，或用 kioskctl 推送。
+bundle-export-hint = 把已发布的内容下载为 zip 格式的内容包文件夹（bundle.json 和图片）。解压后 kioskctl check 可以检查通过；修改后可以再上传，或用 kioskctl 推送。
 bundle-download = 下载内容包（zip）
 bundle-import = 导入
 bundle-import-hint = 上传 zip 格式的内容包文件夹（bundle.json 在最上层或某一个文件夹里）。系统先完整检查并试运行，发布前不会有任何改动。导入会替换全部已发布内容：内容包里没有的记录会从终端上移除。

@@ -157,6 +157,7 @@ async fn uploaded(mut multipart: Multipart) -> Result<Vec<u8>, StatusCode> {
 pub async fn import(
     State(state): State<AppState>,
     visit: Visit,
+    headers: axum::http::HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
     let lang = visit.lang;
@@ -249,7 +250,7 @@ pub async fn import(
     };
     let head = plan.head_before;
     let report = format_push(
-        &format!("http://{}", state.config.listen),
+        &server_name(&state, &headers),
         &PushOutcome {
             plan,
             uploaded: Vec::new(),
@@ -262,6 +263,20 @@ pub async fn import(
         None,
         &Outcome::DryRun { report, sha, head },
     )
+}
+
+/// The server as the browser reached it (its Host), as kioskctl names the server it talks to.
+fn server_name(state: &AppState, headers: &axum::http::HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .map(str::to_string)
+        .unwrap_or_else(|| state.config.listen.to_string());
+    format!("http://{host}")
 }
 
 #[derive(Deserialize)]
