@@ -32,8 +32,10 @@ export async function startDistrict() {
   const dir = mkdtempSync(join(tmpdir(), 'console-e2e-'));
   const config = join(dir, 'district-server.toml');
   const staffToken = run('district-server', ['--config', config, 'init']);
+  // The kiosk binary next to it is on the PATH, so the console's previews can use it.
   const child = spawn(bin('district-server'), ['--config', config, 'serve', '--listen', '127.0.0.1:0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PATH: `${bins}:${process.env.PATH}` },
   });
   let log = '';
   child.stderr.on('data', (d) => { log += d; });

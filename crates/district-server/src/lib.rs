@@ -30,6 +30,7 @@ pub mod ctl;
 pub mod drafting;
 pub mod error;
 pub mod people;
+pub mod preview;
 pub mod push;
 pub mod routes;
 pub mod scale_bundle;

@@ -162,6 +162,14 @@ test('an editor writes an article in both languages, publishes it, and a kiosk s
   const out = join(district.dir, 'winter-market.png');
   kiosk.snapshot('article:winter-market', 'en', out);
   assert.ok(statSync(out).size > 1000, 'the kiosk renders it');
+  // The preview: the kiosk program on the server draws the article in both languages.
+  await page.goto(`${district.base}/console/content/articles/winter-market`);
+  await page.click('#preview-article');
+  for (const img of await page.locator('#preview img').all()) {
+    await img.evaluate((i) => i.decode());
+    assert.equal(await img.evaluate((i) => i.naturalWidth), 540, 'a preview picture');
+  }
+  await picture(page, 'preview-zh');
   await page.close();
 });
 

@@ -399,3 +399,9 @@ bundle-bad-zip = The zip was refused and nothing changed: { $reason }
 bundle-gone = This upload is no longer here (it was published already); upload it again.
 bundle-changed = The published content changed since this dry run; nothing was applied. Upload the bundle again to see what it would change now.
 done-bundle-published = The bundle is published; kiosks get it with their next sync.
+
+preview-title = Preview
+preview-home = Preview the home screen
+preview-article = Preview this article
+preview-hint = As the kiosks will show it with the draft applied (drawn by the kiosk program on this server; it takes a few seconds).
+preview-no-kiosk = No preview: the kiosk program is not installed on this server. Install the lobby-kiosk package here, or set kiosk_binary under [console] in district-server.toml.

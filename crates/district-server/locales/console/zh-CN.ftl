@@ -399,3 +399,9 @@ bundle-bad-zip = zip 文件被拒绝，未做任何改动：{ $reason }
 bundle-gone = 这次上传已不在服务器上（可能已经发布），请重新上传。
 bundle-changed = 试运行之后已发布的内容有了变化，未做任何改动。请重新上传内容包，查看现在会有哪些变化。
 done-bundle-published = 内容包已发布；终端下次同步时获取。
+
+preview-title = 预览
+preview-home = 预览首页
+preview-article = 预览这篇文章
+preview-hint = 按草稿修改后终端上的样子（由本服务器上的终端程序绘制，需要几秒钟）。
+preview-no-kiosk = 无法预览：本服务器上没有安装终端程序。请在这里安装 lobby-kiosk 软件包，或在 district-server.toml 的 [console] 中设置 kiosk_binary。

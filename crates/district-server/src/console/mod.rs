@@ -245,6 +245,18 @@ pub fn routes() -> Vec<ConsoleRoute> {
             post(bundle::publish),
         ),
         route(
+            M::GET,
+            "/console/content/preview",
+            EDITORS,
+            get(preview::page_get),
+        ),
+        route(
+            M::GET,
+            "/console/content/preview.png",
+            EDITORS,
+            get(preview::png),
+        ),
+        route(
             M::POST,
             "/console/content/drafts/{kind}/{id}/forget",
             EDITORS,

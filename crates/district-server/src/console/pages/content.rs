@@ -213,7 +213,8 @@ fn overview_page(
             a .button href="/console/content/events/new" { (tr(lang, "event-new")) } " "
             a .button href="/console/content/stations/new" { (tr(lang, "station-new")) } " "
             a .button href="/console/content/rooms/new" { (tr(lang, "room-new")) } " "
-            a .button href="/console/content/bundle" { (tr(lang, "bundle-title")) }
+            a .button href="/console/content/bundle" { (tr(lang, "bundle-title")) } " "
+            a .button #preview-home href="/console/content/preview?screen=home" { (tr(lang, "preview-home")) }
         }
         @for s in &sections {
             section .card {
@@ -735,6 +736,7 @@ fn article_page(
             button .primary type="submit" { (tr(lang, "content-save")) }
         }
         @if !new {
+            p { a .button #preview-article href={ "/console/content/preview?screen=article:" (form.id) } { (tr(lang, "preview-article")) } }
             form method="post" action={ "/console/content/articles/" (form.id) "/remove" } {
                 (csrf(visit))
                 button .danger type="submit" { (tr(lang, "content-remove")) }
