@@ -32,8 +32,10 @@ export async function startDistrict() {
   const dir = mkdtempSync(join(tmpdir(), 'console-e2e-'));
   const config = join(dir, 'district-server.toml');
   const staffToken = run('district-server', ['--config', config, 'init']);
+  // The kiosk binary next to it is on the PATH, so the console's previews can use it.
   const child = spawn(bin('district-server'), ['--config', config, 'serve', '--listen', '127.0.0.1:0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PATH: `${bins}:${process.env.PATH}` },
   });
   let log = '';
   child.stderr.on('data', (d) => { log += d; });
@@ -68,6 +70,13 @@ export async function startDistrict() {
       return {
         syncOnce: () => JSON.parse(run('kiosk', ['--config', kconfig, 'sync', '--once', '--json'])),
         status: () => JSON.parse(run('kiosk', ['--config', kconfig, 'status', '--json'])),
+        /** A record as the kiosk cached it (its JSON), read with the sqlite3 shell, read-only. */
+        cached(table, id) {
+          const out = spawnSync('sqlite3', ['-readonly', join(kdir, 'data', 'content.db'),
+            `SELECT data FROM ${table} WHERE id = '${id.replace(/'/g, "''")}'`], { encoding: 'utf8' });
+          if (out.status !== 0) throw new Error(`sqlite3 failed: ${out.stderr}`);
+          return out.stdout.trim() ? JSON.parse(out.stdout) : null;
+        },
         /** Renders a screen of the kiosk's cache headless (fails when it is not there). */
         snapshot: (screen, lang, out) => run('kiosk', ['--config', kconfig, 'snapshot', '--screen', screen, '--lang', lang, '--size', '540x960', '--out', out]),
       };

@@ -61,6 +61,8 @@ pub struct ConsoleConfig {
     pub idle_minutes: u32,
     /// Content drafts are published only after a second person approved them.
     pub require_approval: bool,
+    /// The kiosk binary that renders previews (`kiosk snapshot`); absent: `kiosk` on the PATH.
+    pub kiosk_binary: Option<std::path::PathBuf>,
 }
 
 impl Default for ConsoleConfig {
@@ -71,6 +73,7 @@ impl Default for ConsoleConfig {
             session_hours: 12,
             idle_minutes: 120,
             require_approval: false,
+            kiosk_binary: None,
         }
     }
 }
@@ -116,6 +119,8 @@ session_hours = 12
 idle_minutes = 120
 # true: a content draft is published only by someone other than who submitted it.
 require_approval = false
+# The kiosk binary that renders previews of drafts (kiosk snapshot); default: kiosk on the PATH.
+# kiosk_binary = "/usr/bin/kiosk"
 "#;
 
 #[derive(Debug, thiserror::Error)]

@@ -174,39 +174,13 @@ fn image_file(sha: &str) -> String {
     format!("images/{sha}")
 }
 
-/// Checks pushed content with the bundle rules of [`protocol::bundle::validate`], reading its
-/// images from the blob store. Returns the content as validated (image sizes as decoded here),
-/// or every problem found. Images listed in `missing` (allowed on a dry run) are not checked.
-pub fn validate(
-    content: &Content,
-    blobs: &BlobStore,
-    missing: &[String],
-) -> Result<Content, Vec<String>> {
-    validate_problems(content, blobs, missing)
-        .map_err(|problems| problems.iter().map(|p| p.to_string()).collect())
-}
-
-/// [`validate`], keeping each problem's record and field (the console shows them next to the
-/// field they concern).
-pub fn validate_problems(
-    content: &Content,
-    blobs: &BlobStore,
-    missing: &[String],
-) -> Result<Content, Vec<bundle::Problem>> {
-    if !content.wishes.is_empty() {
-        return Err(vec![bundle::Problem {
-            file: "content".into(),
-            record: None,
-            field: Some("wishes".into()),
-            message: "content.wishes must be empty: wishes come from kiosks, not from bundles"
-                .into(),
-        }]);
-    }
+/// `content` as a bundle manifest, each image named by `file_of(sha256)`.
+pub fn manifest_of(content: &Content, file_of: impl Fn(&str) -> String) -> Manifest {
     let to_file = |img: &protocol::ImageRef| BundleImage {
-        file: image_file(&img.sha256),
+        file: file_of(&img.sha256),
         alt: img.alt.clone(),
     };
-    let manifest = Manifest {
+    Manifest {
         format: bundle::FORMAT,
         district: content.district.clone(),
         sections: content.sections.clone(),
@@ -247,7 +221,37 @@ pub fn validate_problems(
             .collect(),
         rooms: content.rooms.clone(),
         events: content.events.clone(),
-    };
+    }
+}
+
+/// Checks pushed content with the bundle rules of [`protocol::bundle::validate`], reading its
+/// images from the blob store. Returns the content as validated (image sizes as decoded here),
+/// or every problem found. Images listed in `missing` (allowed on a dry run) are not checked.
+pub fn validate(
+    content: &Content,
+    blobs: &BlobStore,
+    missing: &[String],
+) -> Result<Content, Vec<String>> {
+    validate_problems(content, blobs, missing)
+        .map_err(|problems| problems.iter().map(|p| p.to_string()).collect())
+}
+
+/// [`validate`], keeping each problem's record and field (the console shows them next to the
+/// field they concern).
+pub fn validate_problems(
+    content: &Content,
+    blobs: &BlobStore,
+    missing: &[String],
+) -> Result<Content, Vec<bundle::Problem>> {
+    if !content.wishes.is_empty() {
+        return Err(vec![bundle::Problem::new(
+            "content",
+            None,
+            Some("wishes".into()),
+            bundle::Issue::WishesInContent,
+        )]);
+    }
+    let manifest = manifest_of(content, image_file);
     let source = |path: &str| -> std::io::Result<Vec<u8>> {
         let sha = path.strip_prefix("images/").unwrap_or(path);
         match blobs.get(sha) {

@@ -57,6 +57,35 @@ async fn an_article_is_drafted_checked_published_and_reaches_kiosks() {
         page.body
     );
     assert!(page.body.contains("未保存"));
+    // The protocol's rule, said in the console's language (its typed code, translated).
+    assert!(
+        page.body
+            .contains("不能为空：发布的每段文字都需要中文和英文（缺英文）"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("every published text needs"),
+        "no English"
+    );
+    let en = Browser::new(&server.base);
+    en.get("/console/lang/en?next=%2Fconsole%2F").await;
+    en.login("ed").await;
+    let english = en
+        .post(
+            "/console/content/articles/new",
+            "/console/content/articles",
+            &form,
+        )
+        .await;
+    assert_eq!(english.status, 422);
+    assert!(
+        english
+            .body
+            .contains("every published text needs Chinese and English (English is missing)"),
+        "{}",
+        english.body
+    );
     // Paragraphs must pair up.
     let form = article_form("night-harbour", "Harbour by night", "Only one");
     let page = b
@@ -454,4 +483,408 @@ async fn images_are_uploaded_checked_attached_and_never_deleted_while_used() {
         page.status, 404,
         "images from bundles are not in the library's care"
     );
+}
+
+fn section_form<'a>(id: &'a str, subtitle_en: &'a str, color: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("id", id),
+        ("order", "3"),
+        ("title_zh", "便民服务"),
+        ("title_en", "Services"),
+        ("subtitle_zh", "办事指南"),
+        ("subtitle_en", subtitle_en),
+        ("icon", "handshake"),
+        ("color", color),
+        ("scope", ""),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sections_are_edited_side_by_side_checked_and_published() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    let kiosk = server.kiosk("lobby-1", "s1");
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    add_user(&server.config(), "mo", StaffRole::Moderator);
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    let overview = b.get("/console/content").await;
+    assert!(
+        overview
+            .body
+            .contains("href=\"/console/content/sections/beautiful\"")
+    );
+
+    // Empty English subtitle and a colour that is not one: both refused next to their field,
+    // with the protocol's rules in the console's language; nothing saved.
+    let page = b
+        .post(
+            "/console/content/sections/new",
+            "/console/content/sections",
+            &section_form("services", " ", "red"),
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(
+        page.body.contains("data-field=\"subtitle.en\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("缺英文"));
+    assert!(page.body.contains("data-field=\"color\""));
+    assert!(page.body.contains("“red”不是 #RRGGBB 形式的颜色"));
+    assert!(
+        page.body.contains("value=\"便民服务\""),
+        "what was typed stays"
+    );
+    assert!(
+        b.get("/console/content")
+            .await
+            .body
+            .contains("草稿里没有待发布的修改")
+    );
+
+    let page = b
+        .post(
+            "/console/content/sections/new",
+            "/console/content/sections",
+            &section_form("services", "How-to guides", "#2E7D32"),
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    // The wish wall: one section may have it, a second is refused.
+    let mut beautiful = section_form("beautiful", "The city", "#1E88E5");
+    beautiful.retain(|(k, _)| !["id", "title_zh", "title_en"].contains(k));
+    beautiful.extend([
+        ("title_zh", "美丽中山"),
+        ("title_en", "Beautiful Zhongshan"),
+        ("wish_wall", "true"),
+    ]);
+    let page = b
+        .post(
+            "/console/content/sections/beautiful",
+            "/console/content/sections/beautiful",
+            &beautiful,
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let edit = b.get("/console/content/sections/stations").await;
+    assert!(edit.body.contains("value=\"Red Fort Stations\""));
+    let mut stations = section_form("stations", "Stations", "#C62828");
+    stations.retain(|(k, _)| !["id", "title_zh", "title_en"].contains(k));
+    stations.extend([("title_zh", "红垒驿站"), ("title_en", "Red Fort Stations")]);
+    stations.push(("wish_wall", "true"));
+    let page = b
+        .post(
+            "/console/content/sections/stations",
+            "/console/content/sections/stations",
+            &stations,
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(
+        page.body.contains("只能有一个栏目显示心愿墙"),
+        "{}",
+        page.body
+    );
+
+    // Nothing reaches kiosks until the draft is published; then all of it at once.
+    let mut replica = Replica::default();
+    replica.sync(&server, &kiosk, 500).await;
+    assert!(!replica.ids(Kind::Section).contains(&"services".to_string()));
+    let page = b
+        .post("/console/content", "/console/content/publish", &[])
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    replica.sync(&server, &kiosk, 500).await;
+    let section = |id: &str| match replica.records.get(&(Kind::Section, id.to_string())) {
+        Some(protocol::content::Record::Section(s)) => s.clone(),
+        other => panic!("{id}: {other:?}"),
+    };
+    let services = section("services");
+    assert_eq!(
+        (
+            services.subtitle.en.as_str(),
+            services.icon.as_str(),
+            services.color.as_str()
+        ),
+        ("How-to guides", "handshake", "#2E7D32")
+    );
+    assert!(section("beautiful").wish_wall && !section("stations").wish_wall);
+
+    // Moderators do not edit content.
+    let mo = Browser::new(&server.base);
+    mo.login("mo").await;
+    assert_eq!(
+        mo.get("/console/content/sections/beautiful").await.status,
+        403
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_are_edited_in_the_district_zone_checked_and_published() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    let kiosk = server.kiosk("lobby-2", "s2");
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    let overview = b.get("/console/content").await;
+    assert!(
+        overview
+            .body
+            .contains("href=\"/console/content/events/finance-talk\"")
+    );
+
+    let mut form = vec![
+        ("id", "tea-talk"),
+        ("room", "s2-salon"),
+        ("title_zh", "茶艺分享"),
+        ("title_en", ""),
+        ("description_zh", "一起品茶"),
+        ("description_en", "Tea together"),
+        ("start", "2030-01-10T15:00"),
+        ("end", "2030-01-10T14:00"),
+        ("capacity", "12"),
+        ("signup_open", "true"),
+        ("weekly", "true"),
+        ("until", "2030-03-01"),
+        ("station_only", "true"),
+        ("link", ""),
+    ];
+    let page = b
+        .post(
+            "/console/content/events/new",
+            "/console/content/events",
+            &form,
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(page.body.contains("data-field=\"title.en\""));
+    assert!(page.body.contains("data-field=\"end\""));
+    assert!(page.body.contains("必须晚于开始时间"), "{}", page.body);
+    assert!(
+        page.body.contains("value=\"茶艺分享\""),
+        "what was typed stays"
+    );
+
+    for (k, v) in form.iter_mut() {
+        match *k {
+            "title_en" => *v = "Tea sharing",
+            "end" => *v = "2030-01-10T16:30",
+            _ => {}
+        }
+    }
+    let page = b
+        .post(
+            "/console/content/events/new",
+            "/console/content/events",
+            &form,
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+
+    // Edit a published one: its form shows the stored local times.
+    let edit = b.get("/console/content/events/handicraft").await;
+    assert!(
+        edit.body.contains("value=\"2030-01-07T12:00\""),
+        "{}",
+        edit.body
+    );
+    let page = b
+        .post(
+            "/console/content/events/handicraft",
+            "/console/content/events/handicraft",
+            &[
+                ("room", "s2-salon"),
+                ("title_zh", "手工课"),
+                ("title_en", "Handicraft class"),
+                ("description_zh", "午间"),
+                ("description_en", "Lunchtime"),
+                ("start", "2030-01-07T12:30"),
+                ("end", "2030-01-07T13:30"),
+                ("capacity", "8"),
+                ("signup_open", "true"),
+                ("weekly", "true"),
+                ("until", ""),
+                ("station_only", "true"),
+                ("link", "https://example.org/handicraft"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+
+    let page = b
+        .post("/console/content", "/console/content/publish", &[])
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let mut replica = Replica::default();
+    replica.sync(&server, &kiosk, 500).await;
+    let event = |id: &str| match replica.records.get(&(Kind::Event, id.to_string())) {
+        Some(Record::Event(e)) => e.clone(),
+        other => panic!("{id}: {other:?}"),
+    };
+    let tea = event("tea-talk");
+    assert_eq!(tea.station, "s2", "the room's station");
+    assert_eq!(tea.scope.as_deref(), Some("s2"));
+    assert_eq!(tea.title.en, "Tea sharing");
+    assert_eq!(tea.start.to_string(), "2030-01-10 15:00:00");
+    assert_eq!(tea.capacity, Some(12));
+    let rec = tea.recurrence.expect("weekly");
+    assert!(rec.weekly);
+    assert_eq!(
+        rec.until.map(|d| d.to_string()).as_deref(),
+        Some("2030-03-01")
+    );
+    let handicraft = event("handicraft");
+    assert_eq!(handicraft.start.to_string(), "2030-01-07 12:30:00");
+    assert_eq!(handicraft.capacity, Some(8));
+    assert_eq!(
+        handicraft.link.as_deref(),
+        Some("https://example.org/handicraft")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stations_and_rooms_are_edited_checked_and_published() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    let kiosk = server.kiosk("lobby-1", "s1");
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    let mut replica = Replica::default();
+    replica.sync(&server, &kiosk, 500).await;
+    let station = |r: &Replica, id: &str| match r.records.get(&(Kind::Station, id.to_string())) {
+        Some(Record::Station(s)) => s.clone(),
+        other => panic!("{id}: {other:?}"),
+    };
+    let picture = station(&replica, "s1")
+        .image
+        .expect("s1 has a picture")
+        .sha256;
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    let overview = b.get("/console/content").await;
+    assert!(
+        overview
+            .body
+            .contains("href=\"/console/content/stations/s1\"")
+    );
+    assert!(
+        overview
+            .body
+            .contains("href=\"/console/content/rooms/s1-reading\"")
+    );
+    let edit = b.get("/console/content/stations/s1").await;
+    assert!(edit.body.contains("value=\"Harbour View Tower\""));
+    assert!(edit.body.contains(&format!("value=\"{picture}\" selected")));
+
+    let mut form = vec![
+        ("order", "1"),
+        ("name_zh", "海之云"),
+        ("name_en", "Sea Cloud"),
+        ("building_zh", "上方港景大厦"),
+        ("building_en", ""),
+        ("floor_zh", "23层"),
+        ("floor_en", "23rd floor"),
+        ("address_zh", "港景路1号"),
+        ("address_en", "1 Harbour Rd"),
+        ("hours_zh", "9:00-17:00"),
+        ("hours_en", "9 am to 5 pm"),
+        ("summary_zh", "驿站"),
+        ("summary_en", "A station"),
+        ("area", "180"),
+        ("serves_zh", "A座\nB座"),
+        ("serves_en", "Tower A"),
+        ("image", picture.as_str()),
+        ("image_alt_zh", "驿站前台"),
+        ("image_alt_en", ""),
+    ];
+    let page = b
+        .post(
+            "/console/content/stations/s1",
+            "/console/content/stations/s1",
+            &form,
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(page.body.contains("data-field=\"serves\""), "{}", page.body);
+    assert!(page.body.contains("中文有 2 栋楼，英文有 1 栋"));
+    for (k, v) in form.iter_mut() {
+        if *k == "serves_en" {
+            *v = "Tower A\nTower B";
+        }
+    }
+    let page = b
+        .post(
+            "/console/content/stations/s1",
+            "/console/content/stations/s1",
+            &form,
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(
+        page.body.contains("data-field=\"building.en\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("data-field=\"image_alt.en\""),
+        "{}",
+        page.body
+    );
+    for (k, v) in form.iter_mut() {
+        match *k {
+            "building_en" => *v = "Harbour View Tower",
+            "image_alt_en" => *v = "The station's front desk",
+            _ => {}
+        }
+    }
+    let page = b
+        .post(
+            "/console/content/stations/s1",
+            "/console/content/stations/s1",
+            &form,
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+
+    let room = [
+        ("id", "s1-tea"),
+        ("station", "s1"),
+        ("order", "2"),
+        ("name_zh", "茶室"),
+        ("name_en", "Tea room"),
+        ("description_zh", "安静"),
+        ("description_en", "Quiet"),
+        ("capacity", "6"),
+    ];
+    let page = b
+        .post(
+            "/console/content/rooms/new",
+            "/console/content/rooms",
+            &room,
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = b
+        .post("/console/content", "/console/content/publish", &[])
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+
+    replica.sync(&server, &kiosk, 500).await;
+    let s1 = station(&replica, "s1");
+    assert_eq!(s1.hours.en, "9 am to 5 pm");
+    assert_eq!(s1.area_m2, Some(180));
+    assert_eq!(s1.serves.len(), 2);
+    assert_eq!(s1.serves[1].en, "Tower B");
+    let image = s1.image.expect("picture kept");
+    assert_eq!(image.sha256, picture);
+    assert_eq!(image.alt.en, "The station's front desk");
+    assert!(image.width > 0, "its size kept");
+    match replica.records.get(&(Kind::Room, "s1-tea".to_string())) {
+        Some(Record::Room(r)) => {
+            assert_eq!((r.station.as_str(), r.capacity), ("s1", Some(6)));
+        }
+        other => panic!("room: {other:?}"),
+    }
 }

@@ -11,7 +11,8 @@ use district_server::accounts::StaffRole;
 use protocol::content::Kind;
 use protocol::text::Lang;
 use protocol::wire::{
-    HeartbeatReply, SignupSubmission, Submission, SubmissionId, SubmissionResults, WishSubmission,
+    ClaimSubmission, HeartbeatReply, SignupSubmission, Submission, SubmissionId, SubmissionResults,
+    WishSubmission,
 };
 use serde_json::json;
 
@@ -245,6 +246,154 @@ async fn moderators_approve_and_reject_wishes_exactly_as_typed() {
     );
     let none = admin.get("/console/audit?actor=mo&kind=kiosk").await;
     assert!(none.body.contains("没有符合条件的记录"));
+}
+
+/// The ids in `data-NAME="…"` attributes of a page, in order.
+fn ids_of(body: &str, attr: &str) -> Vec<String> {
+    let marker = format!("data-{attr}=\"");
+    body.match_indices(&marker)
+        .map(|(at, m)| {
+            let rest = &body[at + m.len()..];
+            rest[..rest.find('"').expect("closing quote")].to_string()
+        })
+        .collect()
+}
+
+fn wish_status_on_kiosk(replica: &Replica, id: &str) -> protocol::content::WishStatus {
+    match replica.records.get(&(Kind::Wish, id.to_string())) {
+        Some(protocol::content::Record::Wish(w)) => w.status,
+        other => panic!("wish {id} on the kiosk: {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moderators_match_and_decline_offers_to_fulfil_a_wish() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    let kiosk = server.kiosk("lobby-1", "s1");
+    add_user(&server.config(), "mo", StaffRole::Moderator);
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    submit(&server, &kiosk, wish("想学做饺子", Lang::Zh, "李")).await;
+    let b = Browser::new(&server.base);
+    b.login("mo").await;
+    let wish_id = ids_of(&b.get("/console/wishes").await.body, "wish").remove(0);
+    let page = b
+        .post(
+            "/console/wishes",
+            &format!("/console/wishes/{wish_id}/approve"),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+
+    // Two neighbours offer to help, through a kiosk.
+    for (name, contact, note) in [
+        ("王阿姨", "13800138000", "周末有空 <i>包饺子</i>"),
+        ("Tom", "tom@example.org", "I can bring flour"),
+    ] {
+        submit(
+            &server,
+            &kiosk,
+            Submission::claim(
+                new_id(),
+                chrono::Utc::now().fixed_offset(),
+                &ClaimSubmission {
+                    wish: wish_id.clone(),
+                    name: name.into(),
+                    contact: contact.into(),
+                    note: Some(note.into()),
+                },
+            ),
+        )
+        .await;
+    }
+    let offers = b.get("/console/wishes?status=offers").await;
+    assert_eq!(offers.status, 200);
+    assert!(offers.body.contains("待处理认领 (2)"), "{}", offers.body);
+    assert_eq!(ids_of(&offers.body, "wish"), vec![wish_id.clone()]);
+    let claims = ids_of(&offers.body, "claim");
+    assert_eq!(claims.len(), 2);
+    assert!(offers.body.contains("王阿姨") && offers.body.contains("+8613800138000"));
+    assert!(offers.body.contains("tom@example.org"));
+    assert!(
+        offers.body.contains("周末有空 &lt;i&gt;包饺子&lt;/i&gt;"),
+        "note as text"
+    );
+
+    // Matching one: the wish shows as claimed on a kiosk after its next sync.
+    let page = b
+        .post(
+            "/console/wishes?status=offers",
+            &format!("/console/claims/{}/match", claims[0]),
+            &[("note", "called her on Monday")],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert_eq!(
+        page.location(),
+        "/console/wishes?status=claimed&done=claim-matched"
+    );
+    let mut replica = Replica::default();
+    replica.sync(&server, &kiosk, 500).await;
+    assert_eq!(
+        wish_status_on_kiosk(&replica, &wish_id),
+        protocol::content::WishStatus::Claimed
+    );
+    let claimed = b.get("/console/wishes?status=claimed").await;
+    assert!(claimed.body.contains("called her on Monday"));
+    assert!(claimed.body.contains("已对接") && claimed.body.contains("待处理认领 (1)"));
+    // A colleague's stale page matching it again changes nothing.
+    let page = b
+        .post(
+            "/console/wishes?status=offers",
+            &format!("/console/claims/{}/match", claims[0]),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, 409);
+    assert!(page.body.contains("这条认领的状态已经变了"));
+
+    // Declining the other, then the matched one: the wish is open (on show) again.
+    for id in [&claims[1], &claims[0]] {
+        let page = b
+            .post(
+                "/console/wishes?status=claimed",
+                &format!("/console/claims/{id}/decline"),
+                &[],
+            )
+            .await;
+        assert_eq!(page.status, 303);
+    }
+    replica.sync(&server, &kiosk, 500).await;
+    assert_eq!(
+        wish_status_on_kiosk(&replica, &wish_id),
+        protocol::content::WishStatus::Approved
+    );
+    // No contact ever reaches a kiosk.
+    let feed = format!("{:?}", replica.records);
+    assert!(!feed.contains("13800138000") && !feed.contains("tom@example.org"));
+
+    // Editors cannot see offers or their contacts, nor decide them.
+    let ed = Browser::new(&server.base);
+    ed.login("ed").await;
+    assert_eq!(ed.get("/console/wishes?status=offers").await.status, 403);
+    let page = ed
+        .post(
+            "/console/account",
+            &format!("/console/claims/{}/match", claims[1]),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, 403);
+
+    // The audit log has each decision, without the helper's contact.
+    add_user(&server.config(), "ada", StaffRole::Admin);
+    let admin = Browser::new(&server.base);
+    admin.login("ada").await;
+    let audit = admin.get("/console/audit?actor=mo&kind=claim").await;
+    assert_eq!(audit.body.matches("<td>matched</td>").count(), 1);
+    assert_eq!(audit.body.matches("<td>declined</td>").count(), 2);
+    assert!(!audit.body.contains("13800138000") && !audit.body.contains("tom@example.org"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

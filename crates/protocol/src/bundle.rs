@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::content::{
     Article, Content, District, Event, ImageRef, Room, Section, Station, sha256_hex,
 };
+pub use crate::issue::{Issue, Target};
 use crate::text::Text;
 
 /// File name of the manifest at the bundle's root.
@@ -32,6 +33,8 @@ pub const MAX_IMAGE_SIDE: u32 = 4096;
 pub const MIN_IMAGE_SIDE: u32 = 16;
 /// Longest id accepted.
 pub const MAX_ID_LEN: usize = 64;
+/// Longest an event (one occurrence) may last, in days.
+pub const MAX_EVENT_DAYS: u32 = 7;
 
 /// An image as the manifest names it: a file inside the bundle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,7 +106,27 @@ pub struct Problem {
     pub record: Option<String>,
     /// The field inside the record, e.g. `title.en`.
     pub field: Option<String>,
+    /// The rule broken, typed (translations use it).
+    pub issue: Issue,
+    /// The English text of `issue` (what `kioskctl` prints).
     pub message: String,
+}
+
+impl Problem {
+    pub fn new(
+        file: impl Into<String>,
+        record: Option<String>,
+        field: Option<String>,
+        issue: Issue,
+    ) -> Problem {
+        Problem {
+            file: file.into(),
+            record,
+            field,
+            message: issue.to_string(),
+            issue,
+        }
+    }
 }
 
 impl std::fmt::Display for Problem {
@@ -152,23 +175,23 @@ impl BundleError {
     pub fn problems(&self) -> Vec<Problem> {
         match self {
             BundleError::Invalid(p) => p.clone(),
-            BundleError::Read { file, source } => vec![Problem {
-                file: file.clone(),
-                record: None,
-                field: None,
-                message: source.to_string(),
-            }],
+            BundleError::Read { file, source } => vec![Problem::new(
+                file.clone(),
+                None,
+                None,
+                Issue::Other(source.to_string()),
+            )],
             BundleError::Manifest {
                 file,
                 path,
                 message,
                 ..
-            } => vec![Problem {
-                file: file.clone(),
-                record: None,
-                field: Some(path.clone()),
-                message: message.clone(),
-            }],
+            } => vec![Problem::new(
+                file.clone(),
+                None,
+                Some(path.clone()),
+                Issue::Other(message.clone()),
+            )],
         }
     }
 }
@@ -197,12 +220,15 @@ pub fn parse_manifest(bytes: &[u8]) -> Result<Manifest, BundleError> {
     }) = serde_json::from_slice::<FormatOnly>(bytes)
         && format != FORMAT
     {
-        return Err(BundleError::Invalid(vec![Problem {
-            file: MANIFEST.into(),
-            record: None,
-            field: Some("format".into()),
-            message: format!("format {format} is not supported (this version reads {FORMAT})"),
-        }]));
+        return Err(BundleError::Invalid(vec![Problem::new(
+            MANIFEST,
+            None,
+            Some("format".into()),
+            Issue::UnsupportedFormat {
+                format,
+                supported: FORMAT,
+            },
+        )]));
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
@@ -224,13 +250,13 @@ struct Checker {
 }
 
 impl Checker {
-    fn at(&mut self, record: &str, field: &str, message: impl Into<String>) {
-        self.problems.push(Problem {
-            file: MANIFEST.into(),
-            record: Some(record.into()),
-            field: (!field.is_empty()).then(|| field.into()),
-            message: message.into(),
-        });
+    fn at(&mut self, record: &str, field: &str, issue: impl Into<Issue>) {
+        self.problems.push(Problem::new(
+            MANIFEST,
+            Some(record.into()),
+            (!field.is_empty()).then(|| field.into()),
+            issue.into(),
+        ));
     }
 
     fn text(&mut self, record: &str, field: &str, text: &Text) {
@@ -238,7 +264,7 @@ impl Checker {
             self.at(
                 record,
                 &format!("{field}.{}", lang.code()),
-                "must not be empty: every published text needs Chinese and English",
+                Issue::MissingLanguage { lang },
             );
         }
     }
@@ -253,11 +279,14 @@ impl Checker {
             self.at(
                 record,
                 "id",
-                format!("`{id}` is not a valid id: use 1 to {MAX_ID_LEN} of a-z, 0-9, `-` and `_`"),
+                Issue::BadId {
+                    id: id.into(),
+                    limit: MAX_ID_LEN,
+                },
             );
         }
         if !seen.insert(id.to_string()) {
-            self.at(record, "id", format!("`{id}` is used twice"));
+            self.at(record, "id", Issue::DuplicateId { id: id.into() });
         }
     }
 
@@ -267,20 +296,23 @@ impl Checker {
         field: &str,
         id: &str,
         known: &HashSet<String>,
-        what: &str,
+        target: Target,
     ) {
         if !known.contains(id) {
             self.at(
                 record,
                 field,
-                format!("refers to {what} `{id}`, which the bundle does not define"),
+                Issue::UnknownReference {
+                    target,
+                    id: id.into(),
+                },
             );
         }
     }
 
     fn scope(&mut self, record: &str, scope: &Option<String>, stations: &HashSet<String>) {
         if let Some(s) = scope {
-            self.reference(record, "scope", s, stations, "station");
+            self.reference(record, "scope", s, stations, Target::Station);
         }
     }
 }
@@ -296,15 +328,15 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
     };
     let m = &manifest;
     if m.format != FORMAT {
-        c.problems.push(Problem {
-            file: MANIFEST.into(),
-            record: None,
-            field: Some("format".into()),
-            message: format!(
-                "format {} is not supported (this version reads {FORMAT})",
-                m.format
-            ),
-        });
+        c.problems.push(Problem::new(
+            MANIFEST,
+            None,
+            Some("format".into()),
+            Issue::UnsupportedFormat {
+                format: m.format,
+                supported: FORMAT,
+            },
+        ));
     }
     let district = "district".to_string();
     c.id(&district, &m.district.id, &mut HashSet::new());
@@ -313,7 +345,9 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
         c.at(
             &district,
             "timezone",
-            format!("`{}` is not an IANA time zone", m.district.timezone),
+            Issue::UnknownTimeZone {
+                zone: m.district.timezone.clone(),
+            },
         );
     }
 
@@ -350,18 +384,19 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
             c.at(
                 &r,
                 "icon",
-                format!(
-                    "`{}` is not one of the kiosk's icons: {}",
-                    s.icon,
-                    Section::ICONS.join(", ")
-                ),
+                Issue::UnknownIcon {
+                    icon: s.icon.clone(),
+                    allowed: Section::ICONS.join(", "),
+                },
             );
         }
         if !is_colour(&s.color) {
             c.at(
                 &r,
                 "color",
-                format!("`{}` is not a colour of the form #RRGGBB", s.color),
+                Issue::NotAColour {
+                    value: s.color.clone(),
+                },
             );
         }
         c.scope(&r, &s.scope, &station_ids);
@@ -370,7 +405,9 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
                 Some(first) => c.at(
                     &r,
                     "wish_wall",
-                    format!("only one section may show the wish wall; `{first}` already does"),
+                    Issue::SecondWishWall {
+                        first: first.clone(),
+                    },
                 ),
                 None => wish_wall = Some(s.id.clone()),
             }
@@ -382,7 +419,7 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
     for (i, room) in m.rooms.iter().enumerate() {
         let r = label("rooms", i, &room.id);
         c.id(&r, &room.id, &mut room_ids);
-        c.reference(&r, "station", &room.station, &station_ids, "station");
+        c.reference(&r, "station", &room.station, &station_ids, Target::Station);
         c.text(&r, "name", &room.name);
         c.text(&r, "description", &room.description);
         if room.capacity == Some(0) {
@@ -395,11 +432,11 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
     for (i, a) in m.articles.iter().enumerate() {
         let r = label("articles", i, &a.id);
         c.id(&r, &a.id, &mut article_ids);
-        c.reference(&r, "section", &a.section, &section_ids, "section");
+        c.reference(&r, "section", &a.section, &section_ids, Target::Section);
         c.text(&r, "title", &a.title);
         c.text(&r, "summary", &a.summary);
         if a.body.is_empty() {
-            c.at(&r, "body", "needs at least one paragraph");
+            c.at(&r, "body", Issue::EmptyBody);
         }
         for (j, p) in a.body.iter().enumerate() {
             c.text(&r, &format!("body[{j}]"), p);
@@ -415,7 +452,7 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
         if let (Some(p), Some(e)) = (a.publish_at, a.expire_at)
             && e <= p
         {
-            c.at(&r, "expire_at", "must be later than publish_at");
+            c.at(&r, "expire_at", Issue::ExpiresBeforePublish);
         }
         c.scope(&r, &a.scope, &station_ids);
     }
@@ -424,23 +461,24 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
     for (i, e) in m.events.iter().enumerate() {
         let r = label("events", i, &e.id);
         c.id(&r, &e.id, &mut event_ids);
-        c.reference(&r, "station", &e.station, &station_ids, "station");
+        c.reference(&r, "station", &e.station, &station_ids, Target::Station);
         match room_station.get(&e.room) {
             None => c.at(
                 &r,
                 "room",
-                format!(
-                    "refers to room `{}`, which the bundle does not define",
-                    e.room
-                ),
+                Issue::UnknownReference {
+                    target: Target::Room,
+                    id: e.room.clone(),
+                },
             ),
             Some(st) if *st != e.station => c.at(
                 &r,
                 "room",
-                format!(
-                    "room `{}` belongs to station `{st}`, not `{}`",
-                    e.room, e.station
-                ),
+                Issue::RoomOfOtherStation {
+                    room: e.room.clone(),
+                    room_station: st.clone(),
+                    station: e.station.clone(),
+                },
             ),
             Some(_) => {}
         }
@@ -452,29 +490,27 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
             c.at(&r, "link", format!("`{link}` is not an http(s) address"));
         }
         if e.end <= e.start {
-            c.at(&r, "end", "must be later than start");
-        } else if e.end - e.start > chrono::Duration::days(7) {
-            c.at(&r, "end", "an event may last at most 7 days");
+            c.at(&r, "end", Issue::EndsBeforeStart);
+        } else if e.end - e.start > chrono::Duration::days(MAX_EVENT_DAYS.into()) {
+            c.at(
+                &r,
+                "end",
+                Issue::EventTooLong {
+                    max_days: MAX_EVENT_DAYS,
+                },
+            );
         }
         if e.capacity == Some(0) {
             c.at(&r, "capacity", "must be at least 1 when given");
         }
         if let Some(rec) = &e.recurrence {
             if !rec.weekly {
-                c.at(
-                    &r,
-                    "recurrence.weekly",
-                    "only weekly recurrence is supported",
-                );
+                c.at(&r, "recurrence.weekly", Issue::OnlyWeekly);
             }
             if let Some(until) = rec.until
                 && until < e.start.date()
             {
-                c.at(
-                    &r,
-                    "recurrence.until",
-                    "must not be before the first occurrence",
-                );
+                c.at(&r, "recurrence.until", Issue::UntilBeforeStart);
             }
         }
         c.scope(&r, &e.scope, &station_ids);
@@ -484,10 +520,9 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
             c.at(
                 &r,
                 "scope",
-                format!(
-                    "an event can only be limited to its own station `{}`",
-                    e.station
-                ),
+                Issue::ScopeNotOwnStation {
+                    station: e.station.clone(),
+                },
             );
         }
     }
@@ -519,7 +554,9 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
             c.at(
                 &record,
                 &field,
-                format!("`{}` must be a relative path inside the bundle", img.file),
+                Issue::NotRelativePath {
+                    path: img.file.clone(),
+                },
             );
             continue;
         }
@@ -528,22 +565,24 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
     for (file, (record, field)) in &used_by {
         let checked = match source.read(file) {
             Err(e) => {
-                c.problems.push(Problem {
-                    file: file.clone(),
-                    record: Some(record.clone()),
-                    field: Some(field.clone()),
-                    message: format!("cannot read the image: {e}"),
-                });
+                c.problems.push(Problem::new(
+                    file.clone(),
+                    Some(record.clone()),
+                    Some(field.clone()),
+                    Issue::Image {
+                        cause: format!("cannot read the image: {e}"),
+                    },
+                ));
                 None
             }
             Ok(bytes) => match check_image(&bytes) {
                 Err(message) => {
-                    c.problems.push(Problem {
-                        file: file.clone(),
-                        record: Some(record.clone()),
-                        field: Some(field.clone()),
-                        message,
-                    });
+                    c.problems.push(Problem::new(
+                        file.clone(),
+                        Some(record.clone()),
+                        Some(field.clone()),
+                        Issue::Image { cause: message },
+                    ));
                     None
                 }
                 Ok(blob) => {

@@ -4,7 +4,8 @@
 //! - [`content`]: the records a kiosk shows (sections, articles, stations, rooms, events, wishes)
 //!   in their canonical form, images referenced by sha256.
 //! - [`bundle`]: the on-disk content bundle staff author and the kiosk embeds as demo content,
-//!   and its validation into [`content::Content`] plus verified image blobs.
+//!   and its validation into [`content::Content`] plus verified image blobs; [`issue`]: what
+//!   its problems are, as typed codes a translation can use.
 //! - [`wire`]: the sync protocol's bodies. [`visitor`]: the rules for what visitors type, used
 //!   by the kiosk's forms and again by the server.
 //!
@@ -16,6 +17,7 @@
 pub mod bundle;
 pub mod content;
 pub mod glyphs;
+pub mod issue;
 pub mod text;
 pub mod visitor;
 pub mod wire;
@@ -25,4 +27,5 @@ pub use content::{
     Article, Availability, Category, Content, Event, ImageRef, Kind, Record, Recurrence, Room,
     Section, Station, Wish,
 };
+pub use issue::Issue;
 pub use text::{Lang, Text};

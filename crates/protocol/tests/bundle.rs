@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate, Weekday};
-use protocol::bundle::{MANIFEST, MAX_IMAGE_SIDE};
-use protocol::{Bundle, BundleError, Category, Problem};
+use protocol::bundle::{Issue, MANIFEST, MAX_IMAGE_SIDE, Target};
+use protocol::{Bundle, BundleError, Category, Lang, Problem};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------- helpers
@@ -369,6 +369,8 @@ fn missing_english_is_reported_with_its_field() {
     let ps = problems_after(|m| m["articles"][0]["title"]["en"] = json!("  "));
     let p = find(&ps, MANIFEST, Some("articles[0] \"a1\""), Some("title.en"));
     assert!(p.message.contains("Chinese and English"), "{}", p.message);
+    assert_eq!(p.issue, Issue::MissingLanguage { lang: Lang::En });
+    assert_eq!(p.issue.code(), "missing-language");
     let ps = problems_after(|m| m["stations"][0]["serves"][0]["zh"] = json!(""));
     find(
         &ps,
@@ -409,6 +411,17 @@ fn dangling_references_are_reported() {
     let ps = problems_after(|m| m["events"][0]["room"] = json!("attic"));
     let p = find(&ps, MANIFEST, Some("events[0] \"e1\""), Some("room"));
     assert!(p.message.contains("`attic`"), "{}", p.message);
+    assert_eq!(
+        p.issue,
+        Issue::UnknownReference {
+            target: Target::Room,
+            id: "attic".into()
+        }
+    );
+    assert_eq!(
+        p.issue.args(),
+        vec![("target", "room".to_string()), ("id", "attic".to_string())]
+    );
 
     let ps = problems_after(|m| m["rooms"][1]["station"] = json!("st9"));
     find(&ps, MANIFEST, Some("rooms[1] \"r2\""), Some("station"));
@@ -437,8 +450,11 @@ fn event_ending_before_it_starts_is_reported() {
     let ps = problems_after(|m| m["events"][0]["end"] = json!("2026-11-23T12:00:00"));
     let p = find(&ps, MANIFEST, Some("events[0] \"e1\""), Some("end"));
     assert!(p.message.contains("later than start"), "{}", p.message);
+    assert_eq!(p.issue, Issue::EndsBeforeStart);
     let ps = problems_after(|m| m["events"][0]["end"] = json!("2026-12-23T12:00:00"));
-    find(&ps, MANIFEST, Some("events[0] \"e1\""), Some("end"));
+    let p = find(&ps, MANIFEST, Some("events[0] \"e1\""), Some("end"));
+    assert_eq!(p.issue, Issue::EventTooLong { max_days: 7 });
+    assert_eq!(p.message, "an event may last at most 7 days");
     let ps = problems_after(|m| m["events"][1]["recurrence"]["until"] = json!("2026-11-01"));
     find(
         &ps,

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { startDistrict, launchBrowser, login, uuidv7, picture, root } from '../harness.mjs';
 
 const PASSWORD = 'console e2e password';
@@ -91,6 +91,43 @@ test('a wish sent through the kiosk protocol is approved in the queue and reache
   await page.close();
 });
 
+test('an offer to fulfil a wish is matched and the kiosk shows the wish as claimed', async () => {
+  const token = district.kioskAdd('lobby-6', 'haizhiyun');
+  const kiosk = district.kiosk('lobby-6', token);
+  const text = '想找人一起练太极拳';
+  const wishId = uuidv7();
+  const send = async (kind, payload, id = uuidv7()) => {
+    const r = await district.api('POST', '/v1/submissions', token, {
+      items: [{ id, kind, created_at: new Date().toISOString(), payload }],
+    });
+    assert.equal((await r.json()).results[0].status, 'accepted');
+  };
+  await send('wish', { text, lang: 'zh', display_name: '老周' }, wishId);
+  const page = await fresh();
+  await login(page, district.base, 'mo', PASSWORD);
+  await page.goto(`${district.base}/console/wishes`);
+  const row = page.locator(`tr[data-wish="${wishId}"]`);
+  await Promise.all([page.waitForURL(/done=wish-approved/), row.locator('button.primary').click()]);
+  await send('claim', { wish: wishId, name: '陈师傅', contact: '139 1111 2222', note: '每天早上公园见' });
+
+  await page.click('nav.tabs a[href="/console/wishes?status=offers"]');
+  const offer = page.locator('tr[data-claim]', { hasText: '陈师傅' });
+  assert.match(await offer.innerText(), /\+8613911112222/, 'the contact, to moderators');
+  await picture(page, 'claims-zh');
+  await offer.locator('form[action$="/match"] input[name=note]').fill('已电话联系');
+  await Promise.all([page.waitForURL(/done=claim-matched/), offer.locator('form[action$="/match"] button').click()]);
+  assert.match(await page.locator('.notice').innerText(), /认领已对接/);
+  assert.match(await page.locator(`tr[data-offers-of="${wishId}"]`).innerText(), /已对接/);
+  kiosk.syncOnce();
+  const cached = kiosk.cached('wishes', wishId);
+  assert.equal(cached?.status, 'claimed', 'the kiosk has the wish as claimed');
+  assert.doesNotMatch(JSON.stringify(cached), /13911112222|陈师傅/, 'no helper details on a kiosk');
+  await page.click('nav.lang a[hreflang=en]');
+  await picture(page, 'claims-en');
+  await page.click('nav.lang a[hreflang=zh]');
+  await page.close();
+});
+
 test('an editor writes an article in both languages, publishes it, and a kiosk shows it', async () => {
   const token = district.kioskAdd('lobby-5', 'haizhiyun');
   const kiosk = district.kiosk('lobby-5', token);
@@ -111,7 +148,7 @@ test('an editor writes an article in both languages, publishes it, and a kiosk s
   // The English title was left empty: refused, with the message next to that field.
   const error = page.locator('[data-field="title.en"]');
   await error.waitFor();
-  assert.ok((await error.innerText()).length > 0);
+  assert.match(await error.innerText(), /需要中文和英文（缺英文）/, "the protocol's rule, in Chinese");
   assert.equal(await page.locator('#title_zh').inputValue(), '冬季市集', 'what was typed stays');
   await picture(page, 'article-error-zh');
   await page.fill('#title_en', 'Winter market');
@@ -125,6 +162,79 @@ test('an editor writes an article in both languages, publishes it, and a kiosk s
   const out = join(district.dir, 'winter-market.png');
   kiosk.snapshot('article:winter-market', 'en', out);
   assert.ok(statSync(out).size > 1000, 'the kiosk renders it');
+  // The preview: the kiosk program on the server draws the article in both languages.
+  await page.goto(`${district.base}/console/content/articles/winter-market`);
+  await page.click('#preview-article');
+  for (const img of await page.locator('#preview img').all()) {
+    await img.evaluate((i) => i.decode());
+    assert.equal(await img.evaluate((i) => i.naturalWidth), 540, 'a preview picture');
+  }
+  await picture(page, 'preview-zh');
+  await page.close();
+});
+
+test('an editor changes an event, a wrong time is refused next to its field, a kiosk gets the change', async () => {
+  const token = district.kioskAdd('lobby-7', 'liyuan');
+  const kiosk = district.kiosk('lobby-7', token);
+  kiosk.syncOnce();
+  const page = await fresh();
+  await login(page, district.base, 'ed', PASSWORD);
+  await page.goto(`${district.base}/console/content`);
+  await page.click('tr[data-event="weekly-tai-chi"] a');
+  await page.waitForURL(/\/console\/content\/events\/weekly-tai-chi$/);
+  assert.equal(await page.locator('#start').inputValue(), '2026-11-27T12:10');
+  await page.fill('#end', '2026-11-27T11:00');
+  await page.fill('#capacity', '40');
+  await page.fill('#title_en', 'Tai chi at noon');
+  await page.click('#event-form button.primary');
+  const error = page.locator('[data-field="end"]');
+  await error.waitFor();
+  assert.match(await error.innerText(), /必须晚于开始时间/);
+  await picture(page, 'event-edit-error-zh');
+  await page.fill('#end', '2026-11-27T13:10');
+  await Promise.all([page.waitForURL(/done=content-saved/), page.click('#event-form button.primary')]);
+  await Promise.all([page.waitForURL(/done=content-published/), page.click('form[action="/console/content/publish"] button')]);
+  kiosk.syncOnce();
+  const cached = kiosk.cached('events', 'weekly-tai-chi');
+  assert.equal(cached.title.en, 'Tai chi at noon');
+  assert.equal(cached.capacity, 40);
+  assert.equal(cached.end, '2026-11-27T13:10:00');
+  await page.goto(`${district.base}/console/content/events/weekly-tai-chi`);
+  await page.click('nav.lang a[hreflang=en]');
+  await picture(page, 'event-edit-en');
+  await page.click('nav.lang a[hreflang=zh]');
+  await page.close();
+});
+
+test('an editor exports the content as a zip and imports it back after a dry run', async () => {
+  const page = await fresh();
+  await login(page, district.base, 'ed', PASSWORD);
+  await page.goto(`${district.base}/console/content`);
+  await page.click('a[href="/console/content/bundle"]');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export a.button')]);
+  assert.match(download.suggestedFilename(), /^[a-z0-9-]+-bundle-\d+\.zip$/);
+  const saved = join(district.dir, download.suggestedFilename());
+  await download.saveAs(saved);
+  assert.ok(statSync(saved).size > 10000, 'the zip holds the images');
+  await page.setInputFiles('#bundle-file', saved);
+  await page.click('#import button.primary');
+  const report = await page.locator('#dry-run').innerText();
+  assert.match(report, /^Dry run against http:\/\/127\.0\.0\.1:[1-9]\d*: nothing was changed/);
+  assert.match(report, /image\(s\) to upload, \d+ already on the server/);
+  await picture(page, 'bundle-dry-run-zh');
+  await Promise.all([page.waitForURL(/done=bundle-published/), page.click('form[action$="/publish"] button')]);
+  assert.match(await page.locator('.notice').innerText(), /内容包已发布/);
+  // A file that is not a zip is refused with a reason, and nothing changes.
+  const junk = join(district.dir, 'junk.zip');
+  writeFileSync(junk, 'not a zip');
+  await page.setInputFiles('#bundle-file', junk);
+  await page.click('#import button.primary');
+  assert.match(await page.locator('#import-refused').innerText(), /zip 文件被拒绝/);
+  await picture(page, 'bundle-refused-zh');
+  await page.goto(`${district.base}/console/lang/en?next=%2Fconsole%2Fcontent%2Fbundle`);
+  assert.match(await page.locator('#import h2').innerText(), /Import/);
+  await picture(page, 'bundle-en');
+  await page.goto(`${district.base}/console/lang/zh?next=%2Fconsole%2Fcontent%2Fbundle`);
   await page.close();
 });
 

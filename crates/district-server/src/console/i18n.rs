@@ -88,6 +88,40 @@ pub fn ids(lang: Lang) -> Vec<String> {
     ids
 }
 
+/// A bundle rule's message in `lang`, from its typed code ([`protocol::Issue`]): the same rule
+/// `kioskctl` states in English, said in the console's language. Quoted values (a language, a
+/// kind of record) are translated too.
+pub fn issue(lang: Lang, issue: &protocol::Issue) -> String {
+    let args: Vec<(&str, FluentValue<'_>)> = issue
+        .args()
+        .into_iter()
+        .map(|(name, value)| {
+            let value = match name {
+                "lang" => tr(lang, &format!("lang-{value}")),
+                "target" => tr(lang, &format!("issue-target-{value}")),
+                _ => value,
+            };
+            (name, FluentValue::from(value))
+        })
+        .collect();
+    tr_args(lang, &format!("issue-{}", issue.code()), &args)
+}
+
+/// A whole problem in `lang` (where, and what): for lists of problems not next to a field.
+pub fn problem(lang: Lang, p: &protocol::Problem) -> String {
+    let mut out = String::new();
+    if let Some(record) = &p.record {
+        out.push_str(record);
+        out.push_str(": ");
+    }
+    if let Some(field) = &p.field {
+        out.push_str(field);
+        out.push_str(": ");
+    }
+    out.push_str(&issue(lang, &p.issue));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +142,105 @@ mod tests {
         }
         assert_eq!(tr(Lang::Zh, "nav-wishes"), "微心愿");
         assert_eq!(tr(Lang::En, "nav-wishes"), "Wishes");
+    }
+
+    /// Every rule of the protocol has its message in both languages, with every parameter
+    /// filled in (none left as a Fluent placeholder).
+    #[test]
+    fn every_issue_code_is_translated() {
+        use protocol::Issue as I;
+        use protocol::bundle::Target;
+        let s = || "x-1".to_string();
+        let samples = [
+            I::MissingLanguage { lang: Lang::En },
+            I::BadId { id: s(), limit: 64 },
+            I::DuplicateId { id: s() },
+            I::UnknownTimeZone { zone: s() },
+            I::UnknownReference {
+                target: Target::Room,
+                id: s(),
+            },
+            I::UnknownIcon {
+                icon: s(),
+                allowed: s(),
+            },
+            I::NotAColour { value: s() },
+            I::SecondWishWall { first: s() },
+            I::CapacityZero,
+            I::EmptyBody,
+            I::NotALink { link: s() },
+            I::ExpiresBeforePublish,
+            I::EndsBeforeStart,
+            I::EventTooLong { max_days: 7 },
+            I::OnlyWeekly,
+            I::UntilBeforeStart,
+            I::RoomOfOtherStation {
+                room: s(),
+                room_station: s(),
+                station: s(),
+            },
+            I::ScopeNotOwnStation { station: s() },
+            I::NotRelativePath { path: s() },
+            I::Image { cause: s() },
+            I::UnsupportedFormat {
+                format: 2,
+                supported: 1,
+            },
+            I::WishesInContent,
+            I::Other(s()),
+        ];
+        // A new variant fails to compile here until it has a sample above.
+        for i in &samples {
+            match i {
+                I::MissingLanguage { .. }
+                | I::BadId { .. }
+                | I::DuplicateId { .. }
+                | I::UnknownTimeZone { .. }
+                | I::UnknownReference { .. }
+                | I::UnknownIcon { .. }
+                | I::NotAColour { .. }
+                | I::SecondWishWall { .. }
+                | I::CapacityZero
+                | I::EmptyBody
+                | I::NotALink { .. }
+                | I::ExpiresBeforePublish
+                | I::EndsBeforeStart
+                | I::EventTooLong { .. }
+                | I::OnlyWeekly
+                | I::UntilBeforeStart
+                | I::RoomOfOtherStation { .. }
+                | I::ScopeNotOwnStation { .. }
+                | I::NotRelativePath { .. }
+                | I::Image { .. }
+                | I::UnsupportedFormat { .. }
+                | I::WishesInContent
+                | I::Other(_) => {}
+            }
+            for lang in [Lang::Zh, Lang::En] {
+                let text = issue(lang, i);
+                assert!(!text.starts_with("issue-"), "{} in {lang}", i.code());
+                assert!(!text.contains('{') && !text.contains('$'), "{text}");
+                for (_, value) in i.args() {
+                    if value == "x-1" {
+                        assert!(text.contains("x-1"), "{} in {lang}: {text}", i.code());
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            issue(Lang::Zh, &I::EventTooLong { max_days: 7 }),
+            "一场活动最长 7 天。"
+        );
+        assert_eq!(
+            issue(
+                Lang::Zh,
+                &I::UnknownReference {
+                    target: Target::Room,
+                    id: "attic".into()
+                }
+            ),
+            "没有编号为“attic”的活动室。"
+        );
     }
 
     /// Every literal message id the console's code asks for exists (a missing one would show

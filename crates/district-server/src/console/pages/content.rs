@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::console::gate::Visit;
-use crate::console::i18n::{tr, tr_args};
+use crate::console::i18n::{issue, problem, tr, tr_args};
 use crate::console::layout::{csrf, internal, message_page, notice, page, respond, when};
 use crate::drafting::{self, PublishError};
 use crate::server::AppState;
@@ -32,16 +32,16 @@ const CATEGORIES: [Category; 4] = [
 ];
 
 /// The published content, the draft, and the two combined.
-struct Loaded {
-    published: Content,
-    drafts: Vec<DraftRow>,
-    drafted: Content,
+pub(super) struct Loaded {
+    pub(super) published: Content,
+    pub(super) drafts: Vec<DraftRow>,
+    pub(super) drafted: Content,
     review: Option<(String, String)>,
     /// Images uploaded in the console, to add to an article.
-    library: Vec<crate::storage::media::MediaRow>,
+    pub(super) library: Vec<crate::storage::media::MediaRow>,
 }
 
-async fn load(state: &AppState) -> Result<Option<Loaded>, DbError> {
+pub(super) async fn load(state: &AppState) -> Result<Option<Loaded>, DbError> {
     state
         .db
         .read(|tx| {
@@ -70,6 +70,21 @@ fn articles_of<'a>(content: &'a Content, section: &str) -> Vec<&'a Article> {
         .collect();
     list.sort_by_key(|a| (a.order, a.id.clone()));
     list
+}
+
+/// Whether a record of `kind` is as published, changed, new or to be removed in the draft.
+fn record_state(l: &Loaded, kind: Kind, id: &str) -> &'static str {
+    let published = l
+        .published
+        .records()
+        .into_iter()
+        .any(|r| r.kind() == kind && r.id() == id);
+    match l.drafts.iter().find(|d| d.kind == kind && d.id == id) {
+        None => "content-state-published",
+        Some(d) if d.data.is_none() => "content-state-removed",
+        Some(_) if published => "content-state-changed",
+        Some(_) => "content-state-new",
+    }
 }
 
 fn state_of(l: &Loaded, id: &str) -> &'static str {
@@ -144,7 +159,7 @@ fn overview_page(
         @if let Some(id) = lead {
             div .form-error role="alert" {
                 p { strong { (tr(lang, id)) } }
-                ul { @for p in problems { li { (p.to_string()) } } }
+                ul { @for p in problems { li { (problem(lang, p)) } } }
             }
         }
         section .card #draft {
@@ -192,10 +207,23 @@ fn overview_page(
                 }
             }
         }
-        p { a .button href="/console/content/articles/new" { (tr(lang, "content-new-article")) } }
+        p {
+            a .button href="/console/content/articles/new" { (tr(lang, "content-new-article")) } " "
+            a .button href="/console/content/sections/new" { (tr(lang, "section-new")) } " "
+            a .button href="/console/content/events/new" { (tr(lang, "event-new")) } " "
+            a .button href="/console/content/stations/new" { (tr(lang, "station-new")) } " "
+            a .button href="/console/content/rooms/new" { (tr(lang, "room-new")) } " "
+            a .button href="/console/content/bundle" { (tr(lang, "bundle-title")) } " "
+            a .button #preview-home href="/console/content/preview?screen=home" { (tr(lang, "preview-home")) }
+        }
         @for s in &sections {
             section .card {
-                h2 { (s.title.get(lang)) " " span .muted { (s.id) } }
+                h2 { (s.title.get(lang)) " " span .muted { (s.id) } " "
+                    a .edit data-section=(s.id) href={ "/console/content/sections/" (s.id) } { (tr(lang, "section-edit")) }
+                    @if l.drafts.iter().any(|d| d.kind == Kind::Section && d.id == s.id) {
+                        " " span .tag { (tr(lang, "content-state-changed")) }
+                    }
+                }
                 table .articles {
                     thead { tr {
                         th { (tr(lang, "field-title")) }
@@ -211,6 +239,59 @@ fn overview_page(
                                 td { (tr(lang, &format!("category-{}", a.category.key()))) }
                                 td { (tr(lang, state_of(l, &a.id))) }
                             }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let mut events: Vec<&protocol::content::Event> = l.drafted.events.iter().collect();
+    events.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
+    let mut stations: Vec<&protocol::content::Station> = l.drafted.stations.iter().collect();
+    stations.sort_by_key(|s| (s.order, s.id.clone()));
+    let body = html! {
+        (body)
+        section .card #stations {
+            h2 { (tr(lang, "content-stations")) }
+            table .articles {
+                thead { tr {
+                    th { (tr(lang, "field-station-name")) }
+                    th { (tr(lang, "content-rooms")) }
+                    th { (tr(lang, "col-state")) }
+                } }
+                tbody {
+                    @for s in &stations {
+                        tr data-station=(s.id) {
+                            td { a href={ "/console/content/stations/" (s.id) } { (s.name.get(lang)) } br; span .muted { (s.id) } }
+                            td {
+                                @for r in l.drafted.rooms.iter().filter(|r| r.station == s.id) {
+                                    a data-room=(r.id) href={ "/console/content/rooms/" (r.id) } { (r.name.get(lang)) }
+                                    @if record_state(l, Kind::Room, &r.id) != "content-state-published" { " " span .tag { (tr(lang, record_state(l, Kind::Room, &r.id))) } }
+                                    br;
+                                }
+                            }
+                            td { (tr(lang, record_state(l, Kind::Station, &s.id))) }
+                        }
+                    }
+                }
+            }
+        }
+        section .card #events {
+            h2 { (tr(lang, "content-events")) }
+            table .articles {
+                thead { tr {
+                    th { (tr(lang, "field-title")) }
+                    th { (tr(lang, "field-start")) }
+                    th { (tr(lang, "field-room")) }
+                    th { (tr(lang, "col-state")) }
+                } }
+                tbody {
+                    @for e in &events {
+                        tr data-event=(e.id) {
+                            td { a href={ "/console/content/events/" (e.id) } { (e.title.get(lang)) } br; span .muted { (e.id) } }
+                            td { (e.start.format("%Y-%m-%d %H:%M")) @if e.recurrence.is_some() { " " span .tag { (tr(lang, "field-weekly")) } } }
+                            td { (e.station) " · " (e.room) }
+                            td { (tr(lang, record_state(l, Kind::Event, &e.id))) }
                         }
                     }
                 }
@@ -475,7 +556,7 @@ impl ArticleForm {
 }
 
 /// The key a problem's field shows under: `title.zh`, `body.en`, `section`…
-fn field_key(field: &str) -> String {
+pub(super) fn field_key(field: &str) -> String {
     let base: String = field
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
@@ -490,7 +571,7 @@ fn field_key(field: &str) -> String {
     format!("{base}{lang}")
 }
 
-fn errors_at(errors: &[(String, String)], key: &str) -> Markup {
+pub(super) fn errors_at(errors: &[(String, String)], key: &str) -> Markup {
     html! {
         @for (k, m) in errors.iter().filter(|(k, _)| k == key) {
             @let _ = k;
@@ -524,7 +605,7 @@ fn article_page(
             div .form-error role="alert" {
                 p { strong { (tr(lang, "content-not-saved")) } }
                 @if !others.is_empty() {
-                    ul { @for p in others { li { (p.to_string()) } } }
+                    ul { @for p in others { li { (problem(lang, p)) } } }
                 }
             }
         }
@@ -655,6 +736,7 @@ fn article_page(
             button .primary type="submit" { (tr(lang, "content-save")) }
         }
         @if !new {
+            p { a .button #preview-article href={ "/console/content/preview?screen=article:" (form.id) } { (tr(lang, "preview-article")) } }
             form method="post" action={ "/console/content/articles/" (form.id) "/remove" } {
                 (csrf(visit))
                 button .danger type="submit" { (tr(lang, "content-remove")) }
@@ -817,7 +899,7 @@ async fn save(state: AppState, visit: Visit, form: ArticleForm, new: bool) -> Re
                         .as_deref()
                         .map(field_key)
                         .unwrap_or_else(|| "id".into()),
-                    p.message.clone(),
+                    issue(lang, &p.issue),
                 )
             })
             .collect();

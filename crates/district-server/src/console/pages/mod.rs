@@ -3,12 +3,17 @@
 pub mod account;
 pub mod assets;
 pub mod audit;
+pub mod bundle;
 pub mod content;
+pub mod events;
 pub mod home;
 pub mod kiosks;
 pub mod language;
 pub mod login;
 pub mod media;
+pub mod preview;
+pub mod sections;
 pub mod signups;
+pub mod stations;
 pub mod users;
 pub mod wishes;
