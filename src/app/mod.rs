@@ -3,6 +3,7 @@
 //! timeline ([`idle`]), the maintenance PIN pad ([`maintenance`]) and the content worker.
 //! Content is asked of the [`ContentSource`]; nothing here reads the disk.
 
+pub mod brand;
 mod events;
 pub mod idle;
 pub mod maintenance;
@@ -18,7 +19,7 @@ use std::time::Duration;
 
 use chrono::NaiveDateTime;
 use protocol::text::Lang;
-use slint::ComponentHandle;
+use slint::{ComponentHandle, SharedString};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::clock::Clock;
@@ -28,6 +29,7 @@ use crate::sync::SyncHandle;
 use crate::ui;
 use crate::view::{InfoLine, Screen, ScreenView};
 use crate::worker::{ContentSource, ContentStatus, Delivery, Request};
+use brand::BrandLine;
 use idle::{Due, Idle, IdleTimes, Ticks, TypedInputs};
 use maintenance::Maintenance;
 use nav::{Action, Change, Nav};
@@ -555,7 +557,7 @@ impl Inner {
                 }
                 // The skew an earlier heartbeat measured, until this run's sync measures it.
                 let skew = status.clock_skew;
-                *this.content.borrow_mut() = status;
+                *this.content.borrow_mut() = *status;
                 if !this.skew_heard.get() && this.clock.borrow_mut().set_skew(skew) {
                     tracing::info!(?skew, "showing the server's time: the kiosk's clock is off");
                     // "Today" is another day: read the screen again for the corrected time.
@@ -667,5 +669,35 @@ impl Inner {
             status.set_district(district.into());
         }
         status.set_freshness(line.freshness.into());
+        self.update_brand();
+    }
+
+    /// The district's name, welcome, venues' word and accent; set only when they differ, so
+    /// the clock's tick redraws nothing of them.
+    fn update_brand(&self) {
+        let line = BrandLine::new(&self.loc, self.nav.borrow().lang(), &self.content.borrow());
+        let brand = self.window.global::<ui::Brand>();
+        let set = |get: SharedString, value: &str, put: &dyn Fn(SharedString)| {
+            if get.as_str() != value {
+                put(value.into());
+            }
+        };
+        set(brand.get_kiosk_name(), &line.kiosk_name, &|v| {
+            brand.set_kiosk_name(v)
+        });
+        set(brand.get_welcome(), &line.welcome, &|v| {
+            brand.set_welcome(v)
+        });
+        set(brand.get_intro(), &line.intro, &|v| brand.set_intro(v));
+        set(brand.get_venues(), &line.venues, &|v| brand.set_venues(v));
+        if let Some(accent) = line.accent {
+            let theme = self.window.global::<ui::Theme>();
+            let colour = |(r, g, b): brand::Rgb| slint::Color::from_rgb_u8(r, g, b);
+            if theme.get_red() != colour(accent.base) {
+                theme.set_red(colour(accent.base));
+                theme.set_red_dark(colour(accent.dark));
+                theme.set_red_soft(colour(accent.soft));
+            }
+        }
     }
 }

@@ -41,7 +41,7 @@ pub struct PushPlan {
     pub kinds: Vec<KindDiff>,
     /// Records that stay as they are.
     pub unchanged: u64,
-    /// Whether the district (name, time zone) changes.
+    /// Whether the district (name, time zone, brand) changes.
     pub district_changed: bool,
     /// Images the server lacks (a dry run does not upload them).
     #[serde(default)]

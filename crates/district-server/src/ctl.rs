@@ -415,7 +415,7 @@ pub fn format_push(server: &str, outcome: &PushOutcome) -> String {
     }
     out.push_str(&format!("  {} record(s) unchanged", plan.unchanged));
     if plan.district_changed {
-        out.push_str("; the district (name, time zone) changes");
+        out.push_str("; the district (name, time zone or brand) changes");
     }
     out.push('\n');
     if plan.dry_run {
