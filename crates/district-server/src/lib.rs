@@ -27,6 +27,7 @@ pub mod console;
 pub mod ctl;
 pub mod drafting;
 pub mod error;
+pub mod notices;
 pub mod people;
 pub mod push;
 pub mod routes;
