@@ -36,6 +36,9 @@ pub struct ContentStatus {
     pub district: Option<Text>,
     /// The district's brand (empty before schema 3's district record arrives).
     pub brand: protocol::content::Brand,
+    /// Every urgent notice in the cache (the feed brings only this kiosk's); which are up
+    /// is the app's to decide at each moment.
+    pub notices: Vec<protocol::content::Notice>,
     /// The district's IANA zone.
     pub timezone: Option<String>,
     /// `demo` or `server`.
@@ -164,6 +167,10 @@ impl Worker {
                 .map(|d| d.brand.clone())
                 .unwrap_or_default(),
             district: district.map(|d| d.name),
+            notices: self.store.notices().unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "cannot read the notices");
+                Vec::new()
+            }),
             source: self.store.meta("source").ok().flatten(),
             last_sync: self
                 .store

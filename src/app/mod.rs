@@ -9,6 +9,7 @@ pub mod idle;
 pub mod maintenance;
 mod models;
 pub mod nav;
+pub mod notice;
 mod pages;
 pub mod status;
 
@@ -58,6 +59,8 @@ struct Inner {
     refresh: slint::Timer,
     nav: RefCell<Nav>,
     pages: Pages,
+    /// Urgent notices over every screen.
+    notices: notice::NoticeBanner,
     /// The latest content request; answers to older ones are dropped.
     request: Cell<u64>,
     /// What the worker last said about the content (district, source, last sync).
@@ -150,6 +153,7 @@ impl App {
             wire_frame(&window, &go, &loc);
             Inner {
                 pages: Pages::bind(&window, &go),
+                notices: notice::NoticeBanner::bind(&window),
                 window,
                 loc,
                 source,
@@ -565,7 +569,19 @@ impl Inner {
                     return;
                 }
                 this.update_status();
-                Inner::schedule_refresh(this, view.valid_until());
+                // The screen re-reads at its own next change or when a notice starts or ends,
+                // whichever comes first: one timer for both.
+                let now = this.clock.borrow().now();
+                let lang = this.nav.borrow().lang();
+                let notice_change = this
+                    .notices
+                    .show(&this.content.borrow().notices, lang, now)
+                    .map(|t| t.with_timezone(now.offset()).naive_local());
+                let until = match (view.valid_until(), notice_change) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                Inner::schedule_refresh(this, until);
                 Inner::apply(this, *view);
             }
             Delivery::Pictures(pictures) => this.pages.put_pictures(&this.window, pictures),

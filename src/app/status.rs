@@ -158,6 +158,7 @@ mod tests {
             last_sync: Some(now.with_timezone(&Utc) - Duration::minutes(12)),
             clock_skew: None,
             brand: Default::default(),
+            notices: Vec::new(),
         };
         let en = StatusLine::new(&loc, Lang::En, now, &content, true);
         assert_eq!(en.clock, "10:05");

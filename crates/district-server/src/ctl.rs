@@ -585,8 +585,8 @@ pub fn format_notices(notices: &[Notice], now: DateTime<Utc>) -> String {
             n.scope
                 .as_deref()
                 .map_or("district-wide".to_string(), |s| format!("station {s}")),
-            n.starts_at.to_rfc3339(),
-            n.ends_at.to_rfc3339(),
+            n.starts_at.format("%Y-%m-%d %H:%M %:z"),
+            n.ends_at.format("%Y-%m-%d %H:%M %:z"),
             n.title.zh.escape_debug(),
             n.title.en.escape_debug(),
             n.text.zh.escape_debug(),
