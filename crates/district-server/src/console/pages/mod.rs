@@ -9,6 +9,7 @@ pub mod kiosks;
 pub mod language;
 pub mod login;
 pub mod media;
+pub mod notices;
 pub mod signups;
 pub mod users;
 pub mod wishes;
