@@ -1,5 +1,6 @@
 //! Another district's identity comes from its content: through the real UI
-//! (`i-slint-backend-testing`), home on the Huanglong fixture shows Huanglong's kiosk name,
+//! (`i-slint-backend-testing`), home on the Huanglong fixture (`tests/fixtures/huanglong`,
+//! written from the second seed article) shows Huanglong's kiosk name,
 //! welcome, intro, word for its venues and accent colour in both languages, and no text of
 //! the Dalian deployment; a brand change arriving as a district record (what sync applies)
 //! changes the open screen.
@@ -21,7 +22,7 @@ use protocol::text::{Lang, Text};
 use slint::ComponentHandle;
 
 fn huanglong() -> protocol::Bundle {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small-district");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/huanglong");
     protocol::Bundle::load(&|path: &str| std::fs::read(dir.join(path))).expect("fixture loads")
 }
 
@@ -70,17 +71,17 @@ fn home_shows_huanglongs_brand_and_nothing_of_dalian() {
     for (lang, name, welcome, intro, venues) in [
         (
             Lang::Zh,
-            "黄龙楼宇e站",
+            "共·黄龙",
             "欢迎来到黄龙商圈",
-            "13幢楼宇，3个网格，服务就在身边。",
-            "楼宇站点",
+            "13幢楼宇、3个网格，十分钟惠企服务圈就在身边。",
+            "服务中心",
         ),
         (
             Lang::En,
-            "Huanglong Tower Hub",
+            "Together Huanglong",
             "Welcome to the Huanglong Business Circle",
-            "13 towers, 3 grids: services right where you work.",
-            "Tower hubs",
+            "13 towers, 3 grids: services within ten minutes of your desk.",
+            "Service centres",
         ),
     ] {
         let dir = tempfile::tempdir().expect("tempdir");

@@ -883,3 +883,16 @@ fn district_id_station_alt_and_event_scope_are_checked() {
     let p = find(&ps, MANIFEST, Some("events[0] \"e1\""), Some("scope"));
     assert!(p.message.contains("own station `st1`"), "{}", p.message);
 }
+
+#[test]
+fn the_huanglong_bundle_is_another_district_with_its_own_brand() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/huanglong");
+    let bundle =
+        Bundle::load(&folder(dir)).unwrap_or_else(|e| panic!("the Huanglong bundle loads: {e}"));
+    let d = &bundle.content.district;
+    assert_eq!(d.id, "huanglong");
+    assert_eq!(d.brand.kiosk_name.zh, "共·黄龙");
+    assert_ne!(d.brand.accent, demo().content.district.brand.accent);
+    assert_eq!(bundle.content.stations.len(), 3);
+    assert!(bundle.content.sections.iter().any(|s| s.wish_wall));
+}
