@@ -34,6 +34,11 @@ pub struct Request {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentStatus {
     pub district: Option<Text>,
+    /// The district's brand (empty before schema 3's district record arrives).
+    pub brand: protocol::content::Brand,
+    /// Every urgent notice in the cache (the feed brings only this kiosk's); which are up
+    /// is the app's to decide at each moment.
+    pub notices: Vec<protocol::content::Notice>,
     /// The district's IANA zone.
     pub timezone: Option<String>,
     /// `demo` or `server`.
@@ -45,8 +50,9 @@ pub struct ContentStatus {
 
 /// The worker's answers, in the order they come: the view first, then its pictures.
 pub enum Delivery {
-    /// Boxed: a view is large next to the other answers, and they travel through channels.
-    View(Box<ScreenView>, ContentStatus),
+    /// Boxed: a view and the content status are large next to the other answers, and they
+    /// travel through channels.
+    View(Box<ScreenView>, Box<ContentStatus>),
     /// The view's pictures, decoded or drawn, each tagged with where it goes.
     Pictures(Vec<(PictureSlot, SharedPixelBuffer<Rgba8Pixel>)>),
     /// The cache could not be read; the message is for the log.
@@ -140,7 +146,7 @@ impl Worker {
             }
         };
         let specs = view.pictures();
-        deliver(Delivery::View(Box::new(view), self.status()));
+        deliver(Delivery::View(Box::new(view), Box::new(self.status())));
 
         let mut decoded = Vec::new();
         for spec in specs {
@@ -168,7 +174,15 @@ impl Worker {
         let district = self.store.district().ok().flatten();
         ContentStatus {
             timezone: district.as_ref().map(|d| d.timezone.clone()),
+            brand: district
+                .as_ref()
+                .map(|d| d.brand.clone())
+                .unwrap_or_default(),
             district: district.map(|d| d.name),
+            notices: self.store.notices().unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "cannot read the notices");
+                Vec::new()
+            }),
             source: self.store.meta("source").ok().flatten(),
             last_sync: self
                 .store

@@ -1,7 +1,6 @@
 # Interface strings (English). Content carries its own two languages; these are the UI's words.
 # Every message here must exist in zh-CN/kiosk.ftl too (a test checks).
 
-app-name = Red Fort e-Station
 status-online = Online
 status-offline = Offline
 status-demo-content = Showing demo content
@@ -13,10 +12,9 @@ status-updated-days = Updated { $days } days ago
 nav-back = Back
 nav-home = Home
 nav-schedule = Schedule
-nav-stations = Stations
+# The venues' word when a district has no brand yet; the brand names its own (红垒驿站).
+nav-venues = Stations
 
-home-welcome = Welcome to the Red Fort Stations
-home-intro = Discover Zhongshan, join an event, leave a small wish: tap any section to start.
 home-today = Today
 home-upcoming = Coming up
 home-today-none = No events planned at the stations for now.
@@ -124,7 +122,6 @@ idle-notice-label = Still there? Tap to continue
 
 attract-touch = Touch the screen to start
 attract-today = Today
-attract-events-kicker = At the Red Fort stations
 attract-events-title = Coming up
 
 maint-title = Maintenance

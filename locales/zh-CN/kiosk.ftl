@@ -1,7 +1,6 @@
 # 界面文字（简体中文）。内容自带中英文；这里只有界面本身的文字。
 # 每个消息在 en-US/kiosk.ftl 中必须有同名消息（测试会检查）。
 
-app-name = 红垒e站
 status-online = 在线
 status-offline = 离线
 status-demo-content = 正在显示演示内容
@@ -13,13 +12,12 @@ status-updated-days = { $days } 天前更新
 nav-back = 返回
 nav-home = 首页
 nav-schedule = 活动日程
-nav-stations = 红垒驿站
+# 地区的内容尚无品牌时场所的名称；品牌自带名称（如“红垒驿站”）。
+nav-venues = 服务站点
 
-home-welcome = 欢迎来到红垒驿站
-home-intro = 了解中山、参加活动、写下你的微心愿——轻触任一板块开始。
 home-today = 今日活动
 home-upcoming = 近期活动
-home-today-none = 近期各驿站没有安排活动。
+home-today-none = 近期各站点没有安排活动。
 home-full-schedule = 全部日程
 section-count = { $count } 篇内容
 
@@ -115,7 +113,6 @@ idle-notice-label = 还在吗？轻触继续
 
 attract-touch = 轻触屏幕开始
 attract-today = 今天
-attract-events-kicker = 红垒驿站
 attract-events-title = 近期活动
 
 maint-title = 维护

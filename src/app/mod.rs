@@ -3,12 +3,14 @@
 //! timeline ([`idle`]), the maintenance PIN pad ([`maintenance`]) and the content worker.
 //! Content is asked of the [`ContentSource`]; nothing here reads the disk.
 
+pub mod brand;
 mod events;
 mod forms;
 pub mod idle;
 pub mod maintenance;
 mod models;
 pub mod nav;
+pub mod notice;
 mod pages;
 mod screenshot;
 pub mod status;
@@ -21,7 +23,7 @@ use std::time::Duration;
 
 use chrono::NaiveDateTime;
 use protocol::text::Lang;
-use slint::ComponentHandle;
+use slint::{ComponentHandle, SharedString};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::clock::Clock;
@@ -31,6 +33,7 @@ use crate::sync::SyncHandle;
 use crate::ui;
 use crate::view::{InfoLine, Screen, ScreenView};
 use crate::worker::{ContentSource, ContentStatus, Delivery, Request};
+use brand::BrandLine;
 use idle::{Due, Idle, IdleTimes, Ticks, TypedInputs};
 use maintenance::Maintenance;
 use nav::{Action, Change, Nav};
@@ -59,6 +62,8 @@ struct Inner {
     refresh: slint::Timer,
     nav: RefCell<Nav>,
     pages: Pages,
+    /// Urgent notices over every screen.
+    notices: notice::NoticeBanner,
     /// The latest content request; answers to older ones are dropped.
     request: Cell<u64>,
     /// What the worker last said about the content (district, source, last sync).
@@ -155,6 +160,7 @@ impl App {
             wire_frame(&window, &go, &loc);
             Inner {
                 pages: Pages::bind(&window, &go),
+                notices: notice::NoticeBanner::bind(&window),
                 window,
                 loc,
                 source,
@@ -618,7 +624,7 @@ impl Inner {
                 }
                 // The skew an earlier heartbeat measured, until this run's sync measures it.
                 let skew = status.clock_skew;
-                *this.content.borrow_mut() = status;
+                *this.content.borrow_mut() = *status;
                 if !this.skew_heard.get() && this.clock.borrow_mut().set_skew(skew) {
                     tracing::info!(?skew, "showing the server's time: the kiosk's clock is off");
                     // "Today" is another day: read the screen again for the corrected time.
@@ -626,7 +632,19 @@ impl Inner {
                     return;
                 }
                 this.update_status();
-                Inner::schedule_refresh(this, view.valid_until());
+                // The screen re-reads at its own next change or when a notice starts or ends,
+                // whichever comes first: one timer for both.
+                let now = this.clock.borrow().now();
+                let lang = this.nav.borrow().lang();
+                let notice_change = this
+                    .notices
+                    .show(&this.content.borrow().notices, lang, now)
+                    .map(|t| t.with_timezone(now.offset()).naive_local());
+                let until = match (view.valid_until(), notice_change) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                Inner::schedule_refresh(this, until);
                 Inner::apply(this, *view);
             }
             Delivery::Pictures(pictures) => this.pages.put_pictures(&this.window, pictures),
@@ -731,5 +749,35 @@ impl Inner {
             status.set_district(district.into());
         }
         status.set_freshness(line.freshness.into());
+        self.update_brand();
+    }
+
+    /// The district's name, welcome, venues' word and accent; set only when they differ, so
+    /// the clock's tick redraws nothing of them.
+    fn update_brand(&self) {
+        let line = BrandLine::new(&self.loc, self.nav.borrow().lang(), &self.content.borrow());
+        let brand = self.window.global::<ui::Brand>();
+        let set = |get: SharedString, value: &str, put: &dyn Fn(SharedString)| {
+            if get.as_str() != value {
+                put(value.into());
+            }
+        };
+        set(brand.get_kiosk_name(), &line.kiosk_name, &|v| {
+            brand.set_kiosk_name(v)
+        });
+        set(brand.get_welcome(), &line.welcome, &|v| {
+            brand.set_welcome(v)
+        });
+        set(brand.get_intro(), &line.intro, &|v| brand.set_intro(v));
+        set(brand.get_venues(), &line.venues, &|v| brand.set_venues(v));
+        if let Some(accent) = line.accent {
+            let theme = self.window.global::<ui::Theme>();
+            let colour = |(r, g, b): brand::Rgb| slint::Color::from_rgb_u8(r, g, b);
+            if theme.get_red() != colour(accent.base) {
+                theme.set_red(colour(accent.base));
+                theme.set_red_dark(colour(accent.dark));
+                theme.set_red_soft(colour(accent.soft));
+            }
+        }
     }
 }

@@ -157,6 +157,8 @@ mod tests {
             source: Some("server".into()),
             last_sync: Some(now.with_timezone(&Utc) - Duration::minutes(12)),
             clock_skew: None,
+            brand: Default::default(),
+            notices: Vec::new(),
         };
         let en = StatusLine::new(&loc, Lang::En, now, &content, true);
         assert_eq!(en.clock, "10:05");

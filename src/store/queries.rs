@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime};
 use protocol::content::{
-    Article, Availability, Event, Kind, Record, Room, Section, Station, Wish, WishStatus,
+    Article, Availability, Event, Kind, Notice, Record, Room, Section, Station, Wish, WishStatus,
 };
 use rusqlite::params;
 use serde::de::DeserializeOwned;
@@ -207,6 +207,15 @@ impl ContentStore {
             None => self.room(&event.room)?.and_then(|r| r.capacity),
         };
         Ok(Seats { capacity, taken: 0 })
+    }
+
+    /// Every urgent notice in the cache, whatever its times (the screen decides what is up).
+    pub fn notices(&self) -> Result<Vec<Notice>> {
+        self.rows(
+            Kind::Notice,
+            "SELECT id, data FROM notices ORDER BY starts_at, id",
+            [],
+        )
     }
 
     /// Every record of the cache, for the canonical checksum sync compares.

@@ -30,8 +30,9 @@ use crate::store::{ContentStore, Op, Outbox};
 
 /// Name of the lock file that keeps two syncs of one data folder apart.
 pub const LOCK_FILE: &str = "sync.lock";
-/// Refresh the district (name, time zone) at least this often even when no page arrives.
-const DISTRICT_REFRESH: chrono::TimeDelta = chrono::TimeDelta::hours(6);
+/// Ask the server who this kiosk is (`GET /v1/kiosk`: its id and station) at least this often.
+/// The district itself is a record of the feed since schema 3.
+const IDENTITY_REFRESH: chrono::TimeDelta = chrono::TimeDelta::hours(6);
 /// Outbox requests per cycle at most (100 items each).
 const MAX_PUSH_BATCHES: usize = 50;
 
@@ -422,11 +423,11 @@ impl Syncer {
     async fn pull(&mut self, report: &mut Report) -> Result<(), SyncError> {
         let mut since = self.cursor()?;
         let mut etag = self.store.meta("etag")?;
-        let mut refresh_district = self
+        let refresh_identity = self
             .store
-            .meta("district_checked_at")?
+            .meta("identity_checked_at")?
             .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-            .is_none_or(|t| Utc::now() - t.with_timezone(&Utc) > DISTRICT_REFRESH);
+            .is_none_or(|t| Utc::now() - t.with_timezone(&Utc) > IDENTITY_REFRESH);
         loop {
             let answer = retrying(&self.settings, || {
                 self.client
@@ -454,17 +455,14 @@ impl Syncer {
             let meta: Vec<MetaUpdate> =
                 vec![("etag", etag_now.as_deref()), ("server_head", Some(&head))];
             self.store.apply_synced(&ops, page.to, &meta)?;
-            if !page.changes.is_empty() {
-                refresh_district = true;
-            }
             since = page.to;
             etag = None;
             if caught_up {
                 break;
             }
         }
-        if refresh_district {
-            self.refresh_district().await?;
+        if refresh_identity {
+            self.refresh_identity().await?;
         }
         Ok(())
     }
@@ -542,23 +540,18 @@ impl Syncer {
                         .await?;
                 note_images(report, downloaded);
                 let info = retrying(&self.settings, || self.client.kiosk()).await?;
-                let district = info
-                    .district
-                    .as_ref()
-                    .map(|d| serde_json::to_string(d).unwrap_or_default());
                 let head = page.head.to_string();
                 let checked = rfc3339(Utc::now());
-                let mut meta: Vec<MetaUpdate> = vec![
+                let meta: Vec<MetaUpdate> = vec![
                     ("etag", etag.as_deref()),
                     ("sync_identity", Some(&identity)),
                     ("server_head", Some(&head)),
                     ("kiosk_id", Some(&info.kiosk_id)),
                     ("station", Some(&info.station)),
-                    ("district_checked_at", Some(&checked)),
+                    ("identity_checked_at", Some(&checked)),
+                    // The district came as a record; a pre-schema-3 copy would only go stale.
+                    ("district", None),
                 ];
-                if let Some(d) = &district {
-                    meta.push(("district", Some(d)));
-                }
                 self.store.replace_with_staging(page.to, &meta)?;
                 report.snapshot = true;
                 report.staged_pages = 0;
@@ -581,16 +574,13 @@ impl Syncer {
         blobs::fetch_missing(&self.client, self.store.blobs(), &wanted, &self.settings).await
     }
 
-    /// Learns the district (name, time zone) and who the server thinks this kiosk is.
-    async fn refresh_district(&mut self) -> Result<(), SyncError> {
+    /// Learns who the server thinks this kiosk is (its id and station).
+    async fn refresh_identity(&mut self) -> Result<(), SyncError> {
         let info = retrying(&self.settings, || self.client.kiosk()).await?;
-        if let Some(d) = &info.district {
-            self.store.set_district(d)?;
-        }
         self.store.set_meta("kiosk_id", &info.kiosk_id)?;
         self.store.set_meta("station", &info.station)?;
         self.store
-            .set_meta("district_checked_at", &rfc3339(Utc::now()))?;
+            .set_meta("identity_checked_at", &rfc3339(Utc::now()))?;
         Ok(())
     }
 

@@ -41,7 +41,7 @@ pub struct PushPlan {
     pub kinds: Vec<KindDiff>,
     /// Records that stay as they are.
     pub unchanged: u64,
-    /// Whether the district (name, time zone) changes.
+    /// Whether the district (name, time zone, brand) changes.
     pub district_changed: bool,
     /// Images the server lacks (a dry run does not upload them).
     #[serde(default)]
@@ -255,4 +255,27 @@ pub struct EventSignups {
     /// Places per occurrence; absent means unlimited.
     pub capacity: Option<u32>,
     pub occurrences: Vec<OccurrenceSignups>,
+}
+
+/// `POST /v1/staff/notices`: an urgent notice to publish at once. The client picks the id (a
+/// UUIDv7), so a retried post is answered with the notice it made, never posted twice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticePost {
+    pub id: String,
+    pub title: protocol::text::Text,
+    pub text: protocol::text::Text,
+    /// Absent: now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub ends_at: chrono::DateTime<chrono::FixedOffset>,
+    /// A station id: only its kiosks show the notice. Absent: every kiosk of the district.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub station: Option<String>,
+}
+
+/// `GET /v1/staff/notices`: the notices in the feed, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeList {
+    pub notices: Vec<protocol::content::Notice>,
 }

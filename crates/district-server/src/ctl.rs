@@ -7,14 +7,15 @@ use std::time::Duration;
 use backon::{ExponentialBuilder, Retryable};
 use chrono::{DateTime, Utc};
 use protocol::bundle::{Bundle, BundleError};
-use protocol::content::{Content, WishStatus};
+use protocol::content::{Content, Notice, WishStatus};
 use protocol::wire::{ErrorBody, SCHEMA_HEADER, SCHEMA_VERSION};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::api::{
     BlobQuery, CancelledSignup, ClaimDecision, ClaimList, ClaimOutcome, ClaimStatus, EventSignups,
-    KioskList, MissingBlobs, PushPlan, PushRequest, WishDecision, WishList, WishRow,
+    KioskList, MissingBlobs, NoticeList, NoticePost, PushPlan, PushRequest, WishDecision, WishList,
+    WishRow,
 };
 use crate::claims::ClaimAction;
 use crate::wishes::Action;
@@ -262,6 +263,27 @@ impl Client {
         .await
     }
 
+    /// Posts an urgent notice (a retry with the same id gets the same notice back).
+    pub async fn post_notice(&self, post: &NoticePost) -> Result<Notice, CtlError> {
+        let body = serde_json::to_value(post).unwrap_or_default();
+        self.call(Method::POST, "/v1/staff/notices", Body::Json(body))
+            .await
+    }
+
+    pub async fn notices(&self) -> Result<NoticeList, CtlError> {
+        self.call(Method::GET, "/v1/staff/notices", Body::None)
+            .await
+    }
+
+    pub async fn end_notice(&self, id: &str) -> Result<Notice, CtlError> {
+        self.call(
+            Method::POST,
+            &format!("/v1/staff/notices/{}/end", encode(id)),
+            Body::Json(serde_json::json!({})),
+        )
+        .await
+    }
+
     pub async fn cancel_signup(&self, id: &str) -> Result<CancelledSignup, CtlError> {
         self.call(
             Method::POST,
@@ -428,7 +450,7 @@ pub fn format_push(server: &str, outcome: &PushOutcome) -> String {
     }
     out.push_str(&format!("  {} record(s) unchanged", plan.unchanged));
     if plan.district_changed {
-        out.push_str("; the district (name, time zone) changes");
+        out.push_str("; the district (name, time zone or brand) changes");
     }
     out.push('\n');
     if plan.dry_run {
@@ -551,6 +573,38 @@ pub fn format_wishes(list: &WishList) -> String {
         if let Some(note) = &w.note {
             out.push_str(&format!("    note: {note}\n"));
         }
+    }
+    out
+}
+
+/// `kioskctl notice list`: each notice with its state at `now`, where it shows and its words.
+pub fn format_notices(notices: &[Notice], now: DateTime<Utc>) -> String {
+    if notices.is_empty() {
+        return "No notices.\n".into();
+    }
+    let mut out = String::new();
+    for n in notices {
+        let state = if now < n.starts_at {
+            "coming"
+        } else if now < n.ends_at {
+            "showing"
+        } else {
+            "ended"
+        };
+        out.push_str(&format!(
+            "{}  {:<7}  {}  {} → {}\n    {} / {}\n    {} / {}\n",
+            n.id,
+            state,
+            n.scope
+                .as_deref()
+                .map_or("district-wide".to_string(), |s| format!("station {s}")),
+            n.starts_at.format("%Y-%m-%d %H:%M %:z"),
+            n.ends_at.format("%Y-%m-%d %H:%M %:z"),
+            n.title.zh.escape_debug(),
+            n.title.en.escape_debug(),
+            n.text.zh.escape_debug(),
+            n.text.en.escape_debug(),
+        ));
     }
     out
 }

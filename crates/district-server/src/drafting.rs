@@ -57,14 +57,17 @@ pub fn published(tx: &ReadTx<'_>) -> Result<Option<Content>, DbError> {
 
 fn add(content: &mut Content, record: Record) {
     match record {
+        // One district: a drafted or published record replaces the one from `meta`.
+        Record::District(r) => content.district = r,
         Record::Section(r) => content.sections.push(r),
         Record::Station(r) => content.stations.push(r),
         Record::Room(r) => content.rooms.push(r),
         Record::Article(r) => content.articles.push(r),
         Record::Event(r) => content.events.push(r),
         Record::Wish(r) => content.wishes.push(r),
-        // Seats are the server's own record, never part of pushed content.
-        Record::Availability(_) => {}
+        // Seats are the server's own record and notices are posted, not pushed: neither is
+        // part of pushed content.
+        Record::Availability(_) | Record::Notice(_) => {}
     }
 }
 

@@ -29,6 +29,7 @@ pub mod console;
 pub mod ctl;
 pub mod drafting;
 pub mod error;
+pub mod notices;
 pub mod people;
 pub mod preview;
 pub mod push;

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use protocol::bundle::{self, BundleImage, Manifest};
-use protocol::content::{Article, Content, Kind, Record, Station};
+use protocol::content::{Article, Brand, Content, District, Kind, Record, Station};
 
 use chrono::{DateTime, Utc};
 
@@ -13,9 +13,10 @@ use crate::availability;
 use crate::blobs::BlobStore;
 use crate::storage::{self, DbError, ReadTx, WriteTx, records, time_text};
 
-/// The kinds a bundle carries and a push replaces. Wishes come from kiosks and availability
-/// from sign-ups: a push never touches them.
-pub const PUSHED_KINDS: [Kind; 5] = [
+/// The kinds a bundle carries and a push replaces. Wishes come from kiosks, availability from
+/// sign-ups and notices from staff posting them: a push never touches them.
+pub const PUSHED_KINDS: [Kind; 6] = [
+    Kind::District,
     Kind::Section,
     Kind::Station,
     Kind::Room,
@@ -182,7 +183,19 @@ pub fn manifest_of(content: &Content, file_of: impl Fn(&str) -> String) -> Manif
     };
     Manifest {
         format: bundle::FORMAT,
-        district: content.district.clone(),
+        district: District {
+            id: content.district.id.clone(),
+            name: content.district.name.clone(),
+            timezone: content.district.timezone.clone(),
+            brand: Brand {
+                kiosk_name: content.district.brand.kiosk_name.clone(),
+                welcome: content.district.brand.welcome.clone(),
+                intro: content.district.brand.intro.clone(),
+                venues: content.district.brand.venues.clone(),
+                accent: content.district.brand.accent.clone(),
+                logo: content.district.brand.logo.as_ref().map(to_file),
+            },
+        },
         sections: content.sections.clone(),
         articles: content
             .articles

@@ -435,3 +435,43 @@ async fn the_demo_bundle_pushes_and_every_station_converges() {
         "a different bundle would change things"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_brand_change_is_one_district_record_in_the_feed() {
+    let server = TestServer::start().await;
+    let kiosk = server.kiosk("lobby-1", "s2");
+    let mut m = manifest();
+    server.push(&m).await;
+    let mut replica = Replica::default();
+    replica.sync(&server, &kiosk, 500).await;
+    assert_eq!(
+        replica.ids(Kind::District),
+        ["zhongshan"],
+        "every kiosk gets the district, whatever its station"
+    );
+    let head = replica.since;
+
+    m["district"]["brand"]["welcome"] = t("欢迎来到黄龙", "Welcome to Huanglong");
+    m["district"]["brand"]["accent"] = serde_json::json!("#1B6E5A");
+    let plan = server.push(&m).await;
+    assert_eq!(plan.change_count(), 1);
+    assert!(plan.district_changed);
+    let district = plan
+        .kinds
+        .iter()
+        .find(|k| k.kind == Kind::District)
+        .expect("the district is a pushed kind");
+    assert_eq!(district.changed, ["zhongshan"]);
+
+    let page = server.page(&kiosk, head, 500).await;
+    assert_eq!(page.changes.len(), 1, "{page:?}");
+    let put = &page.changes[0];
+    assert_eq!(
+        (put.kind, put.id.as_str(), put.op),
+        (Kind::District, "zhongshan", Op::Put)
+    );
+    let data = put.data.as_ref().expect("data");
+    assert_eq!(data["brand"]["welcome"]["en"], "Welcome to Huanglong");
+    assert_eq!(data["brand"]["accent"], "#1B6E5A");
+    assert_eq!(data["timezone"], "Asia/Shanghai");
+}

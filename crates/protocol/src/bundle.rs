@@ -16,7 +16,7 @@ use std::io::Cursor;
 use serde::{Deserialize, Serialize};
 
 use crate::content::{
-    Article, Content, District, Event, ImageRef, Room, Section, Station, sha256_hex,
+    Article, Brand, Content, District, Event, ImageRef, Room, Section, Station, sha256_hex,
 };
 pub use crate::issue::{Issue, Target};
 use crate::text::Text;
@@ -50,7 +50,7 @@ pub struct BundleImage {
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     pub format: u32,
-    pub district: District,
+    pub district: District<BundleImage>,
     pub sections: Vec<Section>,
     pub articles: Vec<Article<BundleImage>>,
     pub stations: Vec<Station<BundleImage>>,
@@ -350,6 +350,25 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
             },
         );
     }
+    let brand = &m.district.brand;
+    for (field, text) in [
+        ("brand.kiosk_name", &brand.kiosk_name),
+        ("brand.welcome", &brand.welcome),
+        ("brand.intro", &brand.intro),
+        ("brand.venues", &brand.venues),
+    ] {
+        c.text(&district, field, text);
+    }
+    if !is_colour(&brand.accent) {
+        c.at(
+            &district,
+            "brand.accent",
+            format!("`{}` is not a colour of the form #RRGGBB", brand.accent),
+        );
+    }
+    if let Some(logo) = &brand.logo {
+        c.text(&district, "brand.logo.alt", &logo.alt);
+    }
 
     let mut station_ids = HashSet::new();
     for (i, s) in m.stations.iter().enumerate() {
@@ -530,24 +549,31 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
     // Images: read each distinct file once, check it, and name it by its hash.
     let mut files: BTreeMap<String, Option<(String, u32, u32)>> = BTreeMap::new();
     let mut blobs = BTreeMap::new();
-    let image_uses = m
-        .articles
-        .iter()
-        .enumerate()
-        .flat_map(|(i, a)| {
-            a.images.iter().enumerate().map(move |(j, img)| {
-                (
-                    label("articles", i, &a.id),
-                    format!("images[{j}].file"),
-                    img,
-                )
+    let logo_use = m
+        .district
+        .brand
+        .logo
+        .as_ref()
+        .map(|img| (district.clone(), "brand.logo.file".to_string(), img));
+    let image_uses = logo_use.into_iter().chain(
+        m.articles
+            .iter()
+            .enumerate()
+            .flat_map(|(i, a)| {
+                a.images.iter().enumerate().map(move |(j, img)| {
+                    (
+                        label("articles", i, &a.id),
+                        format!("images[{j}].file"),
+                        img,
+                    )
+                })
             })
-        })
-        .chain(m.stations.iter().enumerate().filter_map(|(i, s)| {
-            s.image
-                .as_ref()
-                .map(|img| (label("stations", i, &s.id), "image.file".to_string(), img))
-        }));
+            .chain(m.stations.iter().enumerate().filter_map(|(i, s)| {
+                s.image
+                    .as_ref()
+                    .map(|img| (label("stations", i, &s.id), "image.file".to_string(), img))
+            })),
+    );
     let mut used_by: BTreeMap<String, (String, String)> = BTreeMap::new();
     for (record, field, img) in image_uses {
         if !is_relative_path(&img.file) {
@@ -620,7 +646,19 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
         ..
     } = manifest;
     let content = Content {
-        district,
+        district: District {
+            id: district.id,
+            name: district.name,
+            timezone: district.timezone,
+            brand: Brand {
+                logo: district.brand.logo.as_ref().map(resolve),
+                kiosk_name: district.brand.kiosk_name,
+                welcome: district.brand.welcome,
+                intro: district.brand.intro,
+                venues: district.brand.venues,
+                accent: district.brand.accent,
+            },
+        },
         sections,
         articles: articles
             .into_iter()

@@ -23,14 +23,129 @@ pub struct ImageRef {
     pub alt: Text,
 }
 
-/// The district a deployment serves; times of events are local to its zone.
+/// The district a deployment serves; times of events are local to its zone. A record of the
+/// feed (one, its id the district's id) since schema 3, so its brand syncs like any change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct District {
+#[serde(bound(deserialize = "I: Deserialize<'de>"))]
+pub struct District<I = ImageRef> {
     pub id: String,
     pub name: Text,
     /// IANA zone name, e.g. `Asia/Shanghai`.
     pub timezone: String,
+    /// How the kiosk presents itself. Bundles must give it (validation); it defaults to empty
+    /// only so a district stored before schema 3 still reads (the kiosk then shows the name).
+    #[serde(default)]
+    pub brand: Brand<I>,
+}
+
+/// The district's identity on screen, in both languages: what the Dalian deployment calls
+/// 红垒e站 / 红垒驿站 and another district calls something else, so none of it is in the code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[serde(bound(deserialize = "I: Deserialize<'de>"))]
+pub struct Brand<I = ImageRef> {
+    /// The kiosk's own name, in the status band (红垒e站 / Red Fort e-Station).
+    pub kiosk_name: Text,
+    /// Home's heading (欢迎来到红垒驿站 / Welcome to the Red Fort Stations).
+    pub welcome: Text,
+    /// Home's line under the heading.
+    pub intro: Text,
+    /// The word for the district's venues, the navigation bar's label (红垒驿站 / Stations).
+    pub venues: Text,
+    /// Accent colour `#RRGGBB` (the status band, selected buttons).
+    pub accent: String,
+    /// Shown in the status band beside the kiosk's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<I>,
+}
+
+// By hand: a derived `Default` would ask `I: Default`, which images are not.
+impl<I> Default for Brand<I> {
+    fn default() -> Self {
+        Brand {
+            kiosk_name: Text::default(),
+            welcome: Text::default(),
+            intro: Text::default(),
+            venues: Text::default(),
+            accent: String::new(),
+            logo: None,
+        }
+    }
+}
+
+/// An urgent banner (a typhoon warning, a closed station) shown over every screen of the
+/// kiosks it targets from `starts_at` until `ends_at`. Staff post it straight to the feed: no
+/// draft, no bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Notice {
+    pub id: String,
+    pub title: Text,
+    /// A short text; it wraps on screen.
+    pub text: Text,
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: DateTime<FixedOffset>,
+    /// When staff posted it: several notices stack newest first.
+    pub posted_at: DateTime<FixedOffset>,
+    /// Station id when only that station's kiosks show it; absent means district-wide.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+}
+
+impl Notice {
+    /// Longest title, in characters per language.
+    pub const MAX_TITLE: usize = 60;
+    /// Longest text, in characters per language.
+    pub const MAX_TEXT: usize = 280;
+    /// Longest a notice may stay up.
+    pub const MAX_DAYS: i64 = 31;
+
+    /// Whether the banner is up at `now`.
+    pub fn is_live(&self, now: DateTime<FixedOffset>) -> bool {
+        self.starts_at <= now && now < self.ends_at
+    }
+
+    /// What is wrong with the notice as staff wrote it, one sentence a problem (English, for
+    /// staff tools; the console words its own).
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (field, text, max) in [
+            ("title", &self.title, Self::MAX_TITLE),
+            ("text", &self.text, Self::MAX_TEXT),
+        ] {
+            if let Some(lang) = text.missing() {
+                out.push(format!(
+                    "{field}.{}: must not be empty: a notice needs Chinese and English",
+                    lang.code()
+                ));
+            }
+            for lang in Lang::ALL {
+                let n = text.get(lang).chars().count();
+                if n > max {
+                    out.push(format!(
+                        "{field}.{}: {n} characters; at most {max}",
+                        lang.code()
+                    ));
+                }
+                if text.get(lang).chars().any(|c| c.is_control() && c != '\n') {
+                    out.push(format!(
+                        "{field}.{}: control characters are not allowed",
+                        lang.code()
+                    ));
+                }
+            }
+        }
+        if self.ends_at <= self.starts_at {
+            out.push("ends_at: must be later than starts_at".into());
+        } else if self.ends_at - self.starts_at > chrono::Duration::days(Self::MAX_DAYS) {
+            out.push(format!(
+                "ends_at: a notice may stay up at most {} days",
+                Self::MAX_DAYS
+            ));
+        }
+        out
+    }
 }
 
 /// One of the home screen's tiles. Sections are data so another district brings its own.
@@ -301,6 +416,7 @@ impl std::str::FromStr for WishStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    District,
     Section,
     Station,
     Room,
@@ -308,10 +424,12 @@ pub enum Kind {
     Event,
     Wish,
     Availability,
+    Notice,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 9] = [
+        Kind::District,
         Kind::Section,
         Kind::Station,
         Kind::Room,
@@ -319,10 +437,12 @@ impl Kind {
         Kind::Event,
         Kind::Wish,
         Kind::Availability,
+        Kind::Notice,
     ];
 
     pub fn key(self) -> &'static str {
         match self {
+            Kind::District => "district",
             Kind::Section => "section",
             Kind::Station => "station",
             Kind::Room => "room",
@@ -330,6 +450,7 @@ impl Kind {
             Kind::Event => "event",
             Kind::Wish => "wish",
             Kind::Availability => "availability",
+            Kind::Notice => "notice",
         }
     }
 }
@@ -348,6 +469,7 @@ impl std::str::FromStr for Kind {
 /// Any one record, for code that handles all kinds alike (sync, checksums).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Record {
+    District(District),
     Section(Section),
     Station(Station),
     Room(Room),
@@ -355,11 +477,13 @@ pub enum Record {
     Event(Event),
     Wish(Wish),
     Availability(Availability),
+    Notice(Notice),
 }
 
 impl Record {
     pub fn kind(&self) -> Kind {
         match self {
+            Record::District(_) => Kind::District,
             Record::Section(_) => Kind::Section,
             Record::Station(_) => Kind::Station,
             Record::Room(_) => Kind::Room,
@@ -367,11 +491,13 @@ impl Record {
             Record::Event(_) => Kind::Event,
             Record::Wish(_) => Kind::Wish,
             Record::Availability(_) => Kind::Availability,
+            Record::Notice(_) => Kind::Notice,
         }
     }
 
     pub fn id(&self) -> &str {
         match self {
+            Record::District(r) => &r.id,
             Record::Section(r) => &r.id,
             Record::Station(r) => &r.id,
             Record::Room(r) => &r.id,
@@ -379,6 +505,7 @@ impl Record {
             Record::Event(r) => &r.id,
             Record::Wish(r) => &r.id,
             Record::Availability(r) => &r.id,
+            Record::Notice(r) => &r.id,
         }
     }
 
@@ -390,7 +517,8 @@ impl Record {
             Record::Event(r) => r.scope.as_deref(),
             Record::Wish(r) => r.scope.as_deref(),
             Record::Availability(r) => r.scope.as_deref(),
-            Record::Station(_) | Record::Room(_) => None,
+            Record::Notice(r) => r.scope.as_deref(),
+            Record::District(_) | Record::Station(_) | Record::Room(_) => None,
         }
     }
 
@@ -399,6 +527,7 @@ impl Record {
         match self {
             Record::Article(a) => a.images.iter().map(|i| i.sha256.as_str()).collect(),
             Record::Station(s) => s.image.iter().map(|i| i.sha256.as_str()).collect(),
+            Record::District(d) => d.brand.logo.iter().map(|i| i.sha256.as_str()).collect(),
             _ => Vec::new(),
         }
     }
@@ -406,6 +535,7 @@ impl Record {
     /// The record's JSON, as stored and as sync carries it in `data`.
     pub fn to_json(&self) -> serde_json::Value {
         let value = match self {
+            Record::District(r) => serde_json::to_value(r),
             Record::Section(r) => serde_json::to_value(r),
             Record::Station(r) => serde_json::to_value(r),
             Record::Room(r) => serde_json::to_value(r),
@@ -413,6 +543,7 @@ impl Record {
             Record::Event(r) => serde_json::to_value(r),
             Record::Wish(r) => serde_json::to_value(r),
             Record::Availability(r) => serde_json::to_value(r),
+            Record::Notice(r) => serde_json::to_value(r),
         };
         // Serialising these plain structs cannot fail: no maps with non-string keys, no floats.
         value.unwrap_or(serde_json::Value::Null)
@@ -421,6 +552,7 @@ impl Record {
     /// Parses a record of `kind` from its JSON.
     pub fn from_json(kind: Kind, value: serde_json::Value) -> Result<Record, serde_json::Error> {
         Ok(match kind {
+            Kind::District => Record::District(serde_json::from_value(value)?),
             Kind::Section => Record::Section(serde_json::from_value(value)?),
             Kind::Station => Record::Station(serde_json::from_value(value)?),
             Kind::Room => Record::Room(serde_json::from_value(value)?),
@@ -428,6 +560,7 @@ impl Record {
             Kind::Event => Record::Event(serde_json::from_value(value)?),
             Kind::Wish => Record::Wish(serde_json::from_value(value)?),
             Kind::Availability => Record::Availability(serde_json::from_value(value)?),
+            Kind::Notice => Record::Notice(serde_json::from_value(value)?),
         })
     }
 }
@@ -447,9 +580,9 @@ pub struct Content {
 }
 
 impl Content {
-    /// Every record, in [`Kind`] order.
+    /// Every record, in [`Kind`] order; the district is one of them.
     pub fn records(&self) -> Vec<Record> {
-        let mut out = Vec::new();
+        let mut out = vec![Record::District(self.district.clone())];
         out.extend(self.sections.iter().cloned().map(Record::Section));
         out.extend(self.stations.iter().cloned().map(Record::Station));
         out.extend(self.rooms.iter().cloned().map(Record::Room));
@@ -529,6 +662,62 @@ mod tests {
         let back = Record::from_json(r.kind(), r.to_json()).expect("parses");
         assert_eq!(back, r);
         assert!(Record::from_json(Kind::Event, r.to_json()).is_err());
+    }
+
+    fn notice(start: &str, end: &str) -> Notice {
+        Notice {
+            id: "typhoon".into(),
+            title: Text::new("台风预警", "Typhoon warning"),
+            text: Text::new("今晚各驿站关闭。", "All stations close tonight."),
+            starts_at: DateTime::parse_from_rfc3339(start).expect("start"),
+            ends_at: DateTime::parse_from_rfc3339(end).expect("end"),
+            posted_at: DateTime::parse_from_rfc3339(start).expect("posted"),
+            scope: Some("haizhiyun".into()),
+        }
+    }
+
+    #[test]
+    fn a_notice_is_live_from_its_start_until_its_end() {
+        let n = notice("2030-01-19T14:00:00+08:00", "2030-01-19T18:00:00+08:00");
+        let at = |t: &str| n.is_live(DateTime::parse_from_rfc3339(t).expect("instant"));
+        assert!(!at("2030-01-19T13:59:59+08:00"));
+        assert!(at("2030-01-19T14:00:00+08:00"));
+        assert!(at("2030-01-19T09:59:59+00:00"));
+        assert!(!at("2030-01-19T18:00:00+08:00"));
+        assert!(n.problems().is_empty(), "{:?}", n.problems());
+        let record = Record::Notice(n.clone());
+        assert_eq!(record.scope(), Some("haizhiyun"));
+        assert_eq!(
+            Record::from_json(Kind::Notice, record.to_json()).expect("parses"),
+            record
+        );
+    }
+
+    #[test]
+    fn a_notice_needs_both_languages_an_order_in_time_and_bounds() {
+        let mut n = notice("2030-01-19T14:00:00+08:00", "2030-01-19T14:00:00+08:00");
+        n.title.en = String::new();
+        n.text.zh = "长".repeat(Notice::MAX_TEXT + 1);
+        let problems = n.problems().join("\n");
+        assert!(
+            problems.contains("title.en: must not be empty"),
+            "{problems}"
+        );
+        assert!(problems.contains("text.zh: 281 characters"), "{problems}");
+        assert!(problems.contains("ends_at: must be later"), "{problems}");
+        let long = notice("2030-01-01T00:00:00+08:00", "2030-03-01T00:00:00+08:00");
+        assert!(long.problems().join("").contains("at most 31 days"));
+    }
+
+    #[test]
+    fn a_district_stored_before_schema_3_reads_with_an_empty_brand() {
+        let old = serde_json::json!({"id": "d", "name": {"zh": "区", "en": "District"},
+            "timezone": "Asia/Shanghai"});
+        let Record::District(d) = Record::from_json(Kind::District, old).expect("parses") else {
+            panic!("a district");
+        };
+        assert_eq!(d.brand, Brand::default());
+        assert!(d.brand.kiosk_name.missing().is_some());
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The contract shared by the kiosk, the district server and the staff tools.
 //!
 //! - [`text`]: bilingual text, the shape of every published string.
-//! - [`content`]: the records a kiosk shows (sections, articles, stations, rooms, events, wishes)
+//! - [`content`]: the records a kiosk shows (the district and its brand, sections, articles,
+//!   stations, rooms, events, wishes, seats, urgent notices)
 //!   in their canonical form, images referenced by sha256.
 //! - [`bundle`]: the on-disk content bundle staff author and the kiosk embeds as demo content,
 //!   and its validation into [`content::Content`] plus verified image blobs; [`issue`]: what
@@ -24,8 +25,8 @@ pub mod wire;
 
 pub use bundle::{Bundle, BundleError, BundleSource, Problem};
 pub use content::{
-    Article, Availability, Category, Content, Event, ImageRef, Kind, Record, Recurrence, Room,
-    Section, Station, Wish,
+    Article, Availability, Brand, Category, Content, District, Event, ImageRef, Kind, Notice,
+    Record, Recurrence, Room, Section, Station, Wish,
 };
 pub use issue::Issue;
 pub use text::{Lang, Text};

@@ -553,6 +553,8 @@ pub mod codes {
     pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
     pub const BAD_REQUEST: &str = "bad_request";
     pub const BAD_JSON: &str = "bad_json";
+    /// A staff notice that breaks its rules (details list each).
+    pub const INVALID_NOTICE: &str = "invalid_notice";
     pub const BODY_TOO_LARGE: &str = "body_too_large";
     pub const UNSUPPORTED_MEDIA_TYPE: &str = "unsupported_media_type";
     pub const UNSUPPORTED_SCHEMA: &str = "unsupported_schema";

@@ -47,7 +47,9 @@ fn t(zh: &str, en: &str) -> Value {
 fn minimal() -> Value {
     json!({
         "format": 1,
-        "district": { "id": "test", "name": t("测试街道", "Test Subdistrict"), "timezone": "Asia/Shanghai" },
+        "district": { "id": "test", "name": t("测试街道", "Test Subdistrict"), "timezone": "Asia/Shanghai",
+            "brand": { "kiosk_name": t("测试e站", "Test e-Station"), "welcome": t("欢迎", "Welcome"),
+                       "intro": t("轻触开始", "Tap to start"), "venues": t("驿站", "Stations"), "accent": "#C8102E" } },
         "sections": [
             { "id": "s1", "order": 1, "title": t("美丽中山", "Beautiful Zhongshan"),
               "subtitle": t("广场", "Squares"), "icon": "city", "color": "#1B7FA6" }
@@ -362,6 +364,71 @@ fn minimal_bundle_loads_and_resolves_images() {
         .expect("station image");
     assert_eq!((station.width, station.height), (64, 36));
     assert_eq!(bundle.blobs.len(), 2);
+}
+
+#[test]
+fn the_brand_is_required_and_checked() {
+    let ps = problems_after(|m| {
+        m["district"]["brand"]["welcome"] = t("欢迎", "");
+        m["district"]["brand"]["venues"] = t("", "Stations");
+        m["district"]["brand"]["accent"] = json!("red");
+        m["district"]["brand"]["logo"] =
+            json!({ "file": "images/missing.png", "alt": t("标志", "Logo") });
+    });
+    find(&ps, MANIFEST, Some("district"), Some("brand.welcome.en"));
+    find(&ps, MANIFEST, Some("district"), Some("brand.venues.zh"));
+    find(&ps, MANIFEST, Some("district"), Some("brand.accent"));
+    find(
+        &ps,
+        "images/missing.png",
+        Some("district"),
+        Some("brand.logo.file"),
+    );
+
+    // A bundle without any brand is refused too: no deployment shows another one's name.
+    let ps = problems_after(|m| {
+        m["district"]
+            .as_object_mut()
+            .expect("district")
+            .remove("brand");
+    });
+    find(&ps, MANIFEST, Some("district"), Some("brand.kiosk_name.zh"));
+    find(&ps, MANIFEST, Some("district"), Some("brand.accent"));
+}
+
+#[test]
+fn a_brand_logo_is_an_image_of_the_bundle() {
+    let mut m = minimal();
+    m["district"]["brand"]["logo"] = json!({ "file": "images/a.png", "alt": t("标志", "Logo") });
+    let bundle = Bundle::load(&files(&m)).expect("a bundle with a logo is valid");
+    let logo = bundle.content.district.brand.logo.as_ref().expect("logo");
+    assert_eq!((logo.width, logo.height), (64, 48));
+    assert!(bundle.blobs.contains_key(&logo.sha256));
+    let records = bundle.content.records();
+    let district = records
+        .iter()
+        .find(|r| r.kind() == protocol::Kind::District)
+        .expect("the district is a record of the content");
+    assert_eq!(district.blobs(), [logo.sha256.as_str()]);
+    assert_eq!(district.scope(), None);
+
+    let mut m = minimal();
+    m["district"]["brand"]["logo"] = json!({ "file": "images/a.png", "alt": t("", "Logo") });
+    find(
+        &problems(&files(&m)),
+        MANIFEST,
+        Some("district"),
+        Some("brand.logo.alt.zh"),
+    );
+}
+
+#[test]
+fn the_demo_brand_is_dalians() {
+    let brand = &demo().content.district.brand;
+    assert_eq!(brand.kiosk_name.zh, "红垒e站");
+    assert_eq!(brand.welcome.en, "Welcome to the Red Fort Stations");
+    assert_eq!(brand.venues.zh, "红垒驿站");
+    assert_eq!(brand.accent, "#C8102E");
 }
 
 #[test]
@@ -831,4 +898,17 @@ fn district_id_station_alt_and_event_scope_are_checked() {
     );
     let p = find(&ps, MANIFEST, Some("events[0] \"e1\""), Some("scope"));
     assert!(p.message.contains("own station `st1`"), "{}", p.message);
+}
+
+#[test]
+fn the_huanglong_bundle_is_another_district_with_its_own_brand() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/huanglong");
+    let bundle =
+        Bundle::load(&folder(dir)).unwrap_or_else(|e| panic!("the Huanglong bundle loads: {e}"));
+    let d = &bundle.content.district;
+    assert_eq!(d.id, "huanglong");
+    assert_eq!(d.brand.kiosk_name.zh, "共·黄龙");
+    assert_ne!(d.brand.accent, demo().content.district.brand.accent);
+    assert_eq!(bundle.content.stations.len(), 3);
+    assert!(bundle.content.sections.iter().any(|s| s.wish_wall));
 }

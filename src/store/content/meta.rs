@@ -31,24 +31,20 @@ impl ContentStore {
             .map_err(sql(&self.path))
     }
 
+    /// The district with its brand: the feed's one `district` record. A cache written before
+    /// schema 3 has none until its next sync; it still has the name and zone the server
+    /// announced then, in `meta` (its brand empty, so screens fall back to the name).
     pub fn district(&self) -> Result<Option<District>> {
-        Ok(self
-            .meta("district")?
+        let record: Option<String> = self
+            .conn
+            .query_row("SELECT data FROM districts ORDER BY id LIMIT 1", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(sql(&self.path))?;
+        Ok(record
+            .or(self.meta("district")?)
             .and_then(|json| serde_json::from_str(&json).ok()))
-    }
-
-    /// Records the district (name, time zone) the server announced; the screens re-read only
-    /// when it differs from the one held.
-    pub fn set_district(&mut self, district: &District) -> Result<()> {
-        let json = serde_json::to_string(district).unwrap_or_default();
-        if self.meta("district")?.as_deref() == Some(json.as_str()) {
-            return Ok(());
-        }
-        self.write(|tx| {
-            set_meta(tx, "district", &json)?;
-            tx.changed();
-            Ok(())
-        })
     }
 
     pub fn generation(&self) -> Result<u64> {

@@ -38,8 +38,8 @@ impl ContentStore {
                     params![sha, blob.width, blob.height, blob.bytes.len() as i64],
                 )?;
             }
-            let district = serde_json::to_string(&bundle.content.district).unwrap_or_default();
-            set_meta(tx, "district", &district)?;
+            // The district is a record now; the pre-schema-3 copy in `meta` would only go stale.
+            tx.execute("DELETE FROM meta WHERE key = 'district'", [])?;
             set_meta(tx, "content_seq", "0")?;
             set_meta(tx, "source", source)?;
             tx.changed();
@@ -81,6 +81,14 @@ impl ContentStore {
 pub(super) fn put(conn: &Connection, record: &Record) -> rusqlite::Result<()> {
     let data = record.to_json().to_string();
     match record {
+        Record::District(d) => conn.execute(
+            "INSERT OR REPLACE INTO districts (id, data) VALUES (?1, ?2)",
+            params![d.id, data],
+        ),
+        Record::Notice(n) => conn.execute(
+            "INSERT OR REPLACE INTO notices (id, starts_at, ends_at, data) VALUES (?1, ?2, ?3, ?4)",
+            params![n.id, n.starts_at.to_rfc3339(), n.ends_at.to_rfc3339(), data],
+        ),
         Record::Section(s) => conn.execute(
             "INSERT OR REPLACE INTO sections (id, ord, data) VALUES (?1, ?2, ?3)",
             params![s.id, s.order, data],
@@ -135,6 +143,8 @@ fn delete(conn: &Connection, kind: Kind, id: &str) -> rusqlite::Result<()> {
 
 pub(crate) fn table(kind: Kind) -> &'static str {
     match kind {
+        Kind::District => "districts",
+        Kind::Notice => "notices",
         Kind::Section => "sections",
         Kind::Station => "stations",
         Kind::Room => "rooms",
@@ -167,6 +177,7 @@ pub(super) fn add_images_of(
     let refs: Vec<&protocol::content::ImageRef> = match record {
         Record::Article(a) => a.images.iter().collect(),
         Record::Station(s) => s.image.iter().collect(),
+        Record::District(d) => d.brand.logo.iter().collect(),
         _ => Vec::new(),
     };
     for image in refs {

@@ -17,7 +17,7 @@ pub const FILE_NAME: &str = "content.db";
 pub const BLOB_DIR: &str = "blobs";
 
 /// The `user_version` the migrations below bring a cache to (a test keeps the two in step).
-const LATEST_VERSION: i64 = 3;
+const LATEST_VERSION: i64 = 4;
 
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
@@ -60,6 +60,15 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
                  id TEXT PRIMARY KEY, event_id TEXT NOT NULL, starts_at TEXT NOT NULL,
                  data TEXT NOT NULL) STRICT;
              CREATE INDEX availability_by_event ON availability (event_id, starts_at);",
+        ),
+        // Schema 3 of the protocol: the district (with its brand) is a record of the feed, and
+        // so are urgent notices. An older cache keeps its district in `meta` until the first
+        // sync or import writes the record.
+        M::up(
+            "CREATE TABLE districts (id TEXT PRIMARY KEY, data TEXT NOT NULL) STRICT;
+             CREATE TABLE notices (
+                 id TEXT PRIMARY KEY, starts_at TEXT NOT NULL, ends_at TEXT NOT NULL,
+                 data TEXT NOT NULL) STRICT;",
         ),
     ])
 });

@@ -5,12 +5,14 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use district_server::api::NoticePost;
 use district_server::api::{ClaimDecision, ClaimStatus, WishDecision};
 use district_server::claims::ClaimAction;
 use district_server::ctl::{self, Client};
 use district_server::scale_bundle::{self, ScaleSpec};
 use district_server::wishes::Action;
 use protocol::content::WishStatus;
+use protocol::text::Text;
 
 #[derive(Parser)]
 #[command(
@@ -78,6 +80,44 @@ enum Command {
     },
     /// Kiosks: last heartbeat, versions, content seq, outbox depth.
     Kiosks,
+    /// Urgent notices: a banner over every screen of the kiosks it targets, from its start to
+    /// its end (published at once, no draft).
+    Notice {
+        #[command(subcommand)]
+        command: NoticeCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum NoticeCommand {
+    /// Post a notice in both languages, e.g. `kioskctl notice post --title-zh 台风预警
+    /// --title-en "Typhoon warning" --text-zh … --text-en … --until 2030-01-19T20:00:00+08:00`.
+    Post {
+        #[arg(long)]
+        title_zh: String,
+        #[arg(long)]
+        title_en: String,
+        #[arg(long)]
+        text_zh: String,
+        #[arg(long)]
+        text_en: String,
+        /// When it appears (RFC 3339, e.g. 2030-01-19T14:00:00+08:00); default now.
+        #[arg(long)]
+        from: Option<chrono::DateTime<chrono::FixedOffset>>,
+        /// When it disappears by itself (RFC 3339).
+        #[arg(long, conflicts_with = "hours", required_unless_present = "hours")]
+        until: Option<chrono::DateTime<chrono::FixedOffset>>,
+        /// Or: how many hours after its start it disappears.
+        #[arg(long)]
+        hours: Option<u32>,
+        /// Only this station's kiosks show it; default every kiosk of the district.
+        #[arg(long)]
+        station: Option<String>,
+    },
+    /// List the notices in the feed (running, coming, recently ended), newest first.
+    List,
+    /// End a notice now: kiosks take it down with their next poll.
+    End { id: String },
 }
 
 #[derive(Subcommand)]
@@ -275,6 +315,49 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 done.wish.status.key()
             );
         }
+        Command::Notice { command } => match command {
+            NoticeCommand::Post {
+                title_zh,
+                title_en,
+                text_zh,
+                text_en,
+                from,
+                until,
+                hours,
+                station,
+            } => {
+                let starts = from.unwrap_or_else(|| chrono::Local::now().fixed_offset());
+                let ends_at = match (until, hours) {
+                    (Some(until), _) => *until,
+                    (None, Some(h)) => starts + chrono::Duration::hours(i64::from(*h)),
+                    (None, None) => anyhow::bail!("give --until or --hours"),
+                };
+                let post = NoticePost {
+                    id: district_server::notices::new_id(),
+                    title: Text::new(title_zh, title_en),
+                    text: Text::new(text_zh, text_en),
+                    starts_at: *from,
+                    ends_at,
+                    station: station.clone(),
+                };
+                let notice = client(&cli)?.post_notice(&post).await?;
+                print!(
+                    "posted: {}",
+                    ctl::format_notices(&[notice], chrono::Utc::now())
+                );
+            }
+            NoticeCommand::List => {
+                let list = client(&cli)?.notices().await?;
+                print!("{}", ctl::format_notices(&list.notices, chrono::Utc::now()));
+            }
+            NoticeCommand::End { id } => {
+                let notice = client(&cli)?.end_notice(id).await?;
+                println!(
+                    "notice {} ended: kiosks take it down with their next poll",
+                    notice.id
+                );
+            }
+        },
         Command::Signups { command } => match command {
             SignupCommand::List { event } => {
                 let signups = client(&cli)?.signups(event).await?;

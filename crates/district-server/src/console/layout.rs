@@ -29,6 +29,7 @@ const NAV: &[(&str, &str, Access)] = &[
     ("/console/", "nav-home", Access::Staff),
     ("/console/content", "nav-content", EDITORS),
     ("/console/media", "nav-media", EDITORS),
+    ("/console/notices", "nav-notices", EDITORS),
     ("/console/wishes", "nav-wishes", MODERATORS),
     ("/console/events", "nav-signups", MODERATORS),
     ("/console/kiosks", "nav-kiosks", ADMINS),

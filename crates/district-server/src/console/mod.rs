@@ -294,6 +294,15 @@ pub fn routes() -> Vec<ConsoleRoute> {
             EDITORS,
             post(media::delete),
         ),
+        // Urgent notices are publishing, like content: editors and admins, not moderators.
+        route(M::GET, "/console/notices", EDITORS, get(notices::page_get)),
+        route(M::POST, "/console/notices", EDITORS, post(notices::post)),
+        route(
+            M::POST,
+            "/console/notices/{id}/end",
+            EDITORS,
+            post(notices::end),
+        ),
         route(M::GET, "/console/wishes", MODERATORS, get(wishes::page_get)),
         route(
             M::POST,

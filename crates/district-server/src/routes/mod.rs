@@ -135,6 +135,26 @@ pub fn api_routes() -> Vec<ApiRoute> {
             Staff(MODERATORS),
             post(staff::cancel_signup),
         ),
+        // Urgent notices are publishing: editors and admins, like content. Moderators look
+        // after what visitors write, not what the district announces.
+        r(
+            M::GET,
+            "/v1/staff/notices",
+            Staff(EDITORS),
+            get(staff::notices),
+        ),
+        r(
+            M::POST,
+            "/v1/staff/notices",
+            Staff(EDITORS),
+            post(staff::post_notice),
+        ),
+        r(
+            M::POST,
+            "/v1/staff/notices/{id}/end",
+            Staff(EDITORS),
+            post(staff::end_notice),
+        ),
     ]
 }
 

@@ -1,12 +1,12 @@
 //! Staff routes: push content and images, moderate wishes and offers to fulfil them, read and
-//! cancel sign-ups, read kiosk health.
+//! cancel sign-ups, read kiosk health, post and end urgent notices.
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use protocol::bundle::check_image;
-use protocol::content::{Kind, Record, WishStatus, is_sha256_hex, sha256_hex};
+use protocol::content::{Kind, Notice, Record, WishStatus, is_sha256_hex, sha256_hex};
 use protocol::wire::codes;
 use serde::Deserialize;
 
@@ -14,8 +14,8 @@ use chrono::Utc;
 
 use crate::api::{
     BlobQuery, CancelledSignup, ClaimDecision, ClaimList, ClaimOutcome, ClaimStatus, EventSignups,
-    KioskList, MissingBlobs, OccurrenceSignups, PushPlan, PushRequest, WishDecision, WishList,
-    WishRow,
+    KioskList, MissingBlobs, NoticeList, NoticePost, OccurrenceSignups, PushPlan, PushRequest,
+    WishDecision, WishList, WishRow,
 };
 use crate::auth::StaffAuth;
 use crate::claims::{self, ClaimAction};
@@ -370,4 +370,87 @@ pub async fn decide_claim(
         .await?;
     tracing::info!(claim = %outcome.claim.id, status = ?outcome.claim.status, wish = %outcome.wish.id, "claim decided");
     Ok(axum::Json(outcome))
+}
+
+fn notice_error(e: crate::notices::NoticeError) -> ApiError {
+    use crate::notices::NoticeError as E;
+    match e {
+        E::Invalid(problems) => {
+            unprocessable(codes::INVALID_NOTICE, "the notice was refused").with_details(problems)
+        }
+        E::UnknownStation(_) => unprocessable(codes::INVALID_NOTICE, e.to_string()),
+        E::IdTaken(_) => ApiError::conflict(e.to_string()),
+        E::NotFound(_) => ApiError::not_found(e.to_string()),
+        E::Db(db) => db.into(),
+    }
+}
+
+pub async fn notices(
+    State(state): State<AppState>,
+    _staff: StaffAuth,
+) -> Result<axum::Json<NoticeList>, ApiError> {
+    let notices = state
+        .db
+        .read(|tx| Ok::<_, ApiError>(crate::notices::list(tx)?))
+        .await?;
+    Ok(axum::Json(NoticeList { notices }))
+}
+
+/// Posts an urgent notice: `201` with it, or `200` with the one an identical earlier post made.
+pub async fn post_notice(
+    State(state): State<AppState>,
+    staff: StaffAuth,
+    Json(post): Json<NoticePost>,
+) -> Result<Response, ApiError> {
+    let (notice, new) = state
+        .db
+        .write(move |tx| {
+            let now = Utc::now();
+            let (notice, new) = crate::notices::post(tx, &post, now).map_err(notice_error)?;
+            if new {
+                crate::notices::audit(
+                    tx,
+                    &staff.actor,
+                    "posted",
+                    None,
+                    Some(&notice),
+                    &time_text(now),
+                )?;
+            }
+            Ok::<_, ApiError>((notice, new))
+        })
+        .await?;
+    tracing::info!(notice = %notice.id, scope = ?notice.scope, new, "notice posted");
+    let status = if new {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, axum::Json(notice)).into_response())
+}
+
+/// Ends a notice now: it leaves the feed.
+pub async fn end_notice(
+    State(state): State<AppState>,
+    staff: StaffAuth,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Notice>, ApiError> {
+    let notice = state
+        .db
+        .write(move |tx| {
+            let now = Utc::now();
+            let notice = crate::notices::end(tx, &id, now).map_err(notice_error)?;
+            crate::notices::audit(
+                tx,
+                &staff.actor,
+                "ended",
+                Some(&notice),
+                None,
+                &time_text(now),
+            )?;
+            Ok::<_, ApiError>(notice)
+        })
+        .await?;
+    tracing::info!(notice = %notice.id, "notice ended");
+    Ok(axum::Json(notice))
 }

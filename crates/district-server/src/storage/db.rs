@@ -74,13 +74,15 @@ impl Db {
         let mut writer = Connection::open(path)?;
         configure(&writer)?;
         super::schema::migrations().to_latest(&mut writer)?;
-        Ok(Db {
+        let db = Db {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),
                 writer: Mutex::new(writer),
                 readers: Mutex::new(Vec::new()),
             }),
-        })
+        };
+        db.write_blocking(|tx| super::meta::publish_district_record(tx, &super::now_text()))?;
+        Ok(db)
     }
 
     pub fn path(&self) -> &Path {
@@ -233,5 +235,44 @@ mod tests {
         // Reopening runs no migration twice.
         drop(db);
         Db::open(&dir.path().join("d.db")).expect("reopens");
+    }
+
+    #[test]
+    fn a_district_from_before_schema_3_is_published_as_a_record_on_open() {
+        use protocol::content::{District, Kind, Record};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("d.db");
+        let db = Db::open(&path).expect("opens");
+        // What a schema 2 server held: the district in `meta` only, without brand.
+        let old: District = serde_json::from_value(serde_json::json!({
+            "id": "zhongshan", "name": {"zh": "中山区", "en": "Zhongshan"},
+            "timezone": "Asia/Shanghai"}))
+        .expect("an old district");
+        db.write_blocking(|tx| super::super::meta::set_district(tx, &old))
+            .expect("writes");
+        let live = |db: &Db| {
+            db.read_blocking(|tx| super::super::records::live(tx, &[Kind::District]))
+                .expect("reads")
+        };
+        assert!(live(&db).is_empty());
+        drop(db);
+
+        let db = Db::open(&path).expect("reopens");
+        let records = live(&db);
+        let data = records
+            .get(&(Kind::District, "zhongshan".to_string()))
+            .expect("the district is in the feed");
+        assert_eq!(
+            Record::from_json(Kind::District, data.clone()).expect("parses"),
+            Record::District(old)
+        );
+        let head = db.read_blocking(super::super::records::head).expect("head");
+        drop(db);
+        let db = Db::open(&path).expect("reopens again");
+        assert_eq!(
+            db.read_blocking(super::super::records::head).expect("head"),
+            head,
+            "published once, not at every open"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Small facts in the `meta` table: when the database was created (its "initialised" mark) and
 //! the district as last pushed.
 
-use protocol::content::District;
+use protocol::content::{District, Kind, Record};
 use rusqlite::{OptionalExtension, params};
 
 use super::{DbError, ReadTx, WriteTx};
@@ -40,6 +40,21 @@ pub fn district(tx: &ReadTx<'_>) -> Result<Option<District>, DbError> {
     get(tx, DISTRICT_KEY)?
         .map(|s| serde_json::from_str(&s).map_err(|e| DbError::Corrupt(format!("district: {e}"))))
         .transpose()
+}
+
+/// A database from before schema 3 holds the district only here; kiosks learn it from the
+/// feed since then. Publishes it as the feed's `district` record when no live one exists
+/// (its brand stays empty until the next push brings one). Runs at every open; a no-op once
+/// the record is there.
+pub fn publish_district_record(tx: &WriteTx<'_>, now: &str) -> Result<(), DbError> {
+    let Some(district) = district(tx)? else {
+        return Ok(());
+    };
+    if !super::records::live(tx, &[Kind::District])?.is_empty() {
+        return Ok(());
+    }
+    super::records::put(tx, &Record::District(district), now)?;
+    Ok(())
 }
 
 /// Replaces the district.

@@ -194,7 +194,9 @@ pub fn images() -> Vec<(&'static str, Vec<u8>)> {
 pub fn manifest() -> Value {
     json!({
         "format": 1,
-        "district": { "id": "zhongshan", "name": t("中山区", "Zhongshan District"), "timezone": "Asia/Shanghai" },
+        "district": { "id": "zhongshan", "name": t("中山区", "Zhongshan District"), "timezone": "Asia/Shanghai",
+            "brand": { "kiosk_name": t("红垒e站", "Red Fort e-Station"), "welcome": t("欢迎来到红垒驿站", "Welcome to the Red Fort Stations"),
+                       "intro": t("轻触开始", "Tap to start"), "venues": t("红垒驿站", "Stations"), "accent": "#C8102E" } },
         "sections": [
             { "id": "beautiful", "order": 1, "title": t("美丽中山", "Beautiful Zhongshan"),
               "subtitle": t("城市", "The city"), "icon": "city", "color": "#1E88E5" },

@@ -11,6 +11,7 @@ pub mod kiosks;
 pub mod language;
 pub mod login;
 pub mod media;
+pub mod notices;
 pub mod preview;
 pub mod sections;
 pub mod signups;
