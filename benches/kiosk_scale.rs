@@ -136,6 +136,15 @@ fn main() -> anyhow::Result<()> {
         }
     }
 
+    // The bundle holds every image's bytes: gone before the kiosk's own memory is measured.
+    let mut station_ids: Vec<String> = bundle
+        .content
+        .stations
+        .iter()
+        .map(|s| s.id.clone())
+        .collect();
+    drop(bundle);
+
     let at = NaiveDateTime::parse_from_str("2026-11-24T10:00", "%Y-%m-%dT%H:%M")?;
     let clock = Clock::fixed(DEFAULT_TZ, at);
     let before_ui = rss_mb();
@@ -167,15 +176,13 @@ fn main() -> anyhow::Result<()> {
         screens.extend(listed.iter().map(|a| Screen::Article(a.id.clone())));
     }
     screens.push("schedule:week".parse().map_err(anyhow::Error::msg)?);
-    for station in &bundle.content.stations {
-        screens.push(Screen::Station(Some(station.id.clone())));
-    }
     if !full {
         // Debug builds render a frame in about a second: a few screens of each kind.
         screens.truncate(6);
-        screens.push(Screen::Station(
-            bundle.content.stations.first().map(|s| s.id.clone()),
-        ));
+        station_ids.truncate(1);
+    }
+    for station in &station_ids {
+        screens.push(Screen::Station(Some(station.clone())));
     }
     let mut first_visits = Vec::with_capacity(screens.len());
     let t = Instant::now();
