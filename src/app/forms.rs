@@ -141,7 +141,7 @@ pub(super) fn wire(this: &Rc<Inner>) {
 }
 
 /// Whether a form being filled in holds typed text.
-fn has_typed(this: &Rc<Inner>) -> bool {
+pub(super) fn has_typed(this: &Rc<Inner>) -> bool {
     let editing = this
         .forms
         .open

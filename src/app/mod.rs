@@ -458,6 +458,12 @@ impl Inner {
             UiEvent::Enqueued { id, result } => forms::enqueued(this, id, result),
             UiEvent::SubmissionsAnswered(ids) => forms::answered(this, &ids),
             UiEvent::Tracked { id, tracked } => forms::tracked(this, id, tracked),
+            // What a visitor is typing (a name, a phone number) stays on the kiosk: with a
+            // form holding typed text nothing is sent, and the server asks again next time.
+            UiEvent::CaptureScreen(reply) if forms::has_typed(this) => {
+                tracing::info!("screenshot skipped: a visitor is filling in a form");
+                drop(reply);
+            }
             UiEvent::CaptureScreen(reply) => screenshot::capture(&this.window, reply),
         }
     }

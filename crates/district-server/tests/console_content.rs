@@ -321,6 +321,12 @@ async fn images_are_uploaded_checked_attached_and_never_deleted_while_used() {
     assert!(page.body.contains("图片未被接受"));
     let page = upload(&b, "huge.png", vec![0u8; 9 * 1024 * 1024]).await;
     assert_eq!(page.status, 413);
+    // Refused before it was read: the connection is not reused (the next request, below, must
+    // not go into a connection the server is closing).
+    assert_eq!(
+        page.headers.get("connection").and_then(|v| v.to_str().ok()),
+        Some("close")
+    );
     // Without the form's token nothing is accepted.
     let r = b
         .http

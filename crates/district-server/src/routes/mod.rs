@@ -8,7 +8,7 @@ mod submissions;
 
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::Method;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
@@ -175,10 +175,31 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn(schema))
+        .layer(axum::middleware::from_fn(close_after_refused_body))
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .route("/healthz", get(|| async { "ok" }))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// A request whose body was refused (too large, no CSRF token, not allowed) may be answered
+/// before the server read that body; the server then does not reuse the connection, and says so
+/// with `Connection: close`, so a client does not send its next request into a connection
+/// that is being closed (it would fail as an incomplete message).
+async fn close_after_refused_body(request: Request, next: Next) -> Response {
+    let has_body = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim() != "0")
+        || request.headers().contains_key(header::TRANSFER_ENCODING);
+    let mut response = next.run(request).await;
+    if has_body && response.status().is_client_error() {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
 }
 
 async fn not_found() -> ApiError {
