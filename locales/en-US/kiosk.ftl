@@ -241,6 +241,9 @@ form-signup-full-body = Nothing was booked. You can sign up again with fewer peo
 form-signup-closed = Sign-up for this event has closed
 form-signup-over = This event has already started
 form-signup-unavailable-now = This event is no longer offered
+form-signup-not-accepted = Sign-up not accepted
+form-signup-not-accepted-body = Nothing was booked. Please correct it and sign up again, or ask the staff at the desk.
+form-signup-refused-body = The district could not take this sign-up from this screen. Nothing was booked: please ask the staff at the desk.
 form-seats-left = { $seats ->
     [one] 1 seat left
    *[other] { $seats } seats left

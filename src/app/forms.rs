@@ -568,9 +568,22 @@ fn confirmation(
                 t("form-signup-full-body"),
                 false,
             ),
-            Outcome::Invalid { .. } | Outcome::Refused | Outcome::Received => {
-                (t("form-signup-received"), t("form-signup-by-phone"), true)
+            // The district refused what was typed (its rules changed since this kiosk's
+            // version, say): the visitor hears which fields and that nothing was booked.
+            Outcome::Invalid { errors } => {
+                let mut body: Vec<String> =
+                    errors.iter().map(|e| error_text(loc, lang, e)).collect();
+                body.push(t("form-signup-not-accepted-body"));
+                (t("form-signup-not-accepted"), body.join("\n"), false)
             }
+            // Refused for the kiosk's reasons, not the visitor's: nothing was booked and
+            // nobody will call, so the visitor is sent to the desk.
+            Outcome::Refused => (
+                t("form-signup-not-accepted"),
+                t("form-signup-refused-body"),
+                false,
+            ),
+            Outcome::Received => (t("form-signup-received"), t("form-signup-by-phone"), true),
         },
     }
 }
@@ -582,4 +595,53 @@ pub fn error_text(loc: &crate::i18n::Localizer, lang: Lang, e: &FieldError) -> S
         &format!("form-error-{}", e.reason.key().replace('_', "-")),
         &[("limit", e.limit.unwrap_or(0).into())],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Localizer;
+
+    /// What a sign-up's confirmation says for each answer the district may give: only an
+    /// answer that booked nothing for the kiosk's own reasons sends the visitor to the desk,
+    /// and nobody is promised a call that will not come.
+    #[test]
+    fn a_refused_sign_up_never_reads_as_received() {
+        let loc = Localizer::new().expect("locales");
+        let kind = FormKind::signup_of("social-insurance-qa@2026-11-24T14:00").expect("key");
+        let invalid = Result_::Answered(Outcome::Invalid {
+            errors: vec![FieldError {
+                field: Field::Name,
+                reason: Reason::TooLong,
+                limit: Some(40),
+            }],
+        });
+        let (title, body, good) = confirmation(&loc, Lang::En, &kind, &invalid);
+        assert_eq!(title, "Sign-up not accepted");
+        assert!(
+            body.starts_with("Too long: at most 40 characters."),
+            "{body}"
+        );
+        assert!(body.contains("Nothing was booked"), "{body}");
+        assert!(!good);
+        let (title, body, good) = confirmation(&loc, Lang::Zh, &kind, &invalid);
+        assert_eq!(title, "报名未被接受");
+        assert!(body.contains("本次未能报名"), "{body}");
+        assert!(!good);
+
+        let refused = Result_::Answered(Outcome::Refused);
+        for lang in [Lang::Zh, Lang::En] {
+            let (title, body, good) = confirmation(&loc, lang, &kind, &refused);
+            assert_eq!(title, loc.text(lang, "form-signup-not-accepted"));
+            assert_eq!(body, loc.text(lang, "form-signup-refused-body"));
+            assert!(!good);
+            assert_ne!(body, loc.text(lang, "form-signup-by-phone"));
+        }
+
+        // Offline or late: truthfully, staff will call.
+        let (title, body, good) = confirmation(&loc, Lang::En, &kind, &Result_::ByPhone);
+        assert_eq!(title, "Sign-up received");
+        assert_eq!(body, loc.text(Lang::En, "form-signup-by-phone"));
+        assert!(good);
+    }
 }
