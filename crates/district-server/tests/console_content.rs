@@ -549,6 +549,21 @@ async fn sections_are_edited_side_by_side_checked_and_published() {
             .body
             .contains("草稿里没有待发布的修改")
     );
+    // A new section cannot take a published section's id.
+    let page = b
+        .post(
+            "/console/content/sections/new",
+            "/console/content/sections",
+            &section_form("beautiful", "How-to guides", "#2E7D32"),
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(page.body.contains("data-field=\"id\""), "{}", page.body);
+    assert!(
+        page.body.contains("已有同类记录使用这个标识"),
+        "{}",
+        page.body
+    );
 
     let page = b
         .post(

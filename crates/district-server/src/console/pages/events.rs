@@ -5,7 +5,7 @@
 
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::{NaiveDate, NaiveDateTime};
 use fluent_bundle::FluentValue;
 use maud::html;
@@ -14,10 +14,10 @@ use protocol::text::{Lang, Text};
 use serde::Deserialize;
 
 use super::content::{Loaded, errors_at};
-use super::sections::{Refusal, draft_record, loaded};
+use super::sections::{Refusal, loaded, save_draft};
 use crate::console::gate::Visit;
 use crate::console::i18n::{problem, tr, tr_args};
-use crate::console::layout::{csrf, internal, message_page, page, respond};
+use crate::console::layout::{csrf, message_page, page, respond};
 use crate::server::AppState;
 
 /// How `<input type="datetime-local">` writes a local time.
@@ -347,51 +347,16 @@ pub async fn edit_event(
 }
 
 async fn save(state: AppState, visit: Visit, form: EventForm, new: bool) -> Response {
-    let lang = visit.lang;
-    let l = match loaded(&state, &visit).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
     let id = form.id.trim().to_string();
-    let exists = l
-        .drafted
-        .events
-        .iter()
-        .chain(l.published.events.iter())
-        .any(|e| e.id == id);
-    let refuse = |refusal: Refusal| {
-        event_page(
-            &visit,
-            &l,
-            &form,
-            new,
-            &refusal,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-    };
-    if new && exists {
-        return refuse((
-            vec![("id".into(), tr(lang, "content-id-taken"))],
-            Vec::new(),
-        ));
-    }
-    if !new && !exists {
-        return message_page(
-            &visit,
-            StatusCode::NOT_FOUND,
-            "error-title",
-            "error-not-found",
-        );
-    }
-    let event = match form.event(&l, lang) {
-        Ok(e) => e,
-        Err(errors) => return refuse((errors, Vec::new())),
-    };
-    match draft_record(&state, &visit, &l, Record::Event(event)).await {
-        Ok(Ok(())) => Redirect::to("/console/content?done=content-saved").into_response(),
-        Ok(Err(refusal)) => refuse(refusal),
-        Err(e) => internal(&visit, e),
-    }
+    save_draft(
+        &state,
+        &visit,
+        new,
+        |c| c.events.iter().any(|e| e.id == id),
+        |l| form.event(l, visit.lang).map(Record::Event),
+        |l, refusal, status| event_page(&visit, l, &form, new, refusal, status),
+    )
+    .await
 }
 
 pub async fn create_event(

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use fluent_bundle::FluentValue;
 use maud::html;
 use protocol::bundle::Problem;
-use protocol::content::{Record, Section};
+use protocol::content::{Content, Record, Section};
 use protocol::text::{Lang, Text};
 use serde::Deserialize;
 
@@ -291,6 +291,49 @@ fn section_page(
     respond(status, page(visit, &title, "/console/content", body))
 }
 
+/// The save step every content form shares (sections, stations, rooms, events): "create"
+/// needs an id not yet drafted or published, "update" a known one; the form must make a
+/// record, and the whole draft with it must pass the bundle's rules. A refusal shows the form
+/// again through `show` with its errors (422); a saved draft returns to the content page.
+pub(super) async fn save_draft(
+    state: &AppState,
+    visit: &Visit,
+    new: bool,
+    has_id: impl Fn(&Content) -> bool,
+    record: impl FnOnce(&Loaded) -> Result<Record, Vec<(String, String)>>,
+    show: impl Fn(&Loaded, &Refusal, StatusCode) -> Response,
+) -> Response {
+    let l = match loaded(state, visit).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let refuse = |refusal: Refusal| show(&l, &refusal, StatusCode::UNPROCESSABLE_ENTITY);
+    let exists = has_id(&l.drafted) || has_id(&l.published);
+    if new && exists {
+        return refuse((
+            vec![("id".into(), tr(visit.lang, "content-id-taken"))],
+            Vec::new(),
+        ));
+    }
+    if !new && !exists {
+        return message_page(
+            visit,
+            StatusCode::NOT_FOUND,
+            "error-title",
+            "error-not-found",
+        );
+    }
+    let record = match record(&l) {
+        Ok(r) => r,
+        Err(errors) => return refuse((errors, Vec::new())),
+    };
+    match draft_record(state, visit, &l, record).await {
+        Ok(Ok(())) => Redirect::to("/console/content?done=content-saved").into_response(),
+        Ok(Err(refusal)) => refuse(refusal),
+        Err(e) => internal(visit, e),
+    }
+}
+
 pub(super) async fn loaded(state: &AppState, visit: &Visit) -> Result<Loaded, Response> {
     match load(state).await {
         Ok(Some(l)) => Ok(l),
@@ -362,51 +405,16 @@ pub async fn edit_section(
 }
 
 async fn save(state: AppState, visit: Visit, form: SectionForm, new: bool) -> Response {
-    let lang = visit.lang;
-    let l = match loaded(&state, &visit).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
     let id = form.id.trim().to_string();
-    let exists = l
-        .drafted
-        .sections
-        .iter()
-        .chain(l.published.sections.iter())
-        .any(|s| s.id == id);
-    let refuse = |refusal: Refusal| {
-        section_page(
-            &visit,
-            &l,
-            &form,
-            new,
-            &refusal,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-    };
-    if new && exists {
-        return refuse((
-            vec![("id".into(), tr(lang, "content-id-taken"))],
-            Vec::new(),
-        ));
-    }
-    if !new && !exists {
-        return message_page(
-            &visit,
-            StatusCode::NOT_FOUND,
-            "error-title",
-            "error-not-found",
-        );
-    }
-    let section = match form.section(lang) {
-        Ok(s) => s,
-        Err(errors) => return refuse((errors, Vec::new())),
-    };
-    match draft_record(&state, &visit, &l, Record::Section(section)).await {
-        Ok(Ok(())) => Redirect::to("/console/content?done=content-saved").into_response(),
-        Ok(Err(refusal)) => refuse(refusal),
-        Err(e) => internal(&visit, e),
-    }
+    save_draft(
+        &state,
+        &visit,
+        new,
+        |c| c.sections.iter().any(|s| s.id == id),
+        |_| form.section(visit.lang).map(Record::Section),
+        |l, refusal, status| section_page(&visit, l, &form, new, refusal, status),
+    )
+    .await
 }
 
 pub async fn create_section(

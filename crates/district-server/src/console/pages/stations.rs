@@ -5,7 +5,7 @@
 
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use fluent_bundle::FluentValue;
 use maud::{Markup, html};
 use protocol::content::{ImageRef, Record, Room, Station};
@@ -13,10 +13,10 @@ use protocol::text::{Lang, Text};
 use serde::Deserialize;
 
 use super::content::{Loaded, errors_at};
-use super::sections::{Refusal, draft_record, loaded};
+use super::sections::{Refusal, loaded, save_draft};
 use crate::console::gate::Visit;
 use crate::console::i18n::{problem, tr, tr_args};
-use crate::console::layout::{csrf, internal, message_page, page, respond};
+use crate::console::layout::{csrf, message_page, page, respond};
 use crate::server::AppState;
 
 fn text(zh: &str, en: &str) -> Text {
@@ -385,54 +385,24 @@ pub async fn edit_station(
 }
 
 async fn save_station(state: AppState, visit: Visit, form: StationForm, new: bool) -> Response {
-    let lang = visit.lang;
-    let l = match loaded(&state, &visit).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
     let id = form.id.trim().to_string();
-    let exists = l
-        .drafted
-        .stations
-        .iter()
-        .chain(l.published.stations.iter())
-        .any(|s| s.id == id);
-    let refuse = |refusal: Refusal| {
-        station_page(
-            &visit,
-            &l,
-            &form,
-            new,
-            &refusal,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-    };
-    if new && exists {
-        return refuse((
-            vec![("id".into(), tr(lang, "content-id-taken"))],
-            Vec::new(),
-        ));
-    }
-    if !new && !exists {
-        return not_found(&visit);
-    }
-    let station = match form.station(&l, lang) {
-        Ok(s) => s,
-        Err(errors) => return refuse((errors, Vec::new())),
-    };
-    match draft_record(&state, &visit, &l, Record::Station(station)).await {
-        Ok(Ok(())) => Redirect::to("/console/content?done=content-saved").into_response(),
-        Ok(Err((errors, others))) => {
+    save_draft(
+        &state,
+        &visit,
+        new,
+        |c| c.stations.iter().any(|s| s.id == id),
+        |l| form.station(l, visit.lang).map(Record::Station),
+        |l, (errors, others), status| {
             // The bundle names a station's picture `image.alt.zh`; the form's alt fields are
             // `image_alt.zh`.
-            let errors = errors
-                .into_iter()
-                .map(|(k, m)| (k.replace("image.", "image_alt."), m))
+            let errors: Vec<(String, String)> = errors
+                .iter()
+                .map(|(k, m)| (k.replace("image.", "image_alt."), m.clone()))
                 .collect();
-            refuse((errors, others))
-        }
-        Err(e) => internal(&visit, e),
-    }
+            station_page(&visit, l, &form, new, &(errors, others.clone()), status)
+        },
+    )
+    .await
 }
 
 pub async fn create_station(
@@ -618,46 +588,16 @@ pub async fn edit_room(
 }
 
 async fn save_room(state: AppState, visit: Visit, form: RoomForm, new: bool) -> Response {
-    let lang = visit.lang;
-    let l = match loaded(&state, &visit).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
     let id = form.id.trim().to_string();
-    let exists = l
-        .drafted
-        .rooms
-        .iter()
-        .chain(l.published.rooms.iter())
-        .any(|r| r.id == id);
-    let refuse = |refusal: Refusal| {
-        room_page(
-            &visit,
-            &l,
-            &form,
-            new,
-            &refusal,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-    };
-    if new && exists {
-        return refuse((
-            vec![("id".into(), tr(lang, "content-id-taken"))],
-            Vec::new(),
-        ));
-    }
-    if !new && !exists {
-        return not_found(&visit);
-    }
-    let room = match form.room(lang) {
-        Ok(r) => r,
-        Err(errors) => return refuse((errors, Vec::new())),
-    };
-    match draft_record(&state, &visit, &l, Record::Room(room)).await {
-        Ok(Ok(())) => Redirect::to("/console/content?done=content-saved").into_response(),
-        Ok(Err(refusal)) => refuse(refusal),
-        Err(e) => internal(&visit, e),
-    }
+    save_draft(
+        &state,
+        &visit,
+        new,
+        |c| c.rooms.iter().any(|r| r.id == id),
+        |_| form.room(visit.lang).map(Record::Room),
+        |l, refusal, status| room_page(&visit, l, &form, new, refusal, status),
+    )
+    .await
 }
 
 pub async fn create_room(
