@@ -14,10 +14,10 @@ use protocol::text::{Lang, Text};
 use serde::Deserialize;
 
 use super::content::{Loaded, errors_at};
-use super::sections::{Refusal, loaded, save_draft};
+use super::sections::{Refusal, loaded, not_found, save_draft};
 use crate::console::gate::Visit;
 use crate::console::i18n::{problem, tr, tr_args};
-use crate::console::layout::{csrf, message_page, page, respond};
+use crate::console::layout::{csrf, page, respond};
 use crate::server::AppState;
 
 /// How `<input type="datetime-local">` writes a local time.
@@ -328,12 +328,7 @@ pub async fn edit_event(
         Err(r) => return r,
     };
     let Some(e) = l.drafted.events.iter().find(|e| e.id == id) else {
-        return message_page(
-            &visit,
-            StatusCode::NOT_FOUND,
-            "error-title",
-            "error-not-found",
-        );
+        return not_found(&visit);
     };
     let form = EventForm::of(e);
     event_page(

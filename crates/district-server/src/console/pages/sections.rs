@@ -316,12 +316,7 @@ pub(super) async fn save_draft(
         ));
     }
     if !new && !exists {
-        return message_page(
-            visit,
-            StatusCode::NOT_FOUND,
-            "error-title",
-            "error-not-found",
-        );
+        return not_found(visit);
     }
     let record = match record(&l) {
         Ok(r) => r,
@@ -332,6 +327,16 @@ pub(super) async fn save_draft(
         Ok(Err(refusal)) => refuse(refusal),
         Err(e) => internal(visit, e),
     }
+}
+
+/// The page for a record id that is neither drafted nor published.
+pub(super) fn not_found(visit: &Visit) -> Response {
+    message_page(
+        visit,
+        StatusCode::NOT_FOUND,
+        "error-title",
+        "error-not-found",
+    )
 }
 
 pub(super) async fn loaded(state: &AppState, visit: &Visit) -> Result<Loaded, Response> {
@@ -386,12 +391,7 @@ pub async fn edit_section(
         Err(r) => return r,
     };
     let Some(s) = l.drafted.sections.iter().find(|s| s.id == id) else {
-        return message_page(
-            &visit,
-            StatusCode::NOT_FOUND,
-            "error-title",
-            "error-not-found",
-        );
+        return not_found(&visit);
     };
     let form = SectionForm::of(s);
     section_page(

@@ -13,10 +13,10 @@ use protocol::text::{Lang, Text};
 use serde::Deserialize;
 
 use super::content::{Loaded, errors_at};
-use super::sections::{Refusal, loaded, save_draft};
+use super::sections::{Refusal, loaded, not_found, save_draft};
 use crate::console::gate::Visit;
 use crate::console::i18n::{problem, tr, tr_args};
-use crate::console::layout::{csrf, message_page, page, respond};
+use crate::console::layout::{csrf, page, respond};
 use crate::server::AppState;
 
 fn text(zh: &str, en: &str) -> Text {
@@ -335,15 +335,6 @@ fn station_page(
         )
     };
     respond(status, page(visit, &title, "/console/content", body))
-}
-
-fn not_found(visit: &Visit) -> Response {
-    message_page(
-        visit,
-        StatusCode::NOT_FOUND,
-        "error-title",
-        "error-not-found",
-    )
 }
 
 pub async fn new_station(State(state): State<AppState>, visit: Visit) -> Response {
