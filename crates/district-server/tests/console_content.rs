@@ -909,3 +909,188 @@ async fn stations_and_rooms_are_edited_checked_and_published() {
         other => panic!("room: {other:?}"),
     }
 }
+
+/// The `value` of the hidden `confirm` field of a removal's confirmation page.
+fn confirm_key(body: &str) -> String {
+    let marker = "name=\"confirm\" value=\"";
+    let at = body.find(marker).expect("a confirmation form") + marker.len();
+    let end = body[at..].find('"').expect("end") + at;
+    body[at..end].to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn records_are_removed_with_what_depends_on_them_after_confirmation() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    let kiosk = server.kiosk("lobby-1", "s1");
+    server.kiosk("lobby-2", "s2");
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    let empty = "草稿里没有待发布的修改";
+
+    // A station an article is limited to cannot go: the article is named, nothing is drafted.
+    let page = b.get("/console/content/remove/station/s1").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("id=\"remove-refused\""), "{}", page.body);
+    assert!(page.body.contains("不能删除"));
+    assert!(
+        page.body.contains("s1-news"),
+        "the record left pointing at it"
+    );
+    assert!(
+        !page.body.contains("name=\"confirm\""),
+        "no button to go ahead"
+    );
+    let refused = b
+        .post(
+            "/console/content/sections/beautiful",
+            "/console/content/remove/station/s1",
+            &[("confirm", "station:s1,room:s1-reading")],
+        )
+        .await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(b.get("/console/content").await.body.contains(empty));
+    let en = Browser::new(&server.base);
+    en.get("/console/lang/en?next=%2Fconsole%2F").await;
+    en.login("ed").await;
+    let english = en.get("/console/content/remove/station/s1").await;
+    assert!(
+        english.body.contains("It cannot be removed")
+            && english.body.contains("There is no station “s1”"),
+        "{}",
+        english.body
+    );
+
+    // A station takes its rooms and events with it: all are listed and confirmed at once.
+    let page = b.get("/console/content/remove/station/s2").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body
+            .contains("data-kind=\"room\" data-id=\"s2-salon\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("data-kind=\"event\" data-id=\"handicraft\"")
+    );
+    assert!(
+        page.body.contains("一并删除这 3 条（草稿）"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("lobby-2"),
+        "the kiosk registered there is named"
+    );
+    let key = confirm_key(&page.body);
+    assert_eq!(key, "station:s2,room:s2-salon,event:handicraft");
+    // What was confirmed must be what goes: another list is shown again, nothing drafted.
+    let stale = b
+        .post(
+            "/console/content/remove/station/s2",
+            "/console/content/remove/station/s2",
+            &[("confirm", "station:s2")],
+        )
+        .await;
+    assert_eq!(stale.status, 409);
+    assert!(stale.body.contains("刚刚有变化"), "{}", stale.body);
+    assert!(b.get("/console/content").await.body.contains(empty));
+    let head = server.head().await;
+    let done = b
+        .post(
+            "/console/content/remove/station/s2",
+            "/console/content/remove/station/s2",
+            &[("confirm", &key)],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(
+        done.location(),
+        "/console/content?done=content-removal-drafted"
+    );
+    // A second tap finds nothing left to remove and changes nothing.
+    let again = b
+        .post(
+            "/console/content",
+            "/console/content/remove/station/s2",
+            &[("confirm", &key)],
+        )
+        .await;
+    assert_eq!(again.status, 404);
+    let overview = b.get("/console/content").await;
+    for (kind, id) in [
+        ("station", "s2"),
+        ("room", "s2-salon"),
+        ("event", "handicraft"),
+    ] {
+        assert!(
+            overview
+                .body
+                .contains(&format!("/console/content/drafts/{kind}/{id}/forget")),
+            "{kind} {id} drafted for removal"
+        );
+    }
+    assert_eq!(server.head().await, head, "nothing published yet");
+
+    // A section takes its articles; a new article only in the draft simply goes from it.
+    let form = article_form("night-harbour", "Harbour by night", "First\n\nSecond");
+    let page = b
+        .post(
+            "/console/content/articles/new",
+            "/console/content/articles",
+            &form,
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = b.get("/console/content/remove/section/beautiful").await;
+    let key = confirm_key(&page.body);
+    assert_eq!(
+        key,
+        "section:beautiful,article:harbour-walk,article:night-harbour"
+    );
+    let done = b
+        .post(
+            "/console/content/remove/section/beautiful",
+            "/console/content/remove/section/beautiful",
+            &[("confirm", &key)],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let overview = b.get("/console/content").await;
+    assert!(
+        !overview
+            .body
+            .contains("/drafts/article/night-harbour/forget")
+    );
+
+    // Publishing deletes them all in one push; the kiosk's feed carries the deletions.
+    let mut replica = Replica::default();
+    replica.sync(&server, &kiosk, 500).await;
+    assert!(replica.ids(Kind::Station).contains(&"s2".to_string()));
+    let page = b
+        .post("/console/content", "/console/content/publish", &[])
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert_eq!(server.head().await, head + 5, "five deletions");
+    replica.sync(&server, &kiosk, 500).await;
+    assert!(!replica.ids(Kind::Station).contains(&"s2".to_string()));
+    assert!(!replica.ids(Kind::Room).contains(&"s2-salon".to_string()));
+    assert!(
+        !replica
+            .ids(Kind::Section)
+            .contains(&"beautiful".to_string())
+    );
+    assert!(
+        !replica
+            .ids(Kind::Article)
+            .contains(&"harbour-walk".to_string())
+    );
+    assert!(replica.ids(Kind::Station).contains(&"s1".to_string()));
+    assert!(replica.ids(Kind::Article).contains(&"s1-news".to_string()));
+    assert_eq!(
+        b.get("/console/content/remove/station/s2").await.status,
+        404
+    );
+}

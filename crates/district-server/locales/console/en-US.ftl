@@ -258,7 +258,6 @@ content-paragraphs-differ = Chinese has { $zh } paragraph(s), English { $en }: b
 content-body-hint = Separate paragraphs with an empty line; each Chinese paragraph pairs with the English one.
 content-district-wide = Whole district
 content-save = Save to draft
-content-remove = Remove this article (draft)
 content-id-taken = Another record of this kind already uses this id.
 content-invalid = The draft has problems; nothing was published and nothing changed:
 content-changed = The draft or the published content was changed by someone else just now; nothing was published. Look again and retry.
@@ -268,6 +267,7 @@ done-content-saved = Saved to the draft.
 done-content-discarded = Draft discarded.
 done-content-submitted = Draft submitted for approval.
 done-content-published = Draft published: kiosks update on their next sync.
+done-content-removal-drafted = The removal is in the draft: kiosks keep showing it until the draft is published.
 
 nav-media = Images
 media-upload = Upload image
@@ -435,3 +435,17 @@ notice-field-ends_at = Shown for
 notice-field-id = Notice
 done-notice-posted = Notice posted; kiosks show it after their next sync (about a minute).
 done-notice-ended = Notice ended; kiosks take it down after their next sync.
+
+# Removing content (draft)
+remove-link = Remove…
+remove-title = Remove { $kind } “{ $title }”?
+remove-with = It takes { $count } more record(s) with it:
+remove-confirm = Remove it (draft)
+remove-confirm-all = Remove all { $count } (draft)
+remove-cancel = Keep it
+remove-back = Back
+remove-hint = The removal goes into the draft: kiosks keep showing it until the draft is published, and it can be undone in the draft until then.
+remove-refused = It cannot be removed: these records would still refer to it. Change or remove them first:
+remove-changed = What goes with it changed meanwhile (a colleague edited the draft): look at the list again and confirm.
+remove-signups = { $count } sign-up(s) (not cancelled) belong to events that go: they stay on the sign-ups page; tell the people.
+remove-kiosks = Kiosks registered at this station: { $kiosks }. Register them at another station afterwards.

@@ -258,7 +258,6 @@ content-paragraphs-differ = 中文有 { $zh } 段，英文有 { $en } 段：两�
 content-body-hint = 段落之间空一行。每段中英文一一对应。
 content-district-wide = 全区
 content-save = 保存到草稿
-content-remove = 删除这篇文章（草稿）
 content-id-taken = 已有同类记录使用这个标识。
 content-invalid = 草稿有问题，未发布，什么都没有改变：
 content-changed = 草稿或已发布内容刚刚被别人改动，未发布。请检查后重试。
@@ -268,6 +267,7 @@ done-content-saved = 已保存到草稿。
 done-content-discarded = 草稿已放弃。
 done-content-submitted = 草稿已提交审批。
 done-content-published = 草稿已发布：终端下次同步时更新。
+done-content-removal-drafted = 删除已放入草稿：草稿发布前，终端仍然显示它。
 
 nav-media = 图片库
 media-upload = 上传图片
@@ -435,3 +435,17 @@ notice-field-ends_at = 显示时长
 notice-field-id = 通知
 done-notice-posted = 通知已发布；各终端下次同步后（约一分钟）显示。
 done-notice-ended = 通知已结束；各终端下次同步后撤下。
+
+# 删除内容（草稿）
+remove-link = 删除…
+remove-title = 删除{ $kind }“{ $title }”？
+remove-with = 以下 { $count } 条记录会一并删除：
+remove-confirm = 删除（草稿）
+remove-confirm-all = 一并删除这 { $count } 条（草稿）
+remove-cancel = 保留
+remove-back = 返回
+remove-hint = 删除会先放入草稿：草稿发布前，终端仍然显示它；发布前可以在草稿里撤销。
+remove-refused = 不能删除：以下记录仍然引用它。请先修改或删除这些记录：
+remove-changed = 一并删除的内容刚刚有变化（同事修改了草稿）：请重新查看列表再确认。
+remove-signups = 将删除的活动还有 { $count } 个未取消的报名：报名记录保留在活动报名页，请通知报名人。
+remove-kiosks = 登记在此驿站的终端：{ $kiosks }。删除后请把它们登记到其他驿站。

@@ -257,6 +257,18 @@ pub fn routes() -> Vec<ConsoleRoute> {
             get(preview::png),
         ),
         route(
+            M::GET,
+            "/console/content/remove/{kind}/{id}",
+            EDITORS,
+            get(removal::confirm),
+        ),
+        route(
+            M::POST,
+            "/console/content/remove/{kind}/{id}",
+            EDITORS,
+            post(removal::remove),
+        ),
+        route(
             M::POST,
             "/console/content/drafts/{kind}/{id}/forget",
             EDITORS,

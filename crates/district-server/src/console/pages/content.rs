@@ -737,10 +737,7 @@ fn article_page(
         }
         @if !new {
             p { a .button #preview-article href={ "/console/content/preview?screen=article:" (form.id) } { (tr(lang, "preview-article")) } }
-            form method="post" action={ "/console/content/articles/" (form.id) "/remove" } {
-                (csrf(visit))
-                button .danger type="submit" { (tr(lang, "content-remove")) }
-            }
+            p { a .button.danger #remove-link href={ "/console/content/remove/article/" (form.id) } { (tr(lang, "remove-link")) } }
         }
     };
     let title = if new {

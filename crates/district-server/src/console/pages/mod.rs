@@ -13,6 +13,7 @@ pub mod login;
 pub mod media;
 pub mod notices;
 pub mod preview;
+pub mod removal;
 pub mod sections;
 pub mod signups;
 pub mod stations;

@@ -278,6 +278,9 @@ fn section_page(
             }
             button .primary type="submit" { (tr(lang, "content-save")) }
         }
+        @if !new {
+            p { a .button.danger #remove-link href={ "/console/content/remove/section/" (form.id) } { (tr(lang, "remove-link")) } }
+        }
     };
     let title = if new {
         tr(lang, "section-new")
