@@ -297,6 +297,45 @@ test("a kiosk's screenshot is requested, uploaded on its heartbeat and shown", a
   await page.close();
 });
 
+test('an editor removes a room with its event after confirming, and a kiosk drops both', async () => {
+  const token = district.kioskAdd('lobby-8', 'vanke');
+  const kiosk = district.kiosk('lobby-8', token);
+  kiosk.syncOnce();
+  assert.ok(kiosk.cached('rooms', 'vanke-lounge'), 'the kiosk has the room');
+  assert.ok(kiosk.cached('events', 'young-readers'), 'and its event');
+  const page = await fresh();
+  await login(page, district.base, 'ed', PASSWORD);
+  await page.goto(`${district.base}/console/content/rooms/vanke-lounge`);
+  await page.click('#remove-link');
+  await page.waitForURL(/\/console\/content\/remove\/room\/vanke-lounge$/);
+  // The confirmation names what goes with it before anything is drafted.
+  assert.match(await page.locator('h1').innerText(), /删除房间“青年交流吧”/);
+  assert.deepEqual(await page.locator('#remove-with li').evaluateAll((l) => l.map((li) => li.dataset.id)), ['young-readers']);
+  assert.match(await page.locator('#confirm-remove').innerText(), /一并删除这 2 条（草稿）/);
+  await picture(page, 'remove-zh');
+  await page.click('nav.lang a[hreflang=en]');
+  assert.match(await page.locator('#confirm-remove').innerText(), /Remove all 2 \(draft\)/);
+  await picture(page, 'remove-en');
+  await page.click('nav.lang a[hreflang=zh]');
+  // "Keep it" changes nothing.
+  await page.click('#keep');
+  await page.waitForURL(/\/console\/content\/rooms\/vanke-lounge$/);
+  await page.click('#remove-link');
+  await Promise.all([page.waitForURL(/done=content-removal-drafted/), page.click('#confirm-remove')]);
+  assert.match(await page.locator('.notice').innerText(), /删除已放入草稿/);
+  const draft = await page.locator('#draft').innerText();
+  assert.match(draft, /vanke-lounge/);
+  assert.match(draft, /young-readers/);
+  kiosk.syncOnce();
+  assert.ok(kiosk.cached('rooms', 'vanke-lounge'), 'a drafted removal does not reach kiosks');
+  await Promise.all([page.waitForURL(/done=content-published/), page.click('form[action="/console/content/publish"] button')]);
+  kiosk.syncOnce();
+  assert.equal(kiosk.cached('rooms', 'vanke-lounge'), null, 'the room is gone from the kiosk');
+  assert.equal(kiosk.cached('events', 'young-readers'), null, 'and its event');
+  assert.ok(kiosk.cached('rooms', 'vanke-studio'), 'the station keeps its other rooms');
+  await page.close();
+});
+
 /** The next weekly occurrence (local time, two or more days ahead) of an event starting at `first`. */
 function nextWeekly(first) {
   const base = Date.parse(`${first}Z`);

@@ -438,7 +438,7 @@ done-notice-ended = Notice ended; kiosks take it down after their next sync.
 
 # Removing content (draft)
 remove-link = Remove…
-remove-title = Remove { $kind } “{ $title }”?
+remove-title = { $kind } “{ $title }”: remove it?
 remove-with = It takes { $count } more record(s) with it:
 remove-confirm = Remove it (draft)
 remove-confirm-all = Remove all { $count } (draft)

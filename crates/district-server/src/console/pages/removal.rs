@@ -281,7 +281,7 @@ fn confirm_page(
                     p .notice #remove-kiosks { (tr_args(lang, "remove-kiosks", &[("kiosks", FluentValue::from(r.kiosks.join(", ")))])) }
                 }
                 p .hint { (tr(lang, "remove-hint")) }
-                form method="post" action={ "/console/content/remove/" (r.kind.key()) "/" (r.id) } {
+                form .actions method="post" action={ "/console/content/remove/" (r.kind.key()) "/" (r.id) } {
                     (csrf(visit))
                     input type="hidden" name="confirm" value=(r.key());
                     button .danger #confirm-remove type="submit" {
@@ -291,8 +291,7 @@ fn confirm_page(
                             (tr_args(lang, "remove-confirm-all", &[("count", FluentValue::from(count))]))
                         }
                     }
-                    " "
-                    a .button href=(record_path(r.kind, &r.id)) { (tr(lang, "remove-cancel")) }
+                    a #keep href=(record_path(r.kind, &r.id)) { (tr(lang, "remove-cancel")) }
                 }
             }
         }
