@@ -1094,3 +1094,152 @@ async fn records_are_removed_with_what_depends_on_them_after_confirmation() {
         404
     );
 }
+
+fn brand_form<'a>(welcome_en: &'a str, accent: &'a str, logo: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("name_zh", "中山区"),
+        ("name_en", "Zhongshan District"),
+        ("kiosk_name_zh", "红垒e站"),
+        ("kiosk_name_en", "Red Fort e-Station"),
+        ("welcome_zh", "欢迎来到红垒驿站"),
+        ("welcome_en", welcome_en),
+        ("intro_zh", "城市、文化与身边的服务"),
+        ("intro_en", "The city, its culture and services nearby"),
+        ("venues_zh", "红垒驿站"),
+        ("venues_en", "Stations"),
+        ("accent", accent),
+        ("logo", logo),
+        ("logo_alt_zh", "红垒标志"),
+        ("logo_alt_en", "The Red Fort logo"),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_district_brand_is_edited_checked_and_published_by_editors() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    let kiosk = server.kiosk("lobby-1", "s1");
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    add_user(&server.config(), "mo", StaffRole::Moderator);
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    let page = b.get("/console/content/district").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body
+            .contains("value=\"Welcome to the Red Fort Stations\"")
+    );
+    assert!(
+        page.body.contains("Asia/Shanghai"),
+        "the zone is shown, not edited"
+    );
+
+    // Problems show next to their fields in the console's language; nothing is saved.
+    let form = brand_form("", "#12", "");
+    let page = b
+        .post(
+            "/console/content/district",
+            "/console/content/district",
+            &form,
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(
+        page.body.contains("data-field=\"welcome.en\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("（缺英文）"));
+    assert!(page.body.contains("data-field=\"accent\""));
+    assert!(
+        page.body.contains("“#12”不是 #RRGGBB 形式的颜色"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("value=\"红垒e站\""),
+        "what was typed stays"
+    );
+    let en = Browser::new(&server.base);
+    en.get("/console/lang/en?next=%2Fconsole%2F").await;
+    en.login("ed").await;
+    let english = en
+        .post(
+            "/console/content/district",
+            "/console/content/district",
+            &form,
+        )
+        .await;
+    assert!(
+        english
+            .body
+            .contains("“#12” is not a colour of the form #RRGGBB"),
+        "{}",
+        english.body
+    );
+    assert!(
+        b.get("/console/content")
+            .await
+            .body
+            .contains("草稿里没有待发布的修改")
+    );
+
+    // A logo from the library, alt text in both languages; drafted, then published.
+    let picture = common::png(40);
+    let sha = protocol::content::sha256_hex(&picture);
+    assert_eq!(upload(&b, "logo.png", picture).await.status, 303);
+    let form = brand_form("Welcome to the Red Fort", "#1565C0", &sha);
+    let page = b
+        .post(
+            "/console/content/district",
+            "/console/content/district",
+            &form,
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let overview = b.get("/console/content").await;
+    assert!(
+        overview
+            .body
+            .contains("/console/content/drafts/district/zhongshan/forget")
+    );
+    let mut replica = Replica::default();
+    replica.sync(&server, &kiosk, 500).await;
+    let head = server.head().await;
+    let page = b
+        .post("/console/content", "/console/content/publish", &[])
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert!(server.head().await > head);
+    replica.sync(&server, &kiosk, 500).await;
+    let Some(Record::District(d)) = replica.records.get(&(Kind::District, "zhongshan".into()))
+    else {
+        panic!("the district reached the kiosk");
+    };
+    assert_eq!(d.brand.welcome.en, "Welcome to the Red Fort");
+    assert_eq!(d.brand.accent, "#1565C0");
+    let logo = d.brand.logo.as_ref().expect("a logo");
+    assert_eq!(logo.sha256, sha);
+    assert_eq!(
+        (logo.width, logo.height),
+        (32, 24),
+        "sizes from the decoded file"
+    );
+    assert_eq!(logo.alt.en, "The Red Fort logo");
+    assert_eq!(d.timezone, "Asia/Shanghai");
+    // The logo is in use now: it cannot be deleted.
+    let refused = b
+        .post(
+            "/console/media",
+            &format!("/console/media/{sha}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert_eq!(b.get(&format!("/console/media/{sha}")).await.status, 200);
+
+    // Moderators look after what visitors write, not the district's brand.
+    let m = Browser::new(&server.base);
+    m.login("mo").await;
+    assert_eq!(m.get("/console/content/district").await.status, 403);
+}

@@ -363,7 +363,9 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
         c.at(
             &district,
             "brand.accent",
-            format!("`{}` is not a colour of the form #RRGGBB", brand.accent),
+            Issue::NotAColour {
+                value: brand.accent.clone(),
+            },
         );
     }
     if let Some(logo) = &brand.logo {

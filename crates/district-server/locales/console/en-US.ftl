@@ -449,3 +449,17 @@ remove-refused = It cannot be removed: these records would still refer to it. Ch
 remove-changed = What goes with it changed meanwhile (a colleague edited the draft): look at the list again and confirm.
 remove-signups = { $count } sign-up(s) (not cancelled) belong to events that go: they stay on the sign-ups page; tell the people.
 remove-kiosks = Kiosks registered at this station: { $kiosks }. Register them at another station afterwards.
+
+# The district and its brand
+kind-one-district = District
+district-title = District and brand
+district-hint = How every kiosk presents the district: the names in the status band and on home, and its colour. Saved into the draft and published with it, like any change.
+district-zone = time zone
+field-district-name = District name
+field-kiosk-name = Kiosk name (status band)
+field-welcome = Welcome (home's heading)
+field-intro = Introduction (under the heading)
+field-venues = Word for the venues (navigation bar)
+field-accent = Accent colour (#RRGGBB)
+field-logo = Logo (beside the kiosk name)
+district-logo-current = The current logo

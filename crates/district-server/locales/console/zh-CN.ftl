@@ -449,3 +449,17 @@ remove-refused = 不能删除：以下记录仍然引用它。请先修改或删
 remove-changed = 一并删除的内容刚刚有变化（同事修改了草稿）：请重新查看列表再确认。
 remove-signups = 将删除的活动还有 { $count } 个未取消的报名：报名记录保留在活动报名页，请通知报名人。
 remove-kiosks = 登记在此驿站的终端：{ $kiosks }。删除后请把它们登记到其他驿站。
+
+# 辖区与品牌
+kind-one-district = 辖区
+district-title = 辖区与品牌
+district-hint = 每台终端如何介绍本辖区：状态栏和首页上的名称，以及主题色。与其他修改一样先保存到草稿，随草稿发布。
+district-zone = 时区
+field-district-name = 辖区名称
+field-kiosk-name = 终端名称（状态栏）
+field-welcome = 欢迎语（首页标题）
+field-intro = 简介（标题下方）
+field-venues = 场所称呼（导航栏）
+field-accent = 主题色（#RRGGBB）
+field-logo = 标志（终端名称旁）
+district-logo-current = 当前标志

@@ -256,6 +256,19 @@ pub fn routes() -> Vec<ConsoleRoute> {
             EDITORS,
             get(preview::png),
         ),
+        // The brand is content, drafted and published (or approved) like a section's colour.
+        route(
+            M::GET,
+            "/console/content/district",
+            EDITORS,
+            get(district::edit),
+        ),
+        route(
+            M::POST,
+            "/console/content/district",
+            EDITORS,
+            post(district::update),
+        ),
         route(
             M::GET,
             "/console/content/remove/{kind}/{id}",

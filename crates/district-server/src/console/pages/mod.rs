@@ -5,6 +5,7 @@ pub mod assets;
 pub mod audit;
 pub mod bundle;
 pub mod content;
+pub mod district;
 pub mod events;
 pub mod home;
 pub mod kiosks;

@@ -27,7 +27,7 @@ fn text(zh: &str, en: &str) -> Text {
 }
 
 /// A pair of inputs, Chinese left and English right, with their errors (`NAME.zh`, `NAME.en`).
-fn pair(
+pub(super) fn pair(
     lang: Lang,
     errors: &[(String, String)],
     name: &str,
@@ -51,7 +51,7 @@ fn pair(
     }
 }
 
-fn refusal_banner(lang: Lang, refusal: &Refusal) -> Markup {
+pub(super) fn refusal_banner(lang: Lang, refusal: &Refusal) -> Markup {
     let (errors, others) = refusal;
     html! {
         @if !errors.is_empty() || !others.is_empty() {
