@@ -297,6 +297,41 @@ test("a kiosk's screenshot is requested, uploaded on its heartbeat and shown", a
   await page.close();
 });
 
+test("an editor changes the district's welcome, an empty language is refused next to its field, a kiosk gets it", async () => {
+  const token = district.kioskAdd('lobby-9', 'haizhiyun');
+  const kiosk = district.kiosk('lobby-9', token);
+  kiosk.syncOnce();
+  const page = await fresh();
+  await login(page, district.base, 'ed', PASSWORD);
+  await page.goto(`${district.base}/console/content`);
+  await page.click('#edit-district');
+  await page.waitForURL(/\/console\/content\/district$/);
+  assert.equal(await page.locator('#welcome_zh').inputValue(), '欢迎来到红垒驿站');
+  await picture(page, 'district-zh');
+  await page.fill('#welcome_en', '');
+  await page.fill('#accent', 'red');
+  await page.click('#district-form button.primary');
+  const error = page.locator('[data-field="welcome.en"]');
+  await error.waitFor();
+  assert.match(await error.innerText(), /需要中文和英文（缺英文）/);
+  assert.match(await page.locator('[data-field="accent"]').innerText(), /不是 #RRGGBB 形式的颜色/);
+  await picture(page, 'district-error-zh');
+  await page.fill('#welcome_en', 'Welcome to the Red Fort Stations of Renmin Road');
+  await page.fill('#accent', '#C8102E');
+  await Promise.all([page.waitForURL(/done=content-saved/), page.click('#district-form button.primary')]);
+  assert.match(await page.locator('#draft').innerText(), /zhongshan-renminlu/);
+  await Promise.all([page.waitForURL(/done=content-published/), page.click('form[action="/console/content/publish"] button')]);
+  kiosk.syncOnce();
+  const cached = kiosk.cached('districts', 'zhongshan-renminlu');
+  assert.equal(cached.brand.welcome.en, 'Welcome to the Red Fort Stations of Renmin Road');
+  assert.equal(cached.brand.welcome.zh, '欢迎来到红垒驿站');
+  await page.goto(`${district.base}/console/lang/en?next=%2Fconsole%2Fcontent%2Fdistrict`);
+  assert.equal(await page.locator('h1').innerText(), 'District and brand');
+  await picture(page, 'district-en');
+  await page.goto(`${district.base}/console/lang/zh?next=%2Fconsole%2F`);
+  await page.close();
+});
+
 test('an editor removes a room with its event after confirming, and a kiosk drops both', async () => {
   const token = district.kioskAdd('lobby-8', 'vanke');
   const kiosk = district.kiosk('lobby-8', token);
