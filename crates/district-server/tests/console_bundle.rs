@@ -250,6 +250,28 @@ async fn export_round_trips_through_kioskctl_check_and_import_publishes_after_a_
         "{}",
         invalid.body
     );
+    // An image's problem reads Chinese too (its typed code), and a missing file says so.
+    changed["sections"][0]["title"]["en"] = "Beautiful Zhongshan".into();
+    let json = serde_json::to_vec(&changed).expect("json");
+    let mut truncated = images()[0].1.clone();
+    truncated.truncate(truncated.len() / 2);
+    let broken = upload(
+        &b,
+        zip_of(&[("bundle.json", &json), ("images/harbour.png", &truncated)]),
+    )
+    .await;
+    assert_eq!(broken.status, 422, "{}", broken.body);
+    assert!(
+        broken.body.contains("图片无法完整解码：文件不完整或已损坏"),
+        "{}",
+        broken.body
+    );
+    assert!(
+        broken.body.contains("缺少图片：内容包里没有这个文件"),
+        "{}",
+        broken.body
+    );
+    assert!(!broken.body.contains("does not decode"), "{}", broken.body);
     assert_eq!(
         replica.checksum(),
         {

@@ -319,6 +319,44 @@ async fn images_are_uploaded_checked_attached_and_never_deleted_while_used() {
     let page = upload(&b, "broken.png", broken).await;
     assert_eq!(page.status, 422, "{}", page.body);
     assert!(page.body.contains("图片未被接受"));
+    // The image's problem by its typed code, in the console's language.
+    assert!(
+        page.body.contains("图片无法完整解码：文件不完整或已损坏"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("does not decode"), "no English");
+    let en = Browser::new(&server.base);
+    en.get("/console/lang/en?next=%2Fconsole%2F").await;
+    en.login("ed").await;
+    let mut broken = common::png(98);
+    broken.truncate(broken.len() / 2);
+    let english = upload(&en, "broken.png", broken).await;
+    assert_eq!(english.status, 422);
+    assert!(
+        english
+            .body
+            .contains("The image does not decode completely: the file is truncated or damaged."),
+        "{}",
+        english.body
+    );
+    let page = upload(&b, "text.png", b"just some text, not a picture".to_vec()).await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("不是 PNG 或 JPEG 图片"), "{}", page.body);
+    let tiny = {
+        let img = image::RgbImage::from_pixel(8, 40, image::Rgb([1, 2, 3]));
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png)
+            .expect("png");
+        out.into_inner()
+    };
+    let page = upload(&b, "tiny.png", tiny).await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.body.contains("图片为 8×40 像素，边长至少 16 像素"),
+        "{}",
+        page.body
+    );
     let page = upload(&b, "huge.png", vec![0u8; 9 * 1024 * 1024]).await;
     assert_eq!(page.status, 413);
     // Refused before it was read: the connection is not reused (the next request, below, must

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::content::{
     Article, Brand, Content, District, Event, ImageRef, Room, Section, Station, sha256_hex,
 };
-pub use crate::issue::{Issue, Target};
+pub use crate::issue::{ImageProblem, Issue, Target};
 use crate::text::Text;
 
 /// File name of the manifest at the bundle's root.
@@ -597,9 +597,15 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
                     file.clone(),
                     Some(record.clone()),
                     Some(field.clone()),
-                    Issue::Image {
-                        cause: format!("cannot read the image: {e}"),
-                    },
+                    Issue::Image(if e.kind() == std::io::ErrorKind::NotFound {
+                        ImageProblem::Missing {
+                            cause: e.to_string(),
+                        }
+                    } else {
+                        ImageProblem::Unreadable {
+                            cause: e.to_string(),
+                        }
+                    }),
                 ));
                 None
             }
@@ -609,7 +615,7 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
                         file.clone(),
                         Some(record.clone()),
                         Some(field.clone()),
-                        Issue::Image { cause: message },
+                        Issue::Image(message),
                     ));
                     None
                 }
@@ -703,37 +709,49 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
 }
 
 /// Checks that bytes are a PNG or JPEG within limits that decodes completely.
-pub fn check_image(bytes: &[u8]) -> Result<Blob, String> {
+pub fn check_image(bytes: &[u8]) -> Result<Blob, ImageProblem> {
     if bytes.len() > MAX_IMAGE_BYTES {
-        return Err(format!(
-            "image is {} bytes; the limit is {MAX_IMAGE_BYTES}",
-            bytes.len()
-        ));
+        return Err(ImageProblem::TooManyBytes {
+            bytes: bytes.len(),
+            limit: MAX_IMAGE_BYTES,
+        });
     }
     let reader = image::ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
-        .map_err(|e| format!("cannot read image: {e}"))?;
-    let (format, mime) = match reader.format() {
-        Some(image::ImageFormat::Png) => (image::ImageFormat::Png, "image/png"),
-        Some(image::ImageFormat::Jpeg) => (image::ImageFormat::Jpeg, "image/jpeg"),
-        _ => return Err("not a PNG or JPEG image".into()),
+        .map_err(|e| ImageProblem::Unreadable {
+            cause: e.to_string(),
+        })?;
+    let (format, mime, name) = match reader.format() {
+        Some(image::ImageFormat::Png) => (image::ImageFormat::Png, "image/png", "PNG"),
+        Some(image::ImageFormat::Jpeg) => (image::ImageFormat::Jpeg, "image/jpeg", "JPEG"),
+        _ => return Err(ImageProblem::NotPngOrJpeg),
     };
     let (width, height) = reader
         .into_dimensions()
-        .map_err(|e| format!("not a readable {format:?} image: {e}"))?;
+        .map_err(|e| ImageProblem::BadHeader {
+            format: name,
+            cause: e.to_string(),
+        })?;
     if width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE {
-        return Err(format!(
-            "image is {width}×{height}; sides may be {MAX_IMAGE_SIDE} pixels at most"
-        ));
+        return Err(ImageProblem::SidesTooLong {
+            width,
+            height,
+            limit: MAX_IMAGE_SIDE,
+        });
     }
     if width < MIN_IMAGE_SIDE || height < MIN_IMAGE_SIDE {
-        return Err(format!(
-            "image is {width}×{height}; sides must be {MIN_IMAGE_SIDE} pixels at least"
-        ));
+        return Err(ImageProblem::SidesTooShort {
+            width,
+            height,
+            limit: MIN_IMAGE_SIDE,
+        });
     }
     // Decode fully: a truncated or corrupt file fails here, not on a visitor's screen.
-    image::load_from_memory_with_format(bytes, format)
-        .map_err(|e| format!("image does not decode: {e}"))?;
+    image::load_from_memory_with_format(bytes, format).map_err(|e| {
+        ImageProblem::DoesNotDecode {
+            cause: e.to_string(),
+        }
+    })?;
     Ok(Blob {
         bytes: bytes.to_vec(),
         width,

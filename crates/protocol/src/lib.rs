@@ -28,5 +28,5 @@ pub use content::{
     Article, Availability, Brand, Category, Content, District, Event, ImageRef, Kind, Notice,
     Record, Recurrence, Room, Section, Station, Wish,
 };
-pub use issue::Issue;
+pub use issue::{ImageProblem, Issue};
 pub use text::{Lang, Text};
