@@ -405,6 +405,8 @@ bundle-invalid = The bundle was refused and nothing changed:
 bundle-bad-zip = The zip was refused and nothing changed: { $reason }
 bundle-gone = This upload is no longer here (it was published already); upload it again.
 bundle-changed = The published content changed since this dry run; nothing was applied. Upload the bundle again to see what it would change now.
+bundle-cancel = Cancel (remove this upload)
+done-bundle-cancelled = The upload was removed; nothing was published.
 done-bundle-published = The bundle is published; kiosks get it with their next sync.
 
 preview-title = Preview

@@ -405,6 +405,8 @@ bundle-invalid = 内容包未通过检查，未做任何改动：
 bundle-bad-zip = zip 文件被拒绝，未做任何改动：{ $reason }
 bundle-gone = 这次上传已不在服务器上（可能已经发布），请重新上传。
 bundle-changed = 试运行之后已发布的内容有了变化，未做任何改动。请重新上传内容包，查看现在会有哪些变化。
+bundle-cancel = 取消（删除这次上传）
+done-bundle-cancelled = 上传已删除，没有发布任何内容。
 done-bundle-published = 内容包已发布；终端下次同步时获取。
 
 preview-title = 预览

@@ -245,6 +245,12 @@ pub fn routes() -> Vec<ConsoleRoute> {
             post(bundle::publish),
         ),
         route(
+            M::POST,
+            "/console/content/import/{sha}/cancel",
+            EDITORS,
+            post(bundle::cancel),
+        ),
+        route(
             M::GET,
             "/console/content/preview",
             EDITORS,
