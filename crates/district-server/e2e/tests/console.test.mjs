@@ -135,9 +135,17 @@ test('an editor writes an article in both languages, publishes it, and a kiosk s
   const before = kiosk.status().articles;
   const page = await fresh();
   await login(page, district.base, 'ed', PASSWORD);
+  // An image for it, uploaded to the library first.
+  await page.goto(`${district.base}/console/media`);
+  await page.setInputFiles('#file', join(root, 'docs/screenshots/console/login-zh.png'));
+  await Promise.all([page.waitForURL(/\/console\/media\?done=/), page.click('form[enctype="multipart/form-data"] button')]);
   await page.click('nav.main a[href="/console/content"]');
   await picture(page, 'content-zh');
   await page.click('a[href="/console/content/articles/new"]');
+  const sha = await page.locator('#new_sha option', { hasText: 'login-zh.png' }).getAttribute('value');
+  await page.selectOption('#new_sha', sha);
+  await page.fill('input[name=new_alt_zh]', '管理台登录页');
+  await page.fill('input[name=new_alt_en]', 'The console sign-in page');
   await page.fill('#id', 'winter-market');
   await page.fill('#title_zh', '冬季市集');
   await page.fill('#summary_zh', '周末的冬季市集');
@@ -159,6 +167,10 @@ test('an editor writes an article in both languages, publishes it, and a kiosk s
   await Promise.all([page.waitForURL(/done=content-published/), page.click('form[action="/console/content/publish"] button')]);
   kiosk.syncOnce();
   assert.equal(kiosk.status().articles, before + 1, 'the published article is in the kiosk cache');
+  const article = kiosk.cached('articles', 'winter-market');
+  assert.equal(article.title.en, 'Winter market');
+  assert.equal(article.images.length, 1, 'with its image');
+  assert.equal(article.images[0].alt.en, 'The console sign-in page');
   const out = join(district.dir, 'winter-market.png');
   kiosk.snapshot('article:winter-market', 'en', out);
   assert.ok(statSync(out).size > 1000, 'the kiosk renders it');
