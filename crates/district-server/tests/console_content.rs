@@ -1281,3 +1281,97 @@ async fn the_district_brand_is_edited_checked_and_published_by_editors() {
     m.login("mo").await;
     assert_eq!(m.get("/console/content/district").await.status, 403);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_article_keeps_its_link_times_in_the_district_zone_and_station_scope() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    let at_s1 = server.kiosk("lobby-1", "s1");
+    let at_s2 = server.kiosk("lobby-2", "s2");
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    let with = |link: &'static str, publish: &'static str, expire: &'static str| {
+        let mut form = article_form("s1-market", "Market at the station", "First\n\nSecond");
+        form.retain(|(k, _)| !matches!(*k, "link" | "publish_at" | "expire_at" | "scope"));
+        form.extend([
+            ("link", link),
+            ("publish_at", publish),
+            ("expire_at", expire),
+            ("scope", "s1"),
+        ]);
+        form
+    };
+    // Each rule next to its field, in Chinese.
+    let page = b
+        .post(
+            "/console/content/articles/new",
+            "/console/content/articles",
+            &with(
+                "ftp://example.org/x",
+                "2026-12-01T09:00",
+                "2026-11-30T18:00",
+            ),
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(page.body.contains("data-field=\"link\""), "{}", page.body);
+    assert!(
+        page.body.contains("“ftp://example.org/x”不是 http(s) 网址"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("data-field=\"expire_at\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("必须晚于发布时间"));
+
+    let page = b
+        .post(
+            "/console/content/articles/new",
+            "/console/content/articles",
+            &with(
+                "https://example.org/market",
+                "2026-12-01T09:00",
+                "2026-12-31T18:00",
+            ),
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    // The form shows the times as typed, local to the district.
+    let edit = b.get("/console/content/articles/s1-market").await;
+    assert!(
+        edit.body.contains("value=\"2026-12-01T09:00\""),
+        "{}",
+        edit.body
+    );
+    assert!(edit.body.contains("value=\"https://example.org/market\""));
+    let page = b
+        .post("/console/content", "/console/content/publish", &[])
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let mut s1 = Replica::default();
+    s1.sync(&server, &at_s1, 500).await;
+    let Some(Record::Article(a)) = s1.records.get(&(Kind::Article, "s1-market".into())) else {
+        panic!("the station's kiosk has it");
+    };
+    assert_eq!(a.link.as_deref(), Some("https://example.org/market"));
+    assert_eq!(a.scope.as_deref(), Some("s1"));
+    assert_eq!(
+        a.publish_at.map(|t| t.to_rfc3339()),
+        Some("2026-12-01T09:00:00+08:00".to_string()),
+        "Asia/Shanghai"
+    );
+    assert_eq!(
+        a.expire_at.map(|t| t.to_rfc3339()),
+        Some("2026-12-31T18:00:00+08:00".to_string())
+    );
+    let mut s2 = Replica::default();
+    s2.sync(&server, &at_s2, 500).await;
+    assert!(
+        !s2.ids(Kind::Article).contains(&"s1-market".to_string()),
+        "another station's kiosk never gets it"
+    );
+}

@@ -250,7 +250,11 @@ async fn moderators_approve_and_reject_wishes_exactly_as_typed() {
     let long_ago = admin
         .get("/console/audit?actor=mo&kind=wish&from=2000-01-01&to=2000-12-31")
         .await;
-    assert!(long_ago.body.contains("没有符合条件的记录"), "{}", long_ago.body);
+    assert!(
+        long_ago.body.contains("没有符合条件的记录"),
+        "{}",
+        long_ago.body
+    );
     let around = admin
         .get("/console/audit?actor=mo&kind=wish&from=2000-01-01&to=2999-12-31")
         .await;

@@ -444,7 +444,7 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
         c.text(&r, "name", &room.name);
         c.text(&r, "description", &room.description);
         if room.capacity == Some(0) {
-            c.at(&r, "capacity", "must be at least 1 when given");
+            c.at(&r, "capacity", Issue::CapacityZero);
         }
         room_station.insert(room.id.clone(), room.station.clone());
     }
@@ -468,7 +468,7 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
         if let Some(link) = &a.link
             && !is_link(link)
         {
-            c.at(&r, "link", format!("`{link}` is not an http(s) address"));
+            c.at(&r, "link", Issue::NotALink { link: link.clone() });
         }
         if let (Some(p), Some(e)) = (a.publish_at, a.expire_at)
             && e <= p
@@ -508,7 +508,7 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
         if let Some(link) = &e.link
             && !is_link(link)
         {
-            c.at(&r, "link", format!("`{link}` is not an http(s) address"));
+            c.at(&r, "link", Issue::NotALink { link: link.clone() });
         }
         if e.end <= e.start {
             c.at(&r, "end", Issue::EndsBeforeStart);
@@ -522,7 +522,7 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
             );
         }
         if e.capacity == Some(0) {
-            c.at(&r, "capacity", "must be at least 1 when given");
+            c.at(&r, "capacity", Issue::CapacityZero);
         }
         if let Some(rec) = &e.recurrence {
             if !rec.weekly {
