@@ -218,10 +218,12 @@ async fn export_round_trips_through_kioskctl_check_and_import_publishes_after_a_
     let bad = upload(&b, zip_of(&[("bundle.json", b"{}"), ("../evil.sh", b"x")])).await;
     assert_eq!(bad.status, 422);
     assert!(
-        bad.body.contains("`../evil.sh` is not a plain path"),
+        bad.body
+            .contains("“../evil.sh”不是内容包文件夹里的普通路径"),
         "{}",
         bad.body
     );
+    assert!(!bad.body.contains("is not a plain path"), "no English");
     let zeros = vec![0u8; 9 * 1024 * 1024];
     let bomb = upload(
         &b,
@@ -229,9 +231,14 @@ async fn export_round_trips_through_kioskctl_check_and_import_publishes_after_a_
     )
     .await;
     assert_eq!(bomb.status, 422);
-    assert!(bomb.body.contains("larger than a bundle"), "{}", bomb.body);
+    assert!(
+        bomb.body.contains("“images/a.png”超过内容包文件允许的大小"),
+        "{}",
+        bomb.body
+    );
     let not_zip = upload(&b, b"just text".to_vec()).await;
     assert_eq!(not_zip.status, 422);
+    assert!(not_zip.body.contains("这不是 zip 文件"), "{}", not_zip.body);
     changed["sections"][0]["title"]["en"] = "".into();
     let json = serde_json::to_vec(&changed).expect("json");
     let invalid = upload(

@@ -220,7 +220,7 @@ pub async fn import(
                 tr_args(
                     lang,
                     "bundle-bad-zip",
-                    &[("reason", FluentValue::from(e.to_string()))],
+                    &[("reason", FluentValue::from(zip_reason(lang, &e)))],
                 ),
                 Vec::new(),
             );
@@ -255,6 +255,33 @@ pub async fn import(
         None,
         &Outcome::DryRun { report, sha, head },
     )
+}
+
+/// Why a zip was refused, in the console's language.
+fn zip_reason(lang: protocol::text::Lang, e: &ZipError) -> String {
+    let named = |id: &str, name: &str| tr_args(lang, id, &[("name", FluentValue::from(name))]);
+    match e {
+        ZipError::NotAZip(_) => tr(lang, "zip-not-a-zip"),
+        ZipError::TooManyEntries => tr_args(
+            lang,
+            "zip-too-many-entries",
+            &[("limit", FluentValue::from(bundle_zip::MAX_ENTRIES))],
+        ),
+        ZipError::FileTooLarge(name) => named("zip-file-too-large", name),
+        ZipError::TooLarge => tr_args(
+            lang,
+            "zip-too-large",
+            &[(
+                "mb",
+                FluentValue::from(bundle_zip::MAX_UNPACKED_BYTES / (1024 * 1024)),
+            )],
+        ),
+        ZipError::BadPath(name) => named("zip-bad-path", name),
+        ZipError::NoManifest => tr(lang, "zip-no-manifest"),
+        ZipError::Read { name, .. } => named("zip-unreadable", name),
+        // Shown with its problems (each translated) by the caller.
+        ZipError::Bundle(_) => tr(lang, "bundle-invalid"),
+    }
 }
 
 /// The server as the browser reached it (its Host), as kioskctl names the server it talks to.
