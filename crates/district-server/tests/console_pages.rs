@@ -452,6 +452,25 @@ async fn sign_ups_show_places_export_csv_and_cancel() {
         )
         .await;
     }
+    // Removing the event (or its room) warns an editor of its sign-ups: how many, not who.
+    add_user(&server.config(), "eddie", StaffRole::Editor);
+    let ed = Browser::new(&server.base);
+    ed.login("eddie").await;
+    for path in [
+        "/console/content/remove/event/finance-talk",
+        "/console/content/remove/room/s1-reading",
+    ] {
+        let removal = ed.get(path).await;
+        assert!(
+            removal.body.contains("将删除的活动还有 2 个未取消的报名"),
+            "{path}: {}",
+            removal.body
+        );
+        assert!(
+            !removal.body.contains("王芳") && !removal.body.contains("138"),
+            "no names or contacts for editors"
+        );
+    }
     add_user(&server.config(), "mo", StaffRole::Moderator);
     let b = Browser::new(&server.base);
     b.login("mo").await;
