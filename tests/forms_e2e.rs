@@ -1,6 +1,7 @@
 //! The visitors' forms end to end, against the real district server on 127.0.0.1: a wish typed
 //! on the kiosk's keyboard, approved with kioskctl's client, appears on the wall after the next
-//! sync (and only then), and someone can offer to help with it; a sign-up for an event another
+//! sync (and only then), and someone can offer to help with it (the wall says "someone is
+//! helping" once staff match the offer); a sign-up for an event another
 //! kiosk has just filled is answered truthfully on the visitor's confirmation screen, through
 //! the real sync thread's "push now".
 
@@ -10,7 +11,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
-use district_server::api::WishDecision;
+use district_server::api::{ClaimDecision, WishDecision};
+use district_server::claims::ClaimAction;
 use district_server::ctl::Client;
 use district_server::wishes::Action;
 use i_slint_backend_testing::{AccessibleRole, ElementHandle};
@@ -170,6 +172,37 @@ fn a_wish_typed_at_the_kiosk_reaches_the_wall_only_once_staff_approve_it() {
         store.wishes().expect("wall")[0].status,
         WishStatus::Approved,
         "a claim is an offer until staff match it"
+    );
+    key(&app, "Done");
+    assert_eq!(app.current(), Screen::Section("micro-wishes".into()));
+    app.refresh();
+    assert!(shows(&app, "I can help"), "still open to offers");
+
+    // Staff match the offer: after the next sync the wall says the wish is claimed, and
+    // nobody else is asked to help.
+    server
+        .rt
+        .block_on(staff.decide_claim(
+            &claim.to_string(),
+            ClaimAction::Match,
+            &ClaimDecision::default(),
+        ))
+        .expect("matches");
+    rt.block_on(syncer.cycle()).expect("sync");
+    app.refresh();
+    let wall = app
+        .window()
+        .global::<ui::SectionAdapter>()
+        .get_wishes()
+        .iter()
+        .collect::<Vec<_>>();
+    assert_eq!(wall.len(), 1);
+    assert_eq!(wall[0].status, "Someone is helping");
+    assert!(!wall[0].can_claim);
+    assert!(!shows(&app, "I can help"));
+    assert!(
+        !shows(&app, "Harbour Tech Ltd") && !shows(&app, "+8641188881234"),
+        "the helper's name and contact never reach the kiosk"
     );
     drop(app);
 }
