@@ -176,6 +176,12 @@ fn a_wish_typed_in_pinyin_is_queued_once_though_submit_is_tapped_twice() {
         form.get_stage() == ui::FormStage::Done
     });
     assert_eq!(form.get_result_title(), "已收到，工作人员将进行审核");
+    // (The keyboard moves the focus in a change handler, which the event loop runs.)
+    slint::platform::update_timers_and_animations();
+    assert!(
+        !app.window().get_keyboard_shown(),
+        "the keyboard goes with the fields"
+    );
     assert!(
         form.get_result_body().contains("还没有上墙"),
         "says it is not on the wall yet"
@@ -532,6 +538,10 @@ fn the_idle_reset_wipes_pinyin_typed_on_the_keyboard_in_the_engine_and_on_disk()
         app.process_events();
     }
     assert_eq!(app.current(), Screen::Home, "reset to home");
+    assert!(
+        !app.window().get_keyboard_shown(),
+        "no keyboard over home for the next visitor"
+    );
     settle(&app, "the engine's reset", || {
         keyboard.get_preedit().is_empty() && keyboard.get_candidates().row_count() == 0
     });

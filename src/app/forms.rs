@@ -198,6 +198,7 @@ fn update_limits(f: &mut OpenForm, v: &FormView) {
 /// Every typed character of the form goes, with its state.
 fn close(this: &Rc<Inner>) {
     if this.forms.open.borrow_mut().take().is_some() {
+        this.typing.dismiss(&this.window);
         this.forms.answer_timer.stop();
         clear_fields(this);
         render(this);
@@ -382,6 +383,8 @@ pub(super) fn enqueued(this: &Rc<Inner>, id: Uuid, result: Result<Enqueued, Stri
             }
         }
     };
+    // The fields give way to the confirmation: so does the keyboard.
+    this.typing.dismiss(&this.window);
     let pushed = this.maintenance.push_now();
     if signup {
         if pushed && this.online.get() {
