@@ -130,6 +130,11 @@ fn the_forms_render_in_both_languages_with_the_embedded_font_only() {
         }
     }
     assert!(seen >= 20, "only {seen} pictures");
+    for lang in ["zh", "en"] {
+        let path = out.join(format!("forms-signup-form-landscape-{lang}.png"));
+        let img = image::open(&path).expect("a PNG").to_rgb8();
+        assert_eq!((img.width(), img.height()), (1920, 1080), "{lang}");
+    }
 }
 
 fn wish(id: &str, text: &str, lang: Lang, name: Option<&str>, status: WishStatus, at: &str) -> Op {
@@ -344,6 +349,23 @@ fn render_form_screens() {
     form.set_first(if zh { "王芳" } else { "Wang Fang" }.into());
     form.set_second("+86 138 0013 8000".into());
     shoot("signup-form");
+    // On a landscape screen, the contact field tapped: it scrolls into sight above the keyboard.
+    window.set_size(slint::PhysicalSize::new(1920, 1080));
+    app.process_events();
+    focus(
+        &app,
+        if zh {
+            "电话或电子邮箱"
+        } else {
+            "Phone or e-mail"
+        },
+    );
+    slint::platform::update_timers_and_animations();
+    shoot("signup-form-landscape");
+    key(&app, if zh { "收起键盘" } else { "Hide keyboard" });
+    slint::platform::update_timers_and_animations();
+    window.set_size(slint::PhysicalSize::new(1080, 1920));
+    app.process_events();
     // A field error.
     form.set_second("12345".into());
     form.invoke_submit();
