@@ -513,8 +513,10 @@ fn the_idle_reset_wipes_pinyin_typed_on_the_keyboard_in_the_engine_and_on_disk()
     for letter in "xiongmao".chars() {
         key(&app, &letter.to_string());
     }
+    // Every letter's composition has arrived: the candidates are those of the whole pinyin.
     settle(&app, "candidates for xiongmao", || {
-        keyboard.get_candidates().row_count() > 0
+        keyboard.get_preedit().replace(' ', "") == "xiongmao"
+            && keyboard.get_candidates().row_count() > 0
     });
     let word = keyboard.get_candidates().row_data(0).expect("a candidate");
     key(&app, &word);
