@@ -40,7 +40,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the kiosk (the default).
-    Run,
+    Run {
+        /// The screen to open first instead of home (section:KEY, article:ID, …), e.g. to
+        /// measure a screen left alone; visitors still go back and home from it.
+        #[arg(long)]
+        screen: Option<Screen>,
+    },
     /// Render one screen to a PNG with the software renderer; needs no display.
     Snapshot {
         /// home, section:KEY, article:ID, schedule, schedule:week, station:ID, attract,
@@ -148,12 +153,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let (config, config_file) = Config::load(cli.config.as_deref())?;
     let data_dir = cli.data_dir.clone().unwrap_or_else(|| config.data_dir());
-    let command = cli.command.unwrap_or(Command::Run);
-    if matches!(command, Command::Run | Command::Snapshot { .. }) {
+    let command = cli.command.unwrap_or(Command::Run { screen: None });
+    if matches!(command, Command::Run { .. } | Command::Snapshot { .. }) {
         lobby_kiosk::fonts::guard(&data_dir.join("fonts"));
     }
     match command {
-        Command::Run => run_kiosk(&config, data_dir),
+        Command::Run { screen } => run_kiosk(&config, data_dir, screen),
         Command::Snapshot {
             screen,
             overlay,
@@ -182,7 +187,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn run_kiosk(config: &Config, data_dir: PathBuf) -> anyhow::Result<()> {
+fn run_kiosk(config: &Config, data_dir: PathBuf, screen: Option<Screen>) -> anyhow::Result<()> {
     if cfg!(target_os = "linux")
         && ["DISPLAY", "WAYLAND_DISPLAY"]
             .iter()
@@ -243,6 +248,9 @@ fn run_kiosk(config: &Config, data_dir: PathBuf) -> anyhow::Result<()> {
     ));
     if config.window.mode == WindowMode::Fullscreen {
         window.set_fullscreen(true);
+    }
+    if let Some(screen) = screen {
+        app.navigate(screen);
     }
     let _clock = app.start_clock();
     // systemd: READY=1 after the first frame, WATCHDOG=1 while frames are drawn when asked for.
