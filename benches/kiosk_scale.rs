@@ -47,16 +47,31 @@ fn rss_mb() -> f64 {
     memory_stats::memory_stats().map_or(0.0, |m| m.physical_mem as f64 / 1e6)
 }
 
-fn peak_rss_mb() -> f64 {
+/// A `/proc/self/status` figure given in kB, in MB.
+fn status_mb(field: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
         .map_or(0.0, |kb| kb * 1024.0 / 1e6)
+}
+
+fn peak_rss_mb() -> f64 {
+    status_mb("VmHWM:")
+}
+
+/// Where the resident memory is: the heap and other anonymous pages (ours, Slint's, glibc's
+/// free lists) against mapped files (fonts, the binary, SQLite's database pages).
+fn rss_split() -> String {
+    format!(
+        "anonymous {:.1} MB, files {:.1} MB",
+        status_mb("RssAnon:"),
+        status_mb("RssFile:")
+    )
 }
 
 fn load_avg() -> String {
@@ -159,9 +174,10 @@ fn main() -> anyhow::Result<()> {
     app.window().show()?;
     let _ = lobby_kiosk::headless::render(&window);
     println!(
-        "  first frame on the warm cache (home)             {}  (RSS {before_ui:.0} → {:.0} MB)",
+        "  first frame on the warm cache (home)             {}  (RSS {before_ui:.0} → {:.0} MB; {})",
         ms(t.elapsed()),
-        rss_mb()
+        rss_mb(),
+        rss_split()
     );
 
     // Every screen: home, each section, every article, the schedule, every station.
@@ -208,9 +224,10 @@ fn main() -> anyhow::Result<()> {
         ms(percentile(&mut first_visits, 0.99)),
     );
     println!(
-        "  RSS after visiting every screen                  {:8.1} MB (peak {:.1} MB)",
+        "  RSS after visiting every screen                  {:8.1} MB (peak {:.1} MB; {})",
         rss_mb(),
-        peak_rss_mb()
+        peak_rss_mb(),
+        rss_split()
     );
     if let Some((section, count)) = &largest {
         // A section and one of its articles back and forth: the pictures are cached.
