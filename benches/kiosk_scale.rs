@@ -81,6 +81,8 @@ fn load_avg() -> String {
 }
 
 fn main() -> anyhow::Result<()> {
+    // As the kiosk binary does (`GLIBC_TUNABLES=…` in the environment measures glibc's own).
+    let allocator_tuned = lobby_kiosk::malloc::tune();
     let full = std::env::args().any(|a| a == "--bench");
     let articles = env_or("SCALE_ARTICLES", if full { 1000 } else { 24 });
     let images = env_or("SCALE_IMAGES", if full { 500 } else { 3 });
@@ -92,8 +94,13 @@ fn main() -> anyhow::Result<()> {
         .and_then(|v| v.parse::<usize>().ok())
         .map_or(PICTURE_CACHE_BYTES, |mb| mb * 1024 * 1024);
     println!(
-        "lobby-kiosk on the scale data ({articles} articles, {images} images, picture cache {} MB; load average {})",
+        "lobby-kiosk on the scale data ({articles} articles, {images} images, picture cache {} MB, allocator {}; load average {})",
         picture_bytes / (1024 * 1024),
+        if allocator_tuned {
+            "tuned (src/malloc.rs)"
+        } else {
+            "glibc's defaults or the environment's"
+        },
         load_avg()
     );
 

@@ -127,6 +127,8 @@ fn parse_time(s: &str) -> Result<NaiveDateTime, String> {
 }
 
 fn main() -> ExitCode {
+    // Before any other thread exists: the allocator's settings apply to all of them.
+    let allocator_tuned = lobby_kiosk::malloc::tune();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -136,6 +138,7 @@ fn main() -> ExitCode {
         // Colours only on a terminal: under systemd, stderr goes to the journal.
         .with_ansi(std::io::stderr().is_terminal())
         .init();
+    tracing::debug!(allocator_tuned, "glibc allocator settings (src/malloc.rs)");
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
