@@ -7,7 +7,8 @@
 //! - `kiosk run` windowed at 1080×1920 with the software renderer in a private Xvfb: process
 //!   start → `READY=1` on a notify socket (the kiosk sends it after its first frame, as under
 //!   systemd), RSS then;
-//! - idle CPU on home over 60 s (utime + stime from `/proc/PID/stat`), after 5 s to settle.
+//! - idle CPU on home over 60 s (utime + stime from `/proc/PID/stat`), after 5 s to settle, and
+//!   the same on an article with pictures and a QR code (`kiosk run --screen article:ID`).
 //!
 //! Without `--bench` (`cargo test --benches`, CI) it runs once at tiny sizes with a 2 s idle
 //! window. Needs Xvfb (apt-get install xvfb) for the windowed part, `/usr/bin/time` (Debian's
@@ -241,15 +242,7 @@ fn windowed(data: &Path, work: &Path, runs: usize, idle: Duration) -> anyhow::Re
         if run + 1 == runs {
             // Idle on home: nothing changes, so nothing should be drawn.
             std::thread::sleep(Duration::from_secs(3));
-            let before = cpu_seconds(child.id());
-            std::thread::sleep(idle);
-            let used = cpu_seconds(child.id()) - before;
-            println!(
-                "  windowed, idle on home over {} s: {:.2} % of a core ({used:.2} s CPU), VmHWM {:.1} MiB",
-                idle.as_secs(),
-                used / idle.as_secs_f64() * 100.0,
-                status_kb(child.id(), "VmHWM:") / 1024.0
-            );
+            print_idle(child.id(), "home", idle);
         }
         let _ = child.kill();
         let _ = child.wait();
@@ -260,5 +253,61 @@ fn windowed(data: &Path, work: &Path, runs: usize, idle: Duration) -> anyhow::Re
         median(rss),
         load_avg()
     );
+
+    // Idle on an article with pictures and a QR code (`kiosk run --screen article:ID`), once
+    // its pictures have arrived.
+    let Some(article) = article_with_pictures_and_link(&work.join("bundle"))? else {
+        println!(
+            "  windowed, idle on an article: the bundle has no article with a picture and a link; skipped"
+        );
+        return Ok(());
+    };
+    let mut child = Command::new(KIOSK)
+        .arg("--config")
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(data)
+        .args(["run", "--screen", &format!("article:{article}")])
+        .env("DISPLAY", &x.display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("NOTIFY_SOCKET")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    std::thread::sleep(Duration::from_secs(5));
+    print_idle(child.id(), &format!("article `{article}`"), idle);
+    let _ = child.kill();
+    let _ = child.wait();
     Ok(())
+}
+
+/// CPU the process uses over `idle` while nobody touches it: nothing changes, so nothing
+/// should be drawn (the clock's text changes once a minute).
+fn print_idle(pid: u32, on: &str, idle: Duration) {
+    let before = cpu_seconds(pid);
+    std::thread::sleep(idle);
+    let used = cpu_seconds(pid) - before;
+    println!(
+        "  windowed, idle on {on} over {} s: {:.2} % of a core ({used:.2} s CPU), VmRSS {:.1} MiB, VmHWM {:.1} MiB",
+        idle.as_secs(),
+        used / idle.as_secs_f64() * 100.0,
+        status_kb(pid, "VmRSS:") / 1024.0,
+        status_kb(pid, "VmHWM:") / 1024.0
+    );
+}
+
+/// The first article of the bundle with a picture and a link (so a QR code too).
+fn article_with_pictures_and_link(bundle: &Path) -> anyhow::Result<Option<String>> {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(bundle.join("bundle.json"))?)?;
+    Ok(manifest["articles"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| {
+            a["link"].as_str().is_some_and(|l| !l.is_empty())
+                && a["images"].as_array().is_some_and(|i| !i.is_empty())
+        })
+        .and_then(|a| a["id"].as_str())
+        .map(str::to_string))
 }

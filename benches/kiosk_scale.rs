@@ -22,7 +22,9 @@ use lobby_kiosk::store::ContentStore;
 use lobby_kiosk::view::{BlobPicture, Screen};
 use lobby_kiosk::worker::{ContentSource, PICTURE_CACHE_BYTES, Worker};
 use protocol::text::Lang;
-use slint::ComponentHandle;
+use slint::platform::WindowEvent;
+use slint::platform::software_renderer::MinimalSoftwareWindow;
+use slint::{ComponentHandle, Rgb8Pixel};
 
 fn env_or(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -45,16 +47,31 @@ fn rss_mb() -> f64 {
     memory_stats::memory_stats().map_or(0.0, |m| m.physical_mem as f64 / 1e6)
 }
 
-fn peak_rss_mb() -> f64 {
+/// A `/proc/self/status` figure given in kB, in MB.
+fn status_mb(field: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
         .map_or(0.0, |kb| kb * 1024.0 / 1e6)
+}
+
+fn peak_rss_mb() -> f64 {
+    status_mb("VmHWM:")
+}
+
+/// Where the resident memory is: the heap and other anonymous pages (ours, Slint's, glibc's
+/// free lists) against mapped files (fonts, the binary, SQLite's database pages).
+fn rss_split() -> String {
+    format!(
+        "anonymous {:.1} MB, files {:.1} MB",
+        status_mb("RssAnon:"),
+        status_mb("RssFile:")
+    )
 }
 
 fn load_avg() -> String {
@@ -64,6 +81,8 @@ fn load_avg() -> String {
 }
 
 fn main() -> anyhow::Result<()> {
+    // As the kiosk binary does (`GLIBC_TUNABLES=…` in the environment measures glibc's own).
+    let allocator_tuned = lobby_kiosk::malloc::tune();
     let full = std::env::args().any(|a| a == "--bench");
     let articles = env_or("SCALE_ARTICLES", if full { 1000 } else { 24 });
     let images = env_or("SCALE_IMAGES", if full { 500 } else { 3 });
@@ -75,8 +94,13 @@ fn main() -> anyhow::Result<()> {
         .and_then(|v| v.parse::<usize>().ok())
         .map_or(PICTURE_CACHE_BYTES, |mb| mb * 1024 * 1024);
     println!(
-        "lobby-kiosk on the scale data ({articles} articles, {images} images, picture cache {} MB; load average {})",
+        "lobby-kiosk on the scale data ({articles} articles, {images} images, picture cache {} MB, allocator {}; load average {})",
         picture_bytes / (1024 * 1024),
+        if allocator_tuned {
+            "tuned (src/malloc.rs)"
+        } else {
+            "glibc's defaults or the environment's"
+        },
         load_avg()
     );
 
@@ -157,9 +181,10 @@ fn main() -> anyhow::Result<()> {
     app.window().show()?;
     let _ = lobby_kiosk::headless::render(&window);
     println!(
-        "  first frame on the warm cache (home)             {}  (RSS {before_ui:.0} → {:.0} MB)",
+        "  first frame on the warm cache (home)             {}  (RSS {before_ui:.0} → {:.0} MB; {})",
         ms(t.elapsed()),
-        rss_mb()
+        rss_mb(),
+        rss_split()
     );
 
     // Every screen: home, each section, every article, the schedule, every station.
@@ -167,10 +192,15 @@ fn main() -> anyhow::Result<()> {
     let now = clock.now();
     let mut screens = vec![Screen::Home];
     let mut largest: Option<(String, usize)> = None;
+    let mut largest_list: Option<(String, usize)> = None;
     for section in store.sections()? {
         let listed = store.articles_of(&section.id, now)?;
         if largest.as_ref().is_none_or(|(_, n)| listed.len() > *n) {
             largest = Some((section.id.clone(), listed.len()));
+        }
+        // The flick needs the list in view: a section with a wish wall shows the wall first.
+        if !section.wish_wall && largest_list.as_ref().is_none_or(|(_, n)| listed.len() > *n) {
+            largest_list = Some((section.id.clone(), listed.len()));
         }
         screens.push(Screen::Section(section.id.clone()));
         screens.extend(listed.iter().map(|a| Screen::Article(a.id.clone())));
@@ -201,9 +231,10 @@ fn main() -> anyhow::Result<()> {
         ms(percentile(&mut first_visits, 0.99)),
     );
     println!(
-        "  RSS after visiting every screen                  {:8.1} MB (peak {:.1} MB)",
+        "  RSS after visiting every screen                  {:8.1} MB (peak {:.1} MB; {})",
         rss_mb(),
-        peak_rss_mb()
+        peak_rss_mb(),
+        rss_split()
     );
     if let Some((section, count)) = &largest {
         // A section and one of its articles back and forth: the pictures are cached.
@@ -231,6 +262,10 @@ fn main() -> anyhow::Result<()> {
         );
     }
 
+    if let Some((section, count)) = &largest_list {
+        flick(&app, &window, section, *count, if full { 12 } else { 3 })?;
+    }
+
     // Memory stability: the same walk over and over.
     let mut after_100 = 0.0;
     let t = Instant::now();
@@ -251,6 +286,122 @@ fn main() -> anyhow::Result<()> {
         "  peak RSS of this process                         {:8.1} MB; load average {}",
         peak_rss_mb(),
         load_avg()
+    );
+    Ok(())
+}
+
+/// One frame as a windowed kiosk draws it: timers and animations advanced, then the window
+/// drawn if anything asked for it (the whole frame: `NewBuffer`). Whether it drew.
+fn frame(window: &MinimalSoftwareWindow, pixels: &mut [Rgb8Pixel]) -> bool {
+    let width = window.size().width as usize;
+    slint::platform::update_timers_and_animations();
+    window.draw_if_needed(|renderer| {
+        renderer.render(pixels, width);
+    })
+}
+
+/// Scrolls the section's list as a visitor does, and prints the frame times while it moves and
+/// the frame rate that gives: first a finger flick (press, drag up by `moves` × 100 px with a
+/// frame after each move, release, the frames of the list coasting until it stops), then
+/// `moves` × 4 wheel steps of 100 px, a frame after each (the same scrolling without the
+/// Flickable's gesture handling, so the renderer's cost alone).
+fn flick(
+    app: &App,
+    window: &MinimalSoftwareWindow,
+    section: &str,
+    count: usize,
+    moves: usize,
+) -> anyhow::Result<()> {
+    app.navigate(Screen::Section(section.to_string()));
+    let _ = lobby_kiosk::headless::render(window);
+    let size = window.size();
+    let mut pixels = vec![Rgb8Pixel::new(0, 0, 0); size.width as usize * size.height as usize];
+    window.request_redraw();
+    frame(window, &mut pixels);
+    let win = app.window().window();
+    let scale = win.scale_factor();
+    let x = size.width as f32 / scale / 2.0;
+    let start_y = size.height as f32 / scale * 0.8;
+    let at = |y: f32| slint::LogicalPosition::new(x, y);
+    let button = slint::platform::PointerEventButton::Left;
+    let report = |how: &str, mut samples: Vec<Duration>, took: Duration, moved: bool| {
+        println!(
+            "  scroll `{section}` ({count} cards) by {how}: {} frames in {:.0} ms, {:.1} frames/s; frame median {} p99 {}{}",
+            samples.len(),
+            took.as_secs_f64() * 1000.0,
+            samples.len() as f64 / took.as_secs_f64(),
+            ms(percentile(&mut samples.clone(), 0.5)),
+            ms(percentile(&mut samples, 0.99)),
+            if moved {
+                ""
+            } else {
+                " — the list did not move"
+            }
+        );
+    };
+
+    let before = pixels.clone();
+    let mut samples = Vec::new();
+    let started = Instant::now();
+    // A finger lands where it first touches (winit reports the position before the press).
+    win.dispatch_event(WindowEvent::PointerMoved {
+        position: at(start_y),
+    });
+    win.dispatch_event(WindowEvent::PointerPressed {
+        position: at(start_y),
+        button,
+    });
+    let mut y = start_y;
+    for _ in 0..moves {
+        y -= 100.0;
+        let t = Instant::now();
+        win.dispatch_event(WindowEvent::PointerMoved { position: at(y) });
+        if frame(window, &mut pixels) {
+            samples.push(t.elapsed());
+        }
+    }
+    win.dispatch_event(WindowEvent::PointerReleased {
+        position: at(y),
+        button,
+    });
+    // Coasting: frames until the list stops (or 5 s of them).
+    let coast = Instant::now();
+    while coast.elapsed() < Duration::from_secs(5) {
+        let t = Instant::now();
+        let drawn = frame(window, &mut pixels);
+        if drawn {
+            samples.push(t.elapsed());
+        }
+        if !drawn && !win.has_active_animations() {
+            break;
+        }
+    }
+    report(
+        &format!("a finger flick ({moves} moves)"),
+        samples,
+        started.elapsed(),
+        pixels != before,
+    );
+
+    let before = pixels.clone();
+    let mut samples = Vec::new();
+    let started = Instant::now();
+    for _ in 0..moves * 4 {
+        let t = Instant::now();
+        win.dispatch_event(WindowEvent::PointerScrolled {
+            position: at(start_y),
+            delta_x: 0.0,
+            delta_y: -100.0,
+        });
+        if frame(window, &mut pixels) {
+            samples.push(t.elapsed());
+        }
+    }
+    report(
+        &format!("{} wheel steps", moves * 4),
+        samples,
+        started.elapsed(),
+        pixels != before,
     );
     Ok(())
 }

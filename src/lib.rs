@@ -9,7 +9,7 @@
 //! - [`submitter`]: the outbox thread that commits what visitors submit.
 //! - [`watchdog`]: supervision by systemd (ready, watchdog keepalives, a panic ends the process).
 //! - [`input`]: the on-screen keyboard's logic and pinyin input through librime.
-//! - [`i18n`], [`media`], [`clock`], [`config`], [`demo`], [`headless`], [`pin`], [`glyphs`]:
+//! - [`i18n`], [`media`], [`malloc`], [`clock`], [`config`], [`demo`], [`headless`], [`pin`], [`glyphs`]:
 //!   one concept each.
 
 pub mod app;
@@ -23,6 +23,7 @@ pub mod glyphs;
 pub mod headless;
 pub mod i18n;
 pub mod input;
+pub mod malloc;
 pub mod media;
 pub mod pin;
 pub mod store;

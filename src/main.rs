@@ -40,7 +40,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the kiosk (the default).
-    Run,
+    Run {
+        /// The screen to open first instead of home (section:KEY, article:ID, …), e.g. to
+        /// measure a screen left alone; visitors still go back and home from it.
+        #[arg(long)]
+        screen: Option<Screen>,
+    },
     /// Render one screen to a PNG with the software renderer; needs no display.
     Snapshot {
         /// home, section:KEY, article:ID, schedule, schedule:week, station:ID, attract,
@@ -122,6 +127,8 @@ fn parse_time(s: &str) -> Result<NaiveDateTime, String> {
 }
 
 fn main() -> ExitCode {
+    // Before any other thread exists: the allocator's settings apply to all of them.
+    let allocator_tuned = lobby_kiosk::malloc::tune();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -131,6 +138,7 @@ fn main() -> ExitCode {
         // Colours only on a terminal: under systemd, stderr goes to the journal.
         .with_ansi(std::io::stderr().is_terminal())
         .init();
+    tracing::debug!(allocator_tuned, "glibc allocator settings (src/malloc.rs)");
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -148,12 +156,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let (config, config_file) = Config::load(cli.config.as_deref())?;
     let data_dir = cli.data_dir.clone().unwrap_or_else(|| config.data_dir());
-    let command = cli.command.unwrap_or(Command::Run);
-    if matches!(command, Command::Run | Command::Snapshot { .. }) {
+    let command = cli.command.unwrap_or(Command::Run { screen: None });
+    if matches!(command, Command::Run { .. } | Command::Snapshot { .. }) {
         lobby_kiosk::fonts::guard(&data_dir.join("fonts"));
     }
     match command {
-        Command::Run => run_kiosk(&config, data_dir),
+        Command::Run { screen } => run_kiosk(&config, data_dir, screen),
         Command::Snapshot {
             screen,
             overlay,
@@ -182,7 +190,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn run_kiosk(config: &Config, data_dir: PathBuf) -> anyhow::Result<()> {
+fn run_kiosk(config: &Config, data_dir: PathBuf, screen: Option<Screen>) -> anyhow::Result<()> {
     if cfg!(target_os = "linux")
         && ["DISPLAY", "WAYLAND_DISPLAY"]
             .iter()
@@ -243,6 +251,9 @@ fn run_kiosk(config: &Config, data_dir: PathBuf) -> anyhow::Result<()> {
     ));
     if config.window.mode == WindowMode::Fullscreen {
         window.set_fullscreen(true);
+    }
+    if let Some(screen) = screen {
+        app.navigate(screen);
     }
     let _clock = app.start_clock();
     // systemd: READY=1 after the first frame, WATCHDOG=1 while frames are drawn when asked for.

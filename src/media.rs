@@ -2,11 +2,13 @@
 //! off the UI thread (the software renderer would otherwise scale it on every frame); and draw
 //! QR codes for links.
 
+use std::collections::HashMap;
+
 use image::imageops::FilterType;
 use slint::{Rgba8Pixel, SharedPixelBuffer};
 
 use crate::store::{BlobStore, StoreError};
-use crate::view::BlobPicture;
+use crate::view::{BlobPicture, ScreenView};
 
 #[derive(Debug, thiserror::Error)]
 pub enum MediaError {
@@ -63,9 +65,9 @@ pub fn decode(
     ))
 }
 
-/// The pixels of `bytes`, at least as large as `spec` where the format allows decoding at a
-/// reduced scale (JPEG: 1/2, 1/4 or 1/8 in the inverse DCT, so a 4000×3000 photo shown
-/// 1000 wide never exists at full size in memory), else whole, within [`limits`].
+/// The pixels of `bytes`, about as large as `spec` (at least 92 % of it) where the format allows
+/// decoding at a reduced scale (JPEG: 1/2, 1/4 or 1/8 in the inverse DCT, so a 4000×3000 photo
+/// shown 1000 wide never exists at full size in memory), else whole, within [`limits`].
 fn decode_for(bytes: &[u8], spec: &BlobPicture) -> Result<image::RgbaImage, MediaError> {
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF])
         && let Some(image) = decode_jpeg_scaled(bytes, spec)?
@@ -96,6 +98,9 @@ fn decode_for(bytes: &[u8], spec: &BlobPicture) -> Result<image::RgbaImage, Medi
     Ok(reader.decode().map_err(decode_err)?.into_rgba8())
 }
 
+/// How much a JPEG decoded at a reduced DCT scale may be stretched to reach its display size.
+const DCT_STRETCH_PERCENT: u32 = 8;
+
 /// A JPEG decoded at the smallest scale that still covers `spec`; `None` for the rare kinds
 /// this decoder hands back in a form the kiosk does not convert (CMYK), which then go the
 /// general way.
@@ -121,7 +126,14 @@ fn decode_jpeg_scaled(
             height,
         });
     }
-    let want = |v: u32| u16::try_from(v.max(1)).unwrap_or(u16::MAX);
+    // The decoder picks the smallest of 1/8, 1/4, 1/2, 1/1 that covers what is asked. Asking
+    // for a little less than the spec lets a 1920 px photo shown 1000 wide come out of the
+    // 1/2 DCT at 960 and be stretched by 4 % (invisible on a photo), instead of being decoded
+    // whole and shrunk: about a quarter of the work.
+    let want = |v: u32| {
+        let v = u64::from(v) * u64::from(100 - DCT_STRETCH_PERCENT) / 100;
+        u16::try_from(v.max(1)).unwrap_or(u16::MAX)
+    };
     let (w, h) = decoder
         .scale(want(spec.width), want(spec.height))
         .map_err(|e| err(e.to_string()))?;
@@ -147,17 +159,33 @@ fn decode_jpeg_scaled(
 /// Decoded pictures kept for revisits, within a budget in bytes (`[cache] pictures_mb`): the
 /// least recently shown go first, so a section of 1,000 articles cannot grow the process
 /// without limit, while the screens a visitor goes back and forth between stay decoded.
-/// Pictures a screen still shows stay alive through its Slint model (buffers are shared,
-/// not copied); evicting only means a revisit decodes again.
+///
+/// Besides that budget, the cache remembers which pictures each page's Slint models still
+/// hold ([`PictureCache::hold`]): a section's list keeps its thumbnails while one of its
+/// articles is open, so going back finds them there instead of decoding them again. They
+/// cost nothing extra (buffers are reference-counted and shared with the models, not
+/// copied), and they are exactly what an LRU over a screen larger than its budget would
+/// miss: without this, a section whose thumbnails just exceed the budget decodes every one
+/// of them on each revisit.
 pub struct PictureCache {
     limit_bytes: usize,
     used_bytes: usize,
     entries: lru::LruCache<PictureKey, SharedPixelBuffer<Rgba8Pixel>>,
+    /// Per page, the pictures its models show now (replaced with each screen of that page).
+    held: HashMap<Page, HashMap<PictureKey, SharedPixelBuffer<Rgba8Pixel>>>,
     decodes: u64,
 }
 
 /// One blob at one display size.
 type PictureKey = (String, u32, u32);
+
+/// A page of the kiosk, as the kind of view it shows (each page's models hold the pictures of
+/// the last screen it showed, whatever screen is on top now).
+pub type Page = std::mem::Discriminant<ScreenView>;
+
+fn key_of(spec: &BlobPicture) -> PictureKey {
+    (spec.sha256.clone(), spec.width, spec.height)
+}
 
 impl PictureCache {
     pub fn new(limit_bytes: usize) -> PictureCache {
@@ -165,19 +193,26 @@ impl PictureCache {
             limit_bytes,
             used_bytes: 0,
             entries: lru::LruCache::unbounded(),
+            held: HashMap::new(),
             decodes: 0,
         }
     }
 
-    /// The decoded picture, from the cache (now the most recently used) or freshly decoded.
+    /// The decoded picture: from the budget (now the most recently used), from a page that
+    /// still shows it, or freshly decoded.
     pub fn get(
         &mut self,
         blobs: &BlobStore,
         spec: &BlobPicture,
     ) -> Result<SharedPixelBuffer<Rgba8Pixel>, MediaError> {
-        let key = (spec.sha256.clone(), spec.width, spec.height);
+        let key = key_of(spec);
         if let Some(hit) = self.entries.get(&key) {
             return Ok(hit.clone());
+        }
+        // Shown by a page: alive anyway. Not put back into the budget, where it would push
+        // out pictures of other screens for nothing.
+        if let Some(shown) = self.held.values().find_map(|page| page.get(&key)) {
+            return Ok(shown.clone());
         }
         let buffer = decode(blobs, spec)?;
         self.decodes += 1;
@@ -196,12 +231,41 @@ impl PictureCache {
         Ok(buffer)
     }
 
-    /// Bytes of pixels held now; never more than the budget.
+    /// `page` now shows these pictures (and no others it showed before): they are found
+    /// there on a revisit while the page keeps them.
+    pub fn hold<'a>(
+        &mut self,
+        page: Page,
+        pictures: impl IntoIterator<Item = (&'a BlobPicture, &'a SharedPixelBuffer<Rgba8Pixel>)>,
+    ) {
+        let shown: HashMap<_, _> = pictures
+            .into_iter()
+            .map(|(spec, buffer)| (key_of(spec), buffer.clone()))
+            .collect();
+        if shown.is_empty() {
+            self.held.remove(&page);
+        } else {
+            self.held.insert(page, shown);
+        }
+    }
+
+    /// Bytes of pixels held now within the budget; never more than the budget.
     pub fn used_bytes(&self) -> usize {
         self.used_bytes
     }
 
-    /// Pictures held now.
+    /// Bytes of pixels the pages show now (shared with their models, counted once each).
+    pub fn held_bytes(&self) -> usize {
+        let mut seen = std::collections::HashSet::new();
+        self.held
+            .values()
+            .flatten()
+            .filter(|(key, _)| seen.insert(*key))
+            .map(|(_, buffer)| buffer.as_bytes().len())
+            .sum()
+    }
+
+    /// Pictures held now within the budget.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -381,6 +445,63 @@ mod tests {
         none.get(&blobs, &pictures[1]).expect("decodes");
         assert_eq!(none.decodes(), 2, "a budget of 0 keeps nothing");
         assert_eq!(cache.len(), 1);
+    }
+
+    #[test]
+    fn a_picture_a_page_still_shows_is_not_decoded_again() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let blobs = BlobStore::open(dir.path()).expect("blobs");
+        let pictures = distinct_pngs(&blobs, 2);
+        let section = std::mem::discriminant(&ScreenView::Missing);
+        // Nothing fits the budget: only what a page shows is found again.
+        let mut cache = PictureCache::new(0);
+        let shown = cache.get(&blobs, &pictures[0]).expect("decodes");
+        cache.hold(section, [(&pictures[0], &shown)]);
+        let again = cache.get(&blobs, &pictures[0]).expect("held");
+        assert_eq!(cache.decodes(), 1, "the page still shows it");
+        assert_eq!(
+            again.as_bytes().as_ptr(),
+            shown.as_bytes().as_ptr(),
+            "the same pixels"
+        );
+        assert_eq!((cache.used_bytes(), cache.held_bytes()), (0, 20_000));
+        // The page moved on to another picture: the first one is no longer kept.
+        let next = cache.get(&blobs, &pictures[1]).expect("decodes");
+        cache.hold(section, [(&pictures[1], &next)]);
+        cache.get(&blobs, &pictures[0]).expect("decodes");
+        assert_eq!(cache.decodes(), 3);
+        cache.hold(section, []);
+        assert_eq!(cache.held_bytes(), 0);
+    }
+
+    #[test]
+    fn a_jpeg_is_decoded_at_the_dct_scale_nearest_its_display_size() {
+        let bytes = jpeg(1920, 1080);
+        let spec = |width, height| BlobPicture {
+            sha256: sha256_hex(&bytes),
+            width,
+            height,
+        };
+        let size = |s: &BlobPicture| {
+            let image = decode_for(&bytes, s).expect("decodes");
+            (image.width(), image.height())
+        };
+        // Shown 1000 wide: the 1/2 DCT's 960 is near enough (stretched 4 %).
+        assert_eq!(size(&spec(1000, 563)), (960, 540));
+        // A thumbnail: 1/8.
+        assert_eq!(size(&spec(240, 135)), (240, 135));
+        // Shown 1200 wide, 1/2 would be stretched by a quarter: decoded whole.
+        assert_eq!(size(&spec(1200, 675)), (1920, 1080));
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let blobs = BlobStore::open(dir.path()).expect("blobs");
+        blobs.put(&sha256_hex(&bytes), &bytes).expect("put");
+        let shown = decode(&blobs, &spec(1000, 563)).expect("decodes");
+        assert_eq!(
+            (shown.width(), shown.height()),
+            (1000, 563),
+            "at the size shown"
+        );
     }
 
     #[test]

@@ -13,10 +13,13 @@ use crate::i18n::Localizer;
 use crate::media::{self, PictureCache};
 use crate::store::content::Opened;
 use crate::store::{ContentStore, Outbox};
-use crate::view::{self, Ctx, PictureSlot, PictureSource, Screen, ScreenView};
+use crate::view::{self, Ctx, PictureSlot, PictureSource, PictureSpec, Screen, ScreenView};
 
 /// Bytes of decoded pictures kept for revisits, unless `[cache] pictures_mb` says otherwise.
 pub const PICTURE_CACHE_BYTES: usize = 24 * 1024 * 1024;
+/// Pictures delivered together: half a screenful of a section's cards, so the rows in view
+/// show after a few decodes instead of after the whole list's.
+pub const PICTURE_BATCH: usize = 4;
 /// Pixels per QR module.
 const QR_MODULE_PX: u32 = 6;
 /// A temporary image file untouched this long is a crash's leftover, not a write under way.
@@ -53,7 +56,8 @@ pub enum Delivery {
     /// Boxed: a view and the content status are large next to the other answers, and they
     /// travel through channels.
     View(Box<ScreenView>, Box<ContentStatus>),
-    /// The view's pictures, decoded or drawn, each tagged with where it goes.
+    /// A batch of the view's pictures (in the view's order), decoded or drawn, each tagged with
+    /// where it goes.
     Pictures(Vec<(PictureSlot, SharedPixelBuffer<Rgba8Pixel>)>),
     /// The cache could not be read; the message is for the log.
     Failed(String),
@@ -108,7 +112,8 @@ impl Worker {
         &self.pictures
     }
 
-    /// Answers one request, calling `deliver` once for the view and once for its pictures.
+    /// Answers one request, calling `deliver` once for the view and then for each batch of its
+    /// pictures.
     pub fn handle(&mut self, request: &Request, deliver: &mut dyn FnMut(Delivery)) {
         self.handle_until(request, deliver, &|| false);
     }
@@ -146,28 +151,54 @@ impl Worker {
             }
         };
         let specs = view.pictures();
+        let page = std::mem::discriminant(&view);
         deliver(Delivery::View(Box::new(view), Box::new(self.status())));
+        self.make_pictures(&request.screen, page, specs, deliver, superseded);
+    }
 
-        let mut decoded = Vec::new();
+    /// Makes `specs` in their order (the view's order: what is on screen first) and delivers
+    /// them in batches of [`PICTURE_BATCH`], so the first rows show while the rest decode.
+    /// Afterwards the cache knows that `page` shows these pictures (and no others).
+    fn make_pictures(
+        &mut self,
+        screen: &Screen,
+        page: media::Page,
+        specs: Vec<PictureSpec>,
+        deliver: &mut dyn FnMut(Delivery),
+        superseded: &dyn Fn() -> bool,
+    ) {
+        let mut batch = Vec::with_capacity(PICTURE_BATCH);
+        let mut shown = Vec::new();
         for spec in specs {
             if superseded() {
-                tracing::debug!(screen = ?request.screen, "left before its pictures were made");
+                tracing::debug!(?screen, "left before its pictures were made");
                 break;
             }
             let made = match &spec.source {
-                PictureSource::Blob(blob) => self.pictures.get(self.store.blobs(), blob),
+                PictureSource::Blob(blob) => {
+                    let made = self.pictures.get(self.store.blobs(), blob);
+                    if let Ok(buffer) = &made {
+                        shown.push((blob.clone(), buffer.clone()));
+                    }
+                    made
+                }
                 PictureSource::Qr(text) => media::qr(text, QR_MODULE_PX),
                 PictureSource::QrWithin { text, max_side } => media::qr_within(text, *max_side),
             };
             match made {
-                Ok(buffer) => decoded.push((spec.slot, buffer)),
+                Ok(buffer) => batch.push((spec.slot, buffer)),
                 // A missing or broken image leaves its placeholder; the rest of the page shows.
                 Err(e) => tracing::warn!(error = %e, slot = ?spec.slot, "picture not shown"),
             }
+            if batch.len() >= PICTURE_BATCH {
+                deliver(Delivery::Pictures(std::mem::take(&mut batch)));
+            }
         }
-        if !decoded.is_empty() {
-            deliver(Delivery::Pictures(decoded));
+        if !batch.is_empty() {
+            deliver(Delivery::Pictures(batch));
         }
+        self.pictures
+            .hold(page, shown.iter().map(|(spec, buffer)| (spec, buffer)));
     }
 
     fn status(&self) -> ContentStatus {
@@ -217,8 +248,9 @@ pub fn open_seeded(data_dir: &Path) -> anyhow::Result<ContentStore> {
     Ok(store)
 }
 
-/// Where a request's answers go: called once for the view and once for its pictures, on the
-/// worker thread (so it must be `Send`) or, inline, before [`ContentSource::request`] returns.
+/// Where a request's answers go: called once for the view and once for each batch of its
+/// pictures, on the worker thread (so it must be `Send`) or, inline, before
+/// [`ContentSource::request`] returns.
 pub type Reply = Box<dyn FnMut(Delivery) + Send>;
 
 /// Where screens come from: a worker thread (the running kiosk) or inline (tests, snapshots).
@@ -442,6 +474,113 @@ mod tests {
             .collect();
         assert!(with_pictures.len() <= 2, "{answers:?}");
         assert!(answers.iter().all(|(_, k)| *k != "failed"));
+    }
+
+    /// What one request delivered: the view and the batches of pictures, in order.
+    fn answer(worker: &mut Worker, screen: Screen) -> (ScreenView, Vec<Vec<PictureSlot>>) {
+        let mut view = None;
+        let mut batches = Vec::new();
+        worker.handle(&request(screen), &mut |d| match d {
+            Delivery::View(v, _) => view = Some(*v),
+            Delivery::Pictures(p) => batches.push(p.into_iter().map(|(slot, _)| slot).collect()),
+            Delivery::Failed(e) => panic!("failed: {e}"),
+        });
+        (view.expect("a view"), batches)
+    }
+
+    /// The demo's section with the most thumbnails, and its view.
+    fn largest_section(worker: &mut Worker) -> (String, ScreenView) {
+        let ids: Vec<String> = worker
+            .store()
+            .sections()
+            .expect("sections")
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        ids.into_iter()
+            .map(|id| {
+                let (view, _) = answer(worker, Screen::Section(id.clone()));
+                (id, view)
+            })
+            .max_by_key(|(_, view)| view.pictures().len())
+            .expect("a section")
+    }
+
+    #[test]
+    fn a_section_revisited_from_its_article_is_not_decoded_again() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let loc = Arc::new(Localizer::new().expect("locales"));
+        let mut worker = Worker::open(dir.path(), loc).expect("opens");
+        // No budget at all: only what the pages still show can spare a decode (the scale
+        // data's largest section overflows the default budget the same way).
+        worker.set_picture_budget(0);
+        let (section, view) = largest_section(&mut worker);
+        let ScreenView::Section(list) = &view else {
+            panic!("not a section: {view:?}")
+        };
+        let thumbs = view.pictures().len();
+        assert!(
+            thumbs >= 5,
+            "the demo's largest section has {thumbs} thumbnails"
+        );
+        let article = list.cards[0].id.clone();
+
+        let (_, first) = answer(&mut worker, Screen::Section(section.clone()));
+        assert_eq!(first.concat().len(), thumbs);
+        answer(&mut worker, Screen::Article(article.clone()));
+        let before = worker.pictures().decodes();
+        let (_, again) = answer(&mut worker, Screen::Section(section.clone()));
+        assert_eq!(
+            worker.pictures().decodes(),
+            before,
+            "the section's list still holds its thumbnails: nothing is decoded again"
+        );
+        assert_eq!(
+            again, first,
+            "and every thumbnail is delivered again, in order"
+        );
+        assert!(worker.pictures().held_bytes() > 0);
+
+        // Another section replaces the list: the first one's thumbnails are gone with it, and
+        // coming back decodes them (the budget is 0), so nothing is held beyond what shows.
+        let other = worker
+            .store()
+            .sections()
+            .expect("sections")
+            .into_iter()
+            .map(|s| s.id)
+            .find(|id| *id != section)
+            .expect("a second section");
+        answer(&mut worker, Screen::Section(other.clone()));
+        answer(&mut worker, Screen::Article(article));
+        let before = worker.pictures().decodes();
+        answer(&mut worker, Screen::Section(section));
+        assert!(
+            worker.pictures().decodes() > before,
+            "after section `{other}`, the first section's thumbnails were decoded again"
+        );
+    }
+
+    #[test]
+    fn pictures_arrive_in_small_batches_in_view_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let loc = Arc::new(Localizer::new().expect("locales"));
+        let mut worker = Worker::open(dir.path(), loc).expect("opens");
+        let (section, view) = largest_section(&mut worker);
+        worker.set_picture_budget(0);
+        let (_, batches) = answer(&mut worker, Screen::Section(section));
+        assert!(batches.len() >= 2, "{batches:?}");
+        assert!(
+            batches
+                .iter()
+                .all(|b| !b.is_empty() && b.len() <= PICTURE_BATCH)
+        );
+        let in_view_order: Vec<PictureSlot> = view.pictures().into_iter().map(|p| p.slot).collect();
+        assert_eq!(
+            batches.concat(),
+            in_view_order,
+            "the first cards' thumbnails come first"
+        );
     }
 
     fn a_last(answers: &[(usize, &'static str)]) -> (usize, &'static str) {

@@ -44,12 +44,11 @@ fn the_event_loop_reads_the_worker_and_other_threads() {
                     kiosk.navigate(Screen::Section("folk-culture".into()));
                     step.set(1);
                 }
-                1 if w
-                    .global::<ui::SectionAdapter>()
-                    .get_cards()
-                    .iter()
-                    .next()
-                    .is_some_and(|c| c.has_thumb) =>
+                // Pictures come in batches (the first cards' first): wait for the last.
+                1 if {
+                    let cards = w.global::<ui::SectionAdapter>().get_cards();
+                    cards.row_count() > 0 && cards.iter().all(|c| c.has_thumb)
+                } =>
                 {
                     step.set(2);
                     let _ = slint::quit_event_loop();

@@ -26,6 +26,9 @@ impl ArticlePage {
             return;
         }
         if let Some(mut picture) = self.pictures.row_data(index) {
+            if picture.image == image {
+                return;
+            }
             picture.image = image;
             self.pictures.set_row_data(index, picture);
         }

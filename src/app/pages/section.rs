@@ -18,9 +18,13 @@ pub struct SectionPage {
 }
 
 impl SectionPage {
-    /// The thumbnail of article `id`'s card, if the card is listed.
+    /// The thumbnail of article `id`'s card, if the card is listed. The one it already shows
+    /// (a revisit delivers the same pixels again) changes nothing, so nothing redraws.
     pub fn put_thumb(&self, id: &str, image: Image) {
         if let Some((i, mut card)) = self.cards.iter().enumerate().find(|(_, c)| c.id == id) {
+            if card.has_thumb && card.thumb == image {
+                return;
+            }
             card.thumb = image;
             card.has_thumb = true;
             self.cards.set_row_data(i, card);
