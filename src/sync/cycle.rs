@@ -475,9 +475,9 @@ impl Syncer {
                 Changes::Page { page, etag } => (page, etag),
             };
             report.head = Some(page.head);
-            let downloaded = self.fetch_images_of(&page).await?;
-            note_images(report, downloaded);
             let ops = ops_of(&page)?;
+            let downloaded = self.fetch_images_of(&ops).await?;
+            note_images(report, downloaded);
             count(report, &page);
             let caught_up = page.to >= page.head;
             // The ETag names the head: it is worth sending only from a cursor at that head.
@@ -550,9 +550,9 @@ impl Syncer {
                 report.server_empty = true;
                 return Ok(());
             }
-            let downloaded = self.fetch_images_of(&page).await?;
-            note_images(report, downloaded);
             let ops = ops_of(&page)?;
+            let downloaded = self.fetch_images_of(&ops).await?;
+            note_images(report, downloaded);
             count(report, &page);
             let began_at = *snapshot_head.get_or_insert(page.head);
             self.store.stage(&ops, page.to, &identity, began_at)?;
@@ -592,16 +592,16 @@ impl Syncer {
     }
 
     /// Downloads the images the puts of a page reference that are not on disk yet.
-    async fn fetch_images_of(&self, page: &ChangesPage) -> Result<Downloaded, SyncError> {
-        let mut wanted = BTreeSet::new();
-        for change in &page.changes {
-            if let Some(record) = change
-                .record()
-                .map_err(|e| SyncError::BadPage(e.to_string()))?
-            {
-                wanted.extend(record.blobs().into_iter().map(str::to_string));
-            }
-        }
+    async fn fetch_images_of(&self, ops: &[Op]) -> Result<Downloaded, SyncError> {
+        let wanted: BTreeSet<String> = ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Put(record) => Some(record.blobs()),
+                Op::Delete(..) => None,
+            })
+            .flatten()
+            .map(str::to_string)
+            .collect();
         blobs::fetch_missing(&self.client, self.store.blobs(), &wanted, &self.settings).await
     }
 
@@ -693,7 +693,7 @@ fn submission(item: &Item) -> Result<Submission, String> {
     })
 }
 
-/// The store operations of a verified page.
+/// The store operations of a verified page: each put's record read from its JSON once.
 fn ops_of(page: &ChangesPage) -> Result<Vec<Op>, SyncError> {
     page.changes
         .iter()

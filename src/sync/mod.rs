@@ -136,6 +136,9 @@ pub struct Settings {
     pub min_free_disk: u64,
     /// Largest image accepted.
     pub max_blob_bytes: u64,
+    /// Images downloaded at the same time ([`blobs::PARALLEL_DOWNLOADS`]; 1 fetches them one
+    /// after the other).
+    pub parallel_downloads: usize,
     /// Unreferenced images are deleted after this.
     pub image_grace: Duration,
     /// How often a cycle that changed nothing still checks the images of the whole content
@@ -166,6 +169,7 @@ impl Settings {
             min_free_disk: defaults.min_free_disk_mb * 1024 * 1024,
             // The bundle's limit: an image the server accepted is never refused here.
             max_blob_bytes: protocol::bundle::MAX_IMAGE_BYTES as u64,
+            parallel_downloads: blobs::PARALLEL_DOWNLOADS,
             image_grace: Duration::from_secs(defaults.image_grace_hours * 3600),
             housekeeping: HOUSEKEEPING,
             keep_answered: Duration::from_secs(u64::from(defaults.keep_answered_days) * 86_400),
