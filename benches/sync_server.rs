@@ -15,6 +15,7 @@
 //! `SCALE_ARTICLES`, `SCALE_IMAGES`, `SYNC_CYCLES`, `LOAD_SECONDS` override. `SCALE_DATA=DIR`
 //! keeps the generated data set in `DIR` and reuses it on the next run with the same sizes
 //! (generating 10,000 articles and 1,000 pictures takes minutes); delete `DIR` when done.
+//! `COMPARE_SEQUENTIAL=1` first runs the first full sync with one image download at a time.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -284,8 +285,27 @@ fn main() -> anyhow::Result<()> {
         retry_delay: Duration::from_millis(20),
         ..Settings::new(&url, &token)
     };
+    if std::env::var_os("COMPARE_SEQUENTIAL").is_some() {
+        // The same first sync with one image download at a time, as before they overlapped.
+        let dir = tempfile::tempdir()?;
+        let one_at_a_time = Settings {
+            parallel_downloads: 1,
+            ..settings()
+        };
+        let mut syncer = Syncer::open(dir.path(), one_at_a_time)?;
+        let t = Instant::now();
+        let first = kiosk_rt.block_on(syncer.cycle())?;
+        println!(
+            "  first full sync, one image at a time             {:8.2} s  {} pages, {} records, {} images",
+            t.elapsed().as_secs_f64(),
+            first.pages,
+            first.puts,
+            first.images,
+        );
+    }
     let mut syncer = Syncer::open(kiosk_dir.path(), settings())?;
     let t = Instant::now();
+    let down0 = wire.down.load(Ordering::Relaxed);
     let first = kiosk_rt.block_on(syncer.cycle())?;
     println!(
         "  first full sync (snapshot)                       {:8.2} s  {} pages, {} records, {} images, {:.0} MB down",
@@ -293,7 +313,7 @@ fn main() -> anyhow::Result<()> {
         first.pages,
         first.puts,
         first.images,
-        wire.down.load(Ordering::Relaxed) as f64 / 1e6
+        (wire.down.load(Ordering::Relaxed) - down0) as f64 / 1e6
     );
 
     let changes = sizes.changes.min(bundle.content.articles.len());
