@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use lobby_kiosk::store::outbox::{self, Answer};
 use lobby_kiosk::store::{ContentStore, Outbox};
-use lobby_kiosk::sync::{Report, SyncError, SyncStatus, Syncer};
+use lobby_kiosk::sync::{Report, Settings, SyncError, SyncStatus, Syncer};
 use lobby_kiosk::worker;
 use protocol::content::{Kind, sha256_hex};
 use protocol::wire::{Outcome, SignupSubmission};
@@ -202,6 +202,149 @@ fn the_first_sync_replaces_the_demo_content_and_unused_images_go_after_the_grace
         store.stats().expect("stats").images as usize,
         cache.blobs().len()
     );
+}
+
+/// The image files in a blob folder: name → (length, modification time).
+fn image_files(
+    blobs: &std::path::Path,
+) -> std::collections::BTreeMap<String, (u64, std::time::SystemTime)> {
+    std::fs::read_dir(blobs)
+        .expect("lists")
+        .map(|e| {
+            let e = e.expect("entry");
+            let m = e.metadata().expect("metadata");
+            (
+                e.file_name().to_string_lossy().to_string(),
+                (m.len(), m.modified().expect("mtime")),
+            )
+        })
+        .collect()
+}
+
+/// A temporary file a crash left in the blob folder two hours ago.
+fn crash_leftover(blobs: &std::path::Path, n: u32) -> std::path::PathBuf {
+    let path = blobs.join(format!("{}.9999-{n}.tmp", sha256_hex(&n.to_le_bytes())));
+    std::fs::write(&path, b"half an image").expect("writes");
+    let two_hours_ago = std::time::SystemTime::now() - Duration::from_secs(7200);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .and_then(|f| f.set_modified(two_hours_ago))
+        .expect("ages");
+    path
+}
+
+#[test]
+fn images_are_checked_and_collected_after_changes_and_at_start_but_a_no_change_cycle_touches_none()
+{
+    let server = Server::start();
+    let token = server.kiosk("lobby-1");
+    // Four generated articles, each with a picture of its own.
+    let mut bundle = support::generated(4, 4, 0, 1);
+    server.push(&bundle);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let blobs = dir.path().join("blobs");
+    let rt = kiosk_runtime();
+    // No grace: an image found unused is deleted at the next collection. Housekeeping without
+    // changes stays hourly (the default).
+    let settings = Settings {
+        image_grace: Duration::ZERO,
+        ..Server::settings(&server.base, &token)
+    };
+    let mut syncer = Syncer::open(dir.path(), settings.clone()).expect("opens");
+    assert!(cycle(&rt, &mut syncer).expect("first sync").snapshot);
+    let images_of = |dir: &std::path::Path| {
+        ContentStore::open(dir)
+            .expect("opens")
+            .stats()
+            .expect("stats")
+            .images
+    };
+    let images_at_first = images_of(dir.path());
+
+    // Staff withdraw an article; its picture is used nowhere else. A crash had left a file.
+    let leftover = crash_leftover(&blobs, 1);
+    let at = |id: &str, b: &protocol::bundle::Bundle| {
+        b.content
+            .articles
+            .iter()
+            .position(|a| a.id == id)
+            .expect("generated article")
+    };
+    let withdrawn = bundle.content.articles.remove(at("gen-0003", &bundle));
+    let unused = withdrawn.images[0].sha256.clone();
+    support::prune_blobs(&mut bundle);
+    server.push(&bundle);
+    let changed = cycle(&rt, &mut syncer).expect("sync with a change");
+    assert!(changed.content_changed);
+    assert!(
+        !leftover.exists(),
+        "a cycle that changed the content collects what a crash left"
+    );
+    assert_eq!(changed.images_removed, 1, "the leftover");
+    assert_eq!(
+        images_of(dir.path()),
+        images_at_first - 1,
+        "the unused picture leaves the content's images at once"
+    );
+    assert!(
+        blobs.join(&unused).exists(),
+        "its file goes at the next collection (first seen unused now)"
+    );
+
+    // Nothing new: the cycle reads no record and touches no image file, even with a picture
+    // removed by hand, a crash leftover and an unused picture past its grace period.
+    let kept = bundle.content.articles[at("gen-0001", &bundle)].images[0]
+        .sha256
+        .clone();
+    std::fs::remove_file(blobs.join(&kept)).expect("removed by hand");
+    let leftover = crash_leftover(&blobs, 2);
+    let files = image_files(&blobs);
+    let generation = ContentStore::open(dir.path())
+        .expect("opens")
+        .generation()
+        .expect("generation");
+    let idle = cycle(&rt, &mut syncer).expect("no-change sync");
+    assert!(idle.not_modified && !idle.content_changed);
+    assert_eq!((idle.images, idle.images_removed), (0, 0));
+    assert_eq!(image_files(&blobs), files, "no image file touched");
+    assert_eq!(
+        ContentStore::open(dir.path())
+            .expect("opens")
+            .generation()
+            .expect("generation"),
+        generation
+    );
+
+    // The next change collects the unused picture and the leftover, and repairs the content's
+    // images as a whole.
+    let first = at("gen-0000", &bundle);
+    bundle.content.articles[first].title.en = "Edited title".into();
+    server.push(&bundle);
+    let changed = cycle(&rt, &mut syncer).expect("sync with a change");
+    assert!(changed.content_changed);
+    assert!(
+        !blobs.join(&unused).exists(),
+        "unused past its grace: deleted"
+    );
+    assert!(!leftover.exists());
+    assert_eq!(changed.images_removed, 2);
+    assert_eq!(
+        changed.images, 1,
+        "the picture removed by hand, downloaded again"
+    );
+    assert_converged(&server, &token, dir.path());
+
+    // A picture lost while nothing changes is found when the sync starts again (kiosk restart).
+    std::fs::remove_file(blobs.join(&kept)).expect("removed by hand");
+    let idle = cycle(&rt, &mut syncer).expect("no-change sync");
+    assert_eq!(idle.images, 0);
+    drop(syncer);
+    let mut syncer = Syncer::open(dir.path(), settings).expect("opens again");
+    let restarted = cycle(&rt, &mut syncer).expect("first cycle after a restart");
+    assert!(restarted.not_modified);
+    assert_eq!(restarted.images, 1);
+    assert_converged(&server, &token, dir.path());
 }
 
 #[test]

@@ -97,29 +97,46 @@ impl BlobStore {
         })
     }
 
-    /// Verifies a finished `.part` file and gives it its name; a file that does not match is
-    /// deleted so the next attempt downloads it afresh.
+    /// Verifies a finished `.part` file and gives it its name, durably; a file that does not
+    /// match is deleted so the next attempt downloads it afresh.
     pub fn commit_part(&self, sha256: &str) -> Result<()> {
         let part = self.part_path(sha256);
         let mut hasher = Sha256::new();
         let mut file = File::open(&part).map_err(io(&part))?;
         std::io::copy(&mut file, &mut hasher).map_err(io(&part))?;
-        file.sync_all().map_err(io(&part))?;
-        let actual = hex::encode(hasher.finalize());
+        drop(file);
+        self.commit_hashed_part(sha256, &hex::encode(hasher.finalize()))?;
+        self.sync_dir();
+        Ok(())
+    }
+
+    /// Gives a finished `.part` file its name when `actual`, the sha256 of its bytes (hashed
+    /// while they were written, so they are not read a second time), is `sha256`; otherwise
+    /// deletes it. The file is flushed to disk before the rename; the rename itself becomes
+    /// durable with the next [`BlobStore::sync_dir`], so a batch of downloads pays for one
+    /// directory sync, not one each.
+    pub fn commit_hashed_part(&self, sha256: &str, actual: &str) -> Result<()> {
+        let part = self.part_path(sha256);
         if actual != sha256 {
             let _ = fs::remove_file(&part);
             return Err(StoreError::BlobMismatch {
                 sha256: sha256.to_string(),
-                actual,
+                actual: actual.to_string(),
             });
         }
+        File::open(&part)
+            .and_then(|f| f.sync_all())
+            .map_err(io(&part))?;
         let target = self.path(sha256);
-        fs::rename(&part, &target).map_err(io(&target))?;
-        // Make the rename itself durable.
+        fs::rename(&part, &target).map_err(io(&target))
+    }
+
+    /// Makes the renames done in the folder durable (best effort: a file system that cannot
+    /// sync a directory still has the files).
+    pub fn sync_dir(&self) {
         if let Ok(dir) = File::open(&self.dir) {
             let _ = dir.sync_all();
         }
-        Ok(())
     }
 
     /// Deletes temporary files a crash left behind: `*.tmp` (an unfinished [`BlobStore::put`];

@@ -10,6 +10,7 @@
 use std::collections::BTreeSet;
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use backon::{ExponentialBuilder, Retryable};
 use chrono::{DateTime, Utc};
@@ -170,6 +171,9 @@ pub struct Syncer {
     outbox: Outbox,
     /// Outbox items answered since [`Syncer::take_answered`] was last called.
     answered: Vec<Uuid>,
+    /// When this syncer last checked the images of the whole content and collected unused
+    /// ones; `None` until its first successful cycle.
+    housekept: Option<Instant>,
     data_dir: PathBuf,
     _lock: File,
 }
@@ -220,6 +224,7 @@ impl Syncer {
             store,
             outbox,
             answered: Vec::new(),
+            housekept: None,
             data_dir: data_dir.to_path_buf(),
             _lock: lock,
         })
@@ -245,6 +250,11 @@ impl Syncer {
 
     /// Runs one cycle and records its outcome in the cache's meta (`last_sync`, `last_error`,
     /// …) for the status line and the maintenance screen.
+    ///
+    /// Housekeeping (every image the content references is on disk; unused ones collected)
+    /// reads the whole content, so it runs after a cycle that changed the content, on the
+    /// first cycle of this syncer and otherwise every [`Settings::housekeeping`]: the cycle
+    /// that finds nothing new (a `304`, every minute on every kiosk) touches no record.
     pub async fn cycle(&mut self) -> Result<Report, SyncError> {
         let generation = self.store.generation()?;
         let mut report = Report {
@@ -253,7 +263,10 @@ impl Syncer {
             ..Report::default()
         };
         let attempt = Utc::now();
-        let result = self.run(&mut report).await;
+        let housekeeping_due = self
+            .housekept
+            .is_none_or(|at| at.elapsed() >= self.settings.housekeeping);
+        let result = self.run(&mut report, generation, housekeeping_due).await;
         report.cursor_after = self.cursor()?;
         report.content_changed = self.store.generation()? != generation;
         report.outbox_depth = self.outbox.depth()?;
@@ -270,41 +283,55 @@ impl Syncer {
             report.heartbeat_error = Some(e.to_string());
         }
         let now = rfc3339(attempt);
-        self.store.set_meta("sync_server", &self.settings.server)?;
-        self.store.set_meta("last_attempt", &now)?;
         let result = match result {
             Ok(Some(push)) => Err(push),
             Ok(None) => Ok(()),
             Err(e) => Err(e),
         };
-        match &result {
-            Ok(()) => {
-                self.store.set_meta("last_sync", &now)?;
-                self.store.remove_meta("last_error")?;
-                self.store.remove_meta("last_error_at")?;
-                match self
-                    .store
-                    .collect_garbage(Utc::now(), self.settings.image_grace)
-                {
-                    Ok(g) => report.images_removed = g.removed.len(),
-                    Err(e) => tracing::warn!(error = %e, "cannot clean up unused images"),
-                }
+        let error = result.as_ref().err().map(ToString::to_string);
+        // The cycle's bookkeeping in one transaction: one commit instead of one per key.
+        let mut meta: Vec<MetaUpdate> = vec![
+            ("sync_server", Some(&self.settings.server)),
+            ("last_attempt", Some(&now)),
+        ];
+        match &error {
+            None => meta.extend([
+                ("last_sync", Some(now.as_str())),
+                ("last_error", None),
+                ("last_error_at", None),
+            ]),
+            Some(e) => meta.extend([
+                ("last_error", Some(e.as_str())),
+                ("last_error_at", Some(now.as_str())),
+            ]),
+        }
+        self.store.update_meta(&meta)?;
+        if result.is_ok() && (housekeeping_due || report.content_changed) {
+            match self
+                .store
+                .collect_garbage(Utc::now(), self.settings.image_grace)
+            {
+                Ok(g) => report.images_removed = g.removed.len(),
+                Err(e) => tracing::warn!(error = %e, "cannot clean up unused images"),
             }
-            Err(e) => {
-                self.store.set_meta("last_error", &e.to_string())?;
-                self.store.set_meta("last_error_at", &now)?;
-            }
+            self.housekept = Some(Instant::now());
         }
         result.map(|()| report)
     }
 
     fn cursor(&self) -> Result<u64, SyncError> {
-        Ok(self.store.stats()?.content_seq)
+        Ok(self.store.content_seq()?)
     }
 
-    /// Push, then pull. `Ok(Some(e))`: the pull worked but the push was refused in a way
-    /// retrying will not fix.
-    async fn run(&mut self, report: &mut Report) -> Result<Option<SyncError>, SyncError> {
+    /// Push, then pull, then (when `housekeeping_due` or the content changed since
+    /// `generation`) make sure every image the content references is on disk. `Ok(Some(e))`:
+    /// the pull worked but the push was refused in a way retrying will not fix.
+    async fn run(
+        &mut self,
+        report: &mut Report,
+        generation: u64,
+        housekeeping_due: bool,
+    ) -> Result<Option<SyncError>, SyncError> {
         let push_error = self.push(report).await?;
         // Answers older than the retention hold contacts nobody needs any more.
         let before = chrono::TimeDelta::from_std(self.settings.keep_answered)
@@ -332,7 +359,11 @@ impl Syncer {
             self.snapshot(report).await?;
         }
         // References of the content already held (a blob removed by hand, a grace period
-        // shorter than an outage) are repaired too.
+        // shorter than an outage) are repaired too. Pages and snapshots fetched their own
+        // images already, so this whole-content check waits for housekeeping.
+        if !housekeeping_due && self.store.generation()? == generation {
+            return Ok(push_error);
+        }
         let live: BTreeSet<String> = self
             .store
             .all_records()?
@@ -444,9 +475,9 @@ impl Syncer {
                 Changes::Page { page, etag } => (page, etag),
             };
             report.head = Some(page.head);
-            let downloaded = self.fetch_images_of(&page).await?;
-            note_images(report, downloaded);
             let ops = ops_of(&page)?;
+            let downloaded = self.fetch_images_of(&ops).await?;
+            note_images(report, downloaded);
             count(report, &page);
             let caught_up = page.to >= page.head;
             // The ETag names the head: it is worth sending only from a cursor at that head.
@@ -519,9 +550,9 @@ impl Syncer {
                 report.server_empty = true;
                 return Ok(());
             }
-            let downloaded = self.fetch_images_of(&page).await?;
-            note_images(report, downloaded);
             let ops = ops_of(&page)?;
+            let downloaded = self.fetch_images_of(&ops).await?;
+            note_images(report, downloaded);
             count(report, &page);
             let began_at = *snapshot_head.get_or_insert(page.head);
             self.store.stage(&ops, page.to, &identity, began_at)?;
@@ -561,16 +592,16 @@ impl Syncer {
     }
 
     /// Downloads the images the puts of a page reference that are not on disk yet.
-    async fn fetch_images_of(&self, page: &ChangesPage) -> Result<Downloaded, SyncError> {
-        let mut wanted = BTreeSet::new();
-        for change in &page.changes {
-            if let Some(record) = change
-                .record()
-                .map_err(|e| SyncError::BadPage(e.to_string()))?
-            {
-                wanted.extend(record.blobs().into_iter().map(str::to_string));
-            }
-        }
+    async fn fetch_images_of(&self, ops: &[Op]) -> Result<Downloaded, SyncError> {
+        let wanted: BTreeSet<String> = ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Put(record) => Some(record.blobs()),
+                Op::Delete(..) => None,
+            })
+            .flatten()
+            .map(str::to_string)
+            .collect();
         blobs::fetch_missing(&self.client, self.store.blobs(), &wanted, &self.settings).await
     }
 
@@ -610,10 +641,12 @@ impl Syncer {
             );
         }
         report.clock_skew_seconds = Some(skew.num_seconds());
-        self.store
-            .set_meta("clock_skew_seconds", &skew.num_seconds().to_string())?;
-        self.store
-            .set_meta("server_head", &reply.head.to_string())?;
+        let skew_text = skew.num_seconds().to_string();
+        let head = reply.head.to_string();
+        self.store.update_meta(&[
+            ("clock_skew_seconds", Some(&skew_text)),
+            ("server_head", Some(&head)),
+        ])?;
         Ok(())
     }
 }
@@ -660,7 +693,7 @@ fn submission(item: &Item) -> Result<Submission, String> {
     })
 }
 
-/// The store operations of a verified page.
+/// The store operations of a verified page: each put's record read from its JSON once.
 fn ops_of(page: &ChangesPage) -> Result<Vec<Op>, SyncError> {
     page.changes
         .iter()

@@ -111,6 +111,10 @@ impl SyncError {
     }
 }
 
+/// Default of [`Settings::housekeeping`]: hourly, well within the default grace period of
+/// unused images (24 h).
+pub const HOUSEKEEPING: Duration = Duration::from_secs(3600);
+
 /// What the sync client needs to know, from the config file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -132,8 +136,16 @@ pub struct Settings {
     pub min_free_disk: u64,
     /// Largest image accepted.
     pub max_blob_bytes: u64,
+    /// Images downloaded at the same time ([`blobs::PARALLEL_DOWNLOADS`]; 1 fetches them one
+    /// after the other).
+    pub parallel_downloads: usize,
     /// Unreferenced images are deleted after this.
     pub image_grace: Duration,
+    /// How often a cycle that changed nothing still checks the images of the whole content
+    /// (downloading any that went missing) and collects unused ones. A cycle that changed the
+    /// content, and the first cycle after the sync starts, always do; both read every record,
+    /// which on 10,000 articles costs far more than the `304` itself.
+    pub housekeeping: Duration,
     /// Answered outbox items (they hold visitors' contacts) are deleted after this.
     pub keep_answered: Duration,
     /// The kiosk's clock, which the heartbeat reports and measures against the server's (a
@@ -157,7 +169,9 @@ impl Settings {
             min_free_disk: defaults.min_free_disk_mb * 1024 * 1024,
             // The bundle's limit: an image the server accepted is never refused here.
             max_blob_bytes: protocol::bundle::MAX_IMAGE_BYTES as u64,
+            parallel_downloads: blobs::PARALLEL_DOWNLOADS,
             image_grace: Duration::from_secs(defaults.image_grace_hours * 3600),
+            housekeeping: HOUSEKEEPING,
             keep_answered: Duration::from_secs(u64::from(defaults.keep_answered_days) * 86_400),
             clock: crate::clock::Clock::system(crate::clock::DEFAULT_TZ),
         }

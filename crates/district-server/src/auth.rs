@@ -90,20 +90,25 @@ fn unauthorized(message: &str) -> ApiError {
     )
 }
 
-async fn holder(parts: &Parts, state: &AppState) -> Result<Holder, ApiError> {
+/// The bearer token of a request, not looked up yet.
+fn bearer(parts: &Parts) -> Result<String, ApiError> {
     let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
         return Err(unauthorized(
             "this route needs `Authorization: Bearer <token>`",
         ));
     };
-    let token = value
+    Ok(value
         .to_str()
         .ok()
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| unauthorized("the Authorization header must be `Bearer <token>`"))?
-        .to_string();
+        .to_string())
+}
+
+async fn holder(parts: &Parts, state: &AppState) -> Result<Holder, ApiError> {
+    let token = bearer(parts)?;
     let personal = token.starts_with(accounts::PERSONAL_TOKEN_PREFIX);
     let found = if personal {
         let hash = accounts::secret_hash(&token);
@@ -148,6 +153,48 @@ impl FromRequestParts<AppState> for KioskAuth {
                 StatusCode::FORBIDDEN,
                 codes::FORBIDDEN,
                 "this route is for kiosks; a staff token cannot use it",
+            )),
+        }
+    }
+}
+
+/// A kiosk route's bearer token, checked by the handler inside the database transaction it
+/// opens anyway ([`KioskToken::kiosk`]): the routes every kiosk calls every minute (`changes`,
+/// `heartbeat`) then take one trip to the database pool instead of two. Answers exactly as
+/// [`KioskAuth`] does.
+#[derive(Debug, Clone)]
+pub struct KioskToken(String);
+
+impl FromRequestParts<AppState> for KioskToken {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ApiError> {
+        bearer(parts).map(KioskToken)
+    }
+}
+
+impl KioskToken {
+    /// The kiosk holding the token; `401` for a token the server does not know, `403` for a
+    /// staff or personal token.
+    pub fn kiosk(&self, tx: &ReadTx<'_>) -> Result<KioskAuth, ApiError> {
+        let holder = if self.0.starts_with(accounts::PERSONAL_TOKEN_PREFIX) {
+            storage::accounts::token_member(tx, &accounts::secret_hash(&self.0))?
+                .map(Holder::Person)
+        } else {
+            lookup(tx, &self.0)?
+        };
+        match holder {
+            Some(Holder::Kiosk { id, station }) => Ok(KioskAuth {
+                kiosk_id: id,
+                station,
+            }),
+            Some(Holder::Staff | Holder::Person(_)) => Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                codes::FORBIDDEN,
+                "this route is for kiosks; a staff token cannot use it",
+            )),
+            None => Err(unauthorized(
+                "the token is not known to this server (revoked, or from another server)",
             )),
         }
     }

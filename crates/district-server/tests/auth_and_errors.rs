@@ -78,6 +78,13 @@ async fn tokens_reach_only_their_routes() {
             "{method} {path} with a made-up token"
         );
     }
+    // The feed checks the token before it judges the query.
+    let r = server
+        .get("/v1/changes?since=oops", "lkk_not-a-real-token")
+        .await;
+    assert_eq!(error_of(r).await.0, 401, "a made-up token and a bad query");
+    let r = server.get("/v1/changes?since=oops", &kiosk).await;
+    assert_eq!(error_of(r).await.0, 400, "a kiosk's bad query");
     // A removed kiosk's token stops working at once.
     district_server::admin::remove_kiosk(&server.config(), "lobby-1").expect("removes");
     let r = server.get("/v1/changes?since=0", &kiosk).await;

@@ -47,6 +47,22 @@ impl ContentStore {
             .and_then(|json| serde_json::from_str(&json).ok()))
     }
 
+    /// The server sequence the cache has applied up to (`content_seq`); 0 for embedded demo
+    /// content. One row read: the sync client asks for it several times a cycle, and
+    /// [`ContentStore::stats`] counts whole tables.
+    pub fn content_seq(&self) -> Result<u64> {
+        Ok(self
+            .meta("content_seq")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// Sets and removes several keys in ONE transaction (one commit, one fsync), without
+    /// moving the generation: the bookkeeping of a sync cycle, which screens do not show.
+    pub fn update_meta(&mut self, meta: &[MetaUpdate]) -> Result<()> {
+        self.write(|tx| write_meta(tx, meta))
+    }
+
     pub fn generation(&self) -> Result<u64> {
         Ok(self
             .meta("generation")?

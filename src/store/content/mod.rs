@@ -166,10 +166,7 @@ impl ContentStore {
             rooms: count("rooms")?,
             events: count("events")?,
             wishes: count("wishes")?,
-            content_seq: self
-                .meta("content_seq")?
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0),
+            content_seq: self.content_seq()?,
             generation: self.generation()?,
             source: self.meta("source")?,
         })

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use protocol::wire::{ChangesPage, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, codes};
 use serde::Deserialize;
 
-use crate::auth::KioskAuth;
+use crate::auth::KioskToken;
 use crate::error::{ApiError, Query};
 use crate::server::AppState;
 use crate::storage::records;
@@ -37,20 +37,24 @@ fn gone(message: String) -> ApiError {
 
 pub async fn changes(
     State(state): State<AppState>,
-    kiosk: KioskAuth,
-    Query(q): Query<ChangesQuery>,
+    token: KioskToken,
+    query: Result<Query<ChangesQuery>, ApiError>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let limit = q.limit.unwrap_or(DEFAULT_PAGE_LIMIT).min(MAX_PAGE_LIMIT);
-    if limit == 0 {
-        return Err(ApiError::bad_request("`limit` must be at least 1"));
-    }
-    let since = q.since;
-    let q_snapshot_head = q.snapshot_head;
     let if_none_match = headers.get(header::IF_NONE_MATCH).cloned();
+    // The token is checked in the same read as the feed (one trip to the database pool for
+    // the request every kiosk sends every minute), and before the query is judged.
     let answer = state
         .db
         .read(move |tx| {
+            let kiosk = token.kiosk(tx)?;
+            let Query(q) = query?;
+            let limit = q.limit.unwrap_or(DEFAULT_PAGE_LIMIT).min(MAX_PAGE_LIMIT);
+            if limit == 0 {
+                return Err(ApiError::bad_request("`limit` must be at least 1"));
+            }
+            let since = q.since;
+            let q_snapshot_head = q.snapshot_head;
             let head = records::head(tx)?;
             if since > head {
                 return Err(gone(format!(

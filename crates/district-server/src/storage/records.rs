@@ -17,9 +17,10 @@ use super::{DbError, ReadTx, WriteTx};
 const DISTRICT: &str = "";
 
 fn counter(conn: &Connection, name: &str) -> Result<u64, DbError> {
-    let v: i64 = conn.query_row("SELECT value FROM counters WHERE name = ?1", [name], |r| {
-        r.get(0)
-    })?;
+    // Cached: every poll of every kiosk reads the head.
+    let v: i64 = conn
+        .prepare_cached("SELECT value FROM counters WHERE name = ?1")?
+        .query_row([name], |r| r.get(0))?;
     Ok(v as u64)
 }
 

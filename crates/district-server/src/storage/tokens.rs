@@ -22,15 +22,15 @@ pub fn insert(
 
 /// Who holds the token with this hash; `None` when it is unknown or its kiosk was removed.
 pub fn holder(tx: &ReadTx<'_>, hash: &str) -> Result<Option<Holder>, DbError> {
+    // Cached: every request of every kiosk asks.
     let row: Option<(String, Option<String>, Option<String>)> = tx
         .conn()
-        .query_row(
+        .prepare_cached(
             "SELECT t.role, k.id, k.station
              FROM tokens t LEFT JOIN kiosks k ON k.id = t.kiosk_id
              WHERE t.hash = ?1",
-            [hash],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        )?
+        .query_row([hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     Ok(match row {
         Some((role, _, _)) if role == Role::Staff.key() => Some(Holder::Staff),
