@@ -25,6 +25,7 @@ pub mod i18n;
 pub mod input;
 pub mod media;
 pub mod pin;
+pub mod section_icon;
 pub mod store;
 pub mod submitter;
 pub mod sync;

@@ -11,6 +11,7 @@ use slint::{Rgba8Pixel, SharedPixelBuffer};
 use crate::demo;
 use crate::i18n::Localizer;
 use crate::media::{self, PictureCache};
+use crate::section_icon::IconCache;
 use crate::store::content::Opened;
 use crate::store::{ContentStore, Outbox};
 use crate::view::{self, Ctx, PictureSlot, PictureSource, Screen, ScreenView};
@@ -64,6 +65,8 @@ pub struct Worker {
     store: ContentStore,
     loc: Arc<Localizer>,
     pictures: PictureCache,
+    /// Sections' own icons, drawn.
+    icons: IconCache,
     /// Where the cache is: the maintenance screen measures its disk and reads its outbox.
     data_dir: PathBuf,
     /// Opened when the maintenance screen first asks for it.
@@ -88,6 +91,7 @@ impl Worker {
             store,
             loc,
             pictures: PictureCache::new(PICTURE_CACHE_BYTES),
+            icons: IconCache::default(),
             data_dir,
             outbox: None,
         })
@@ -158,10 +162,15 @@ impl Worker {
                 PictureSource::Blob(blob) => self.pictures.get(self.store.blobs(), blob),
                 PictureSource::Qr(text) => media::qr(text, QR_MODULE_PX),
                 PictureSource::QrWithin { text, max_side } => media::qr_within(text, *max_side),
+                PictureSource::Icon(icon) => self
+                    .icons
+                    .get(self.store.blobs(), icon)
+                    .map_err(media::MediaError::from),
             };
             match made {
                 Ok(buffer) => decoded.push((spec.slot, buffer)),
-                // A missing or broken image leaves its placeholder; the rest of the page shows.
+                // A missing or broken image leaves its placeholder (a section's built-in
+                // drawing); the rest of the page shows.
                 Err(e) => tracing::warn!(error = %e, slot = ?spec.slot, "picture not shown"),
             }
         }

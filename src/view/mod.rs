@@ -145,6 +145,8 @@ pub enum PictureSlot {
     Qr(QrFor),
     /// The picture of an article's slide in the attract slideshow (article id).
     AttractPicture(String),
+    /// A section's own icon (section id): its home tile and its page's header.
+    SectionIcon(String),
 }
 
 /// What a QR code is for.
@@ -178,6 +180,18 @@ impl BlobPicture {
     }
 }
 
+/// A section's own icon at the size a screen draws it (square, `side` pixels).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IconPicture {
+    pub sha256: String,
+    pub format: protocol::IconFormat,
+    pub side: u32,
+}
+
+/// Pixels a side a section's own icon is drawn at: the home tile's watermark (three quarters
+/// of a tile's height) without scaling up; the badge and the page header scale it down.
+pub const SECTION_ICON_SIDE: u32 = 224;
+
 /// What a picture is made from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PictureSource {
@@ -190,6 +204,8 @@ pub enum PictureSource {
     /// within `max_side` pixels, to be shown one image pixel per screen pixel: crisp, every
     /// module the same size.
     QrWithin { text: String, max_side: u32 },
+    /// A section's own icon, drawn (`crate::section_icon`).
+    Icon(IconPicture),
 }
 
 /// A picture the screen wants, made later (off the UI thread) at the size it is shown.
@@ -205,6 +221,18 @@ impl PictureSpec {
         PictureSpec {
             slot,
             source: PictureSource::Blob(BlobPicture::fit(image, max_width)),
+        }
+    }
+
+    /// A section's own icon for the section `section`.
+    pub fn section_icon(section: &str, icon: &protocol::IconRef) -> PictureSpec {
+        PictureSpec {
+            slot: PictureSlot::SectionIcon(section.to_string()),
+            source: PictureSource::Icon(IconPicture {
+                sha256: icon.sha256.clone(),
+                format: icon.format,
+                side: SECTION_ICON_SIDE,
+            }),
         }
     }
 
@@ -231,7 +259,7 @@ impl PictureSpec {
     pub fn aspect(&self) -> f32 {
         match &self.source {
             PictureSource::Blob(b) => b.height as f32 / b.width.max(1) as f32,
-            PictureSource::Qr(_) | PictureSource::QrWithin { .. } => 1.0,
+            PictureSource::Qr(_) | PictureSource::QrWithin { .. } | PictureSource::Icon(_) => 1.0,
         }
     }
 }
@@ -286,7 +314,21 @@ impl ScreenView {
     /// Images this view wants decoded.
     pub fn pictures(&self) -> Vec<PictureSpec> {
         match self {
-            ScreenView::Section(v) => v.cards.iter().filter_map(|c| c.thumb.clone()).collect(),
+            ScreenView::Home(v) => v
+                .tiles
+                .iter()
+                .filter_map(|t| {
+                    t.icon_file
+                        .as_ref()
+                        .map(|icon| PictureSpec::section_icon(&t.id, icon))
+                })
+                .collect(),
+            ScreenView::Section(v) => v
+                .icon_file
+                .iter()
+                .map(|icon| PictureSpec::section_icon(&v.id, icon))
+                .chain(v.cards.iter().filter_map(|c| c.thumb.clone()))
+                .collect(),
             ScreenView::Article(v) => v
                 .pictures
                 .iter()

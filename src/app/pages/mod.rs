@@ -115,6 +115,10 @@ impl Pages {
                     self.station.put_picture(window, &station, image)
                 }
                 PictureSlot::AttractPicture(article) => self.attract.put_picture(&article, image),
+                PictureSlot::SectionIcon(section) => {
+                    self.home.put_icon(&section, image.clone());
+                    self.section.put_icon(window, &section, image);
+                }
             }
         }
     }

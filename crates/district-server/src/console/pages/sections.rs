@@ -170,6 +170,7 @@ impl SectionForm {
             title: text(&self.title_zh, &self.title_en),
             subtitle: text(&self.subtitle_zh, &self.subtitle_en),
             icon: self.icon.trim().to_string(),
+            icon_file: None,
             color: self.color.trim().to_string(),
             scope: Some(self.scope.trim().to_string()).filter(|s| !s.is_empty()),
             wish_wall: self.wish_wall.as_deref() == Some("true"),
