@@ -14,7 +14,7 @@ use crate::media::{self, PictureCache};
 use crate::section_icon::IconCache;
 use crate::store::content::Opened;
 use crate::store::{ContentStore, Outbox};
-use crate::view::{self, Ctx, PictureSlot, PictureSource, Screen, ScreenView};
+use crate::view::{self, Ctx, PictureSlot, PictureSource, PictureSpec, Screen, ScreenView};
 
 /// Bytes of decoded pictures kept for revisits, unless `[cache] pictures_mb` says otherwise.
 pub const PICTURE_CACHE_BYTES: usize = 24 * 1024 * 1024;
@@ -149,8 +149,18 @@ impl Worker {
                 return;
             }
         };
-        let specs = view.pictures();
-        deliver(Delivery::View(Box::new(view), Box::new(self.status())));
+        let status = self.status();
+        // The status band's logo with every screen: from the picture cache after the first
+        // time, and the app sets it only when it is another logo.
+        let specs: Vec<_> = status
+            .brand
+            .logo
+            .as_ref()
+            .map(PictureSpec::brand_logo)
+            .into_iter()
+            .chain(view.pictures())
+            .collect();
+        deliver(Delivery::View(Box::new(view), Box::new(status)));
 
         let mut decoded = Vec::new();
         for spec in specs {

@@ -147,6 +147,8 @@ pub enum PictureSlot {
     AttractPicture(String),
     /// A section's own icon (section id): its home tile and its page's header.
     SectionIcon(String),
+    /// The district's logo in the status band (its blob's hash).
+    BrandLogo(String),
 }
 
 /// What a QR code is for.
@@ -192,6 +194,10 @@ pub struct IconPicture {
 /// of a tile's height) without scaling up; the badge and the page header scale it down.
 pub const SECTION_ICON_SIDE: u32 = 224;
 
+/// The box the district's logo is fitted into in the status band (width, height in pixels):
+/// the band is 112 px tall, and a wide logo must leave room for the kiosk's name.
+pub const LOGO_BOX: (u32, u32) = (220, 72);
+
 /// What a picture is made from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PictureSource {
@@ -221,6 +227,23 @@ impl PictureSpec {
         PictureSpec {
             slot,
             source: PictureSource::Blob(BlobPicture::fit(image, max_width)),
+        }
+    }
+
+    /// The district's logo, fitted into the status band's [`LOGO_BOX`] (never scaled up).
+    pub fn brand_logo(logo: &ImageRef) -> PictureSpec {
+        let (max_w, max_h) = LOGO_BOX;
+        let scale = (max_w as f32 / logo.width.max(1) as f32)
+            .min(max_h as f32 / logo.height.max(1) as f32)
+            .min(1.0);
+        let side = |v: u32| ((v as f32 * scale).round() as u32).max(1);
+        PictureSpec {
+            slot: PictureSlot::BrandLogo(logo.sha256.clone()),
+            source: PictureSource::Blob(BlobPicture {
+                sha256: logo.sha256.clone(),
+                width: side(logo.width),
+                height: side(logo.height),
+            }),
         }
     }
 
