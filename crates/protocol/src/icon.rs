@@ -413,9 +413,7 @@ mod tests {
             }
         );
         assert_eq!(
-            refusal(&format!(
-                r#"<svg xmlns="http://www.w3.org/2000/svg" onload="x()"/>"#
-            )),
+            refusal(r#"<svg xmlns="http://www.w3.org/2000/svg" onload="x()"/>"#),
             IconIssue::EventHandler {
                 attribute: "onload".into()
             }
