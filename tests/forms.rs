@@ -5,7 +5,8 @@
 //! are not queued); a sign-up with a phone number written with
 //! spaces and +86 is queued normalised and, offline, the visitor is told staff will confirm by
 //! phone; the idle warning keeps a half-filled form on a tap and the reset wipes it (and the
-//! pinyin engine's composition) without one.
+//! pinyin engine's composition) without one. A double tap queues one item for each of the
+//! three forms; the reset also wipes pinyin typed on the real keyboard, in librime and on disk.
 //!
 //! Without librime the pinyin test types English and prints a notice, unless
 //! `LOBBY_REQUIRE_RIME=1` makes that a failure.
@@ -20,11 +21,12 @@ use lobby_kiosk::app::idle::{IdleTimes, Ticks};
 use lobby_kiosk::clock::{Clock, DEFAULT_TZ};
 use lobby_kiosk::i18n::Localizer;
 use lobby_kiosk::input::rime::{Rime, RimeSettings};
-use lobby_kiosk::store::Outbox;
+use lobby_kiosk::store::{ContentStore, Op, Outbox};
 use lobby_kiosk::submitter::Submitter;
 use lobby_kiosk::ui;
 use lobby_kiosk::view::{FormKind, Screen};
 use lobby_kiosk::worker::{ContentSource, Worker};
+use protocol::content::{Record, Wish, WishStatus};
 use protocol::text::Lang;
 use slint::platform::PointerEventButton;
 use slint::{ComponentHandle, Model};
@@ -174,6 +176,12 @@ fn a_wish_typed_in_pinyin_is_queued_once_though_submit_is_tapped_twice() {
         form.get_stage() == ui::FormStage::Done
     });
     assert_eq!(form.get_result_title(), "已收到，工作人员将进行审核");
+    // (The keyboard moves the focus in a change handler, which the event loop runs.)
+    slint::platform::update_timers_and_animations();
+    assert!(
+        !app.window().get_keyboard_shown(),
+        "the keyboard goes with the fields"
+    );
     assert!(
         form.get_result_body().contains("还没有上墙"),
         "says it is not on the wall yet"
@@ -369,4 +377,189 @@ fn the_idle_warning_keeps_a_half_filled_form_on_a_tap_and_the_reset_wipes_it() {
     assert_eq!(form.get_first(), "", "every typed character wiped");
     assert_eq!(app.open_form_id(), None);
     assert!(pending(dir.path()).is_empty(), "nothing was sent");
+}
+
+/// Puts an approved wish on the wall, as a sync page from the district server would.
+fn approved_wish(dir: &std::path::Path, id: &str, text: &str) {
+    let mut store = ContentStore::open(dir).expect("cache");
+    store
+        .apply_synced(
+            &[Op::Put(Record::Wish(Wish {
+                id: id.into(),
+                text: text.into(),
+                lang: Lang::Zh,
+                display_name: Some("李女士".into()),
+                status: WishStatus::Approved,
+                created_at: chrono::DateTime::parse_from_rfc3339("2026-11-21T09:30:00+08:00")
+                    .expect("time"),
+                scope: None,
+            }))],
+            1,
+            &[],
+        )
+        .expect("the wish");
+}
+
+/// Two quick real taps on the button labelled `label`: the second lands before the outbox
+/// thread has answered the first.
+fn double_tap(app: &App, label: &str) {
+    let found = find(app, label, AccessibleRole::Button);
+    assert_eq!(found.len(), 1, "one button labelled {label:?}");
+    found[0].mock_single_click(PointerEventButton::Left);
+    found[0].mock_single_click(PointerEventButton::Left);
+}
+
+#[test]
+fn a_double_tap_queues_one_item_for_a_claim_and_for_a_sign_up() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = kiosk(dir.path(), Lang::En);
+    approved_wish(dir.path(), "w1", "希望有人能陪我妈妈每周去一次医院复查。");
+    app.refresh();
+    let form = app.window().global::<ui::FormAdapter>();
+
+    // A claim, from the wall's "I can help".
+    app.navigate(Screen::Section("micro-wishes".into()));
+    key(&app, "I can help");
+    assert_eq!(app.current(), Screen::Form(FormKind::Claim("w1".into())));
+    let claim = app.open_form_id().expect("the claim's id");
+    form.set_first("Harbour Tech Ltd".into());
+    form.set_second("0411-8888 1234".into());
+    double_tap(&app, "Send");
+    settle(&app, "the claim's confirmation", || {
+        form.get_stage() == ui::FormStage::Done
+    });
+    assert_eq!(form.get_result_title(), "Received — staff will review it");
+    let items = pending(dir.path());
+    assert_eq!(items.len(), 1, "one outbox item for two taps");
+    assert_eq!((items[0].id, items[0].kind.as_str()), (claim, "claim"));
+    assert_eq!(items[0].payload["wish"], "w1");
+    assert_eq!(items[0].payload["contact"], "+8641188881234");
+
+    // A sign-up, from the event's details.
+    app.navigate(Screen::schedule());
+    app.window()
+        .global::<ui::ScheduleAdapter>()
+        .invoke_open_event("social-insurance-qa@2026-11-24T14:00".into());
+    key(&app, "Sign up");
+    let signup = app.open_form_id().expect("the sign-up's id");
+    assert_ne!(signup, claim);
+    form.set_first("Wang Fang".into());
+    form.set_second("wang.fang@example.com".into());
+    double_tap(&app, "Send");
+    settle(&app, "the sign-up's confirmation", || {
+        form.get_stage() == ui::FormStage::Done
+    });
+    assert_eq!(form.get_result_title(), "Sign-up received");
+    let items = pending(dir.path());
+    assert_eq!(items.len(), 2, "one more outbox item for two more taps");
+    let item = items.iter().find(|i| i.id == signup).expect("the sign-up");
+    assert_eq!(item.kind, "signup");
+    assert_eq!(item.payload["contact"], "wang.fang@example.com");
+    assert!(
+        find(&app, "Send", AccessibleRole::Button).is_empty(),
+        "no submit button on the confirmation"
+    );
+}
+
+/// Files under `dir` whose bytes contain `needle`.
+fn files_containing(dir: &std::path::Path, needle: &str) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        for entry in std::fs::read_dir(&path).expect("readable") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if std::fs::read(&path)
+                .expect("readable file")
+                .windows(needle.len())
+                .any(|w| w == needle.as_bytes())
+            {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_idle_reset_wipes_pinyin_typed_on_the_keyboard_in_the_engine_and_on_disk() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    if !rime_available(dir.path()) {
+        return;
+    }
+    std::fs::remove_dir_all(dir.path().join("probe")).expect("the probe's folder goes");
+    let app = kiosk(dir.path(), Lang::Zh);
+    let ticks = Ticks::manual();
+    app.set_ticks(ticks.clone());
+    app.set_idle_times(IdleTimes {
+        reset: Duration::from_secs(90),
+        warning: Duration::from_secs(20),
+        attract: None,
+        slide: Duration::from_secs(8),
+    });
+    app.start_keyboard(RimeSettings::for_data_dir(dir.path()))
+        .expect("engine thread");
+    let keyboard = app.window().global::<ui::KeyboardAdapter>();
+    let form = app.window().global::<ui::FormAdapter>();
+    let idle = app.window().global::<ui::Idle>();
+
+    app.navigate(Screen::Form(FormKind::Wish));
+    tap(&app, "您的心愿", AccessibleRole::TextInput);
+    settle(&app, "the pinyin layout", || {
+        keyboard.get_active_mode() == ui::KeyboardMode::Pinyin
+    });
+    // One word picked into the field, one still being composed in the candidate bar.
+    for letter in "xiongmao".chars() {
+        key(&app, &letter.to_string());
+    }
+    // Every letter's composition has arrived: the candidates are those of the whole pinyin.
+    settle(&app, "candidates for xiongmao", || {
+        keyboard.get_preedit().replace(' ', "") == "xiongmao"
+            && keyboard.get_candidates().row_count() > 0
+    });
+    let word = keyboard.get_candidates().row_data(0).expect("a candidate");
+    key(&app, &word);
+    settle(&app, "the word in the field", || form.get_first() == word);
+    for letter in "dongwuyuan".chars() {
+        key(&app, &letter.to_string());
+    }
+    settle(&app, "dongwuyuan being composed", || {
+        keyboard.get_preedit().replace(' ', "") == "dongwuyuan"
+    });
+
+    for _ in 0..70 {
+        ticks.advance(Duration::from_secs(1));
+        i_slint_backend_testing::mock_elapsed_time(Duration::from_secs(1));
+        app.process_events();
+    }
+    assert!(idle.get_warning(), "typed text gets the warning first");
+    for _ in 0..20 {
+        ticks.advance(Duration::from_secs(1));
+        i_slint_backend_testing::mock_elapsed_time(Duration::from_secs(1));
+        app.process_events();
+    }
+    assert_eq!(app.current(), Screen::Home, "reset to home");
+    assert!(
+        !app.window().get_keyboard_shown(),
+        "no keyboard over home for the next visitor"
+    );
+    settle(&app, "the engine's reset", || {
+        keyboard.get_preedit().is_empty() && keyboard.get_candidates().row_count() == 0
+    });
+    assert_eq!(form.get_first(), "", "the field is wiped");
+    assert!(pending(dir.path()).is_empty(), "nothing was sent");
+    for typed in [word.as_str(), "dongwuyuan", "dong wu yuan", "xiongmao"] {
+        let found = files_containing(dir.path(), typed);
+        assert!(found.is_empty(), "{typed} survived the reset in {found:?}");
+    }
+
+    // The next visitor starts from nothing: the engine composes afresh.
+    app.navigate(Screen::Form(FormKind::Wish));
+    tap(&app, "您的心愿", AccessibleRole::TextInput);
+    key(&app, "d");
+    settle(&app, "a fresh composition", || {
+        keyboard.get_preedit() == "d"
+    });
+    assert_eq!(form.get_first(), "");
 }

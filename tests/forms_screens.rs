@@ -1,12 +1,15 @@
 //! Renders the visitors' screens (the 微心愿 wall, the three forms with the keyboard open in
 //! English and in 拼音 with candidates, a field error, the confirmations, an event's details
-//! with its sign-up button) in both languages, in a child process whose fontconfig knows only
+//! with its sign-up button, a sign-up the district confirmed with the seats left and one it
+//! answered "full", both from the real district server on 127.0.0.1) in both languages, in a child process whose fontconfig knows only
 //! the embedded font, so a character the kiosk cannot draw would show as blank space; each
 //! picture's heading area is checked for ink. `FORMS_SCREENSHOTS=docs/screenshots` writes the
 //! pictures there (how `docs/screenshots/forms-*.png` are made); otherwise to a temp folder.
 //!
 //! The wall's wishes are written into the cache as a sync page from the district server would
 //! (`apply_synced`): they are examples, as the demo bundle carries no wishes.
+
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -28,7 +31,7 @@ use protocol::text::Lang;
 use slint::platform::{PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, Model};
 
-const NAMES: [&str; 14] = [
+const NAMES: [&str; 16] = [
     "wall",
     "wish-form-english",
     "wish-form-pinyin",
@@ -37,6 +40,8 @@ const NAMES: [&str; 14] = [
     "field-error",
     "wish-received",
     "signup-by-phone",
+    "signup-confirmed",
+    "signup-full",
     "event-detail",
     "wall",
     "claim-form",
@@ -124,7 +129,12 @@ fn the_forms_render_in_both_languages_with_the_embedded_font_only() {
             assert!(ink > 200, "{name} {lang}: the heading draws no ink ({ink})");
         }
     }
-    assert!(seen >= 16, "only {seen} pictures");
+    assert!(seen >= 20, "only {seen} pictures");
+    for lang in ["zh", "en"] {
+        let path = out.join(format!("forms-signup-form-landscape-{lang}.png"));
+        let img = image::open(&path).expect("a PNG").to_rgb8();
+        assert_eq!((img.width(), img.height()), (1920, 1080), "{lang}");
+    }
 }
 
 fn wish(id: &str, text: &str, lang: Lang, name: Option<&str>, status: WishStatus, at: &str) -> Op {
@@ -339,6 +349,23 @@ fn render_form_screens() {
     form.set_first(if zh { "王芳" } else { "Wang Fang" }.into());
     form.set_second("+86 138 0013 8000".into());
     shoot("signup-form");
+    // On a landscape screen, the contact field tapped: it scrolls into sight above the keyboard.
+    window.set_size(slint::PhysicalSize::new(1920, 1080));
+    app.process_events();
+    focus(
+        &app,
+        if zh {
+            "电话或电子邮箱"
+        } else {
+            "Phone or e-mail"
+        },
+    );
+    slint::platform::update_timers_and_animations();
+    shoot("signup-form-landscape");
+    key(&app, if zh { "收起键盘" } else { "Hide keyboard" });
+    slint::platform::update_timers_and_animations();
+    window.set_size(slint::PhysicalSize::new(1080, 1920));
+    app.process_events();
     // A field error.
     form.set_second("12345".into());
     form.invoke_submit();
@@ -349,5 +376,105 @@ fn render_form_screens() {
     form.invoke_submit();
     settle(&app, "received", || form.get_stage() == ui::FormStage::Done);
     shoot("signup-by-phone");
+
+    // The district's answers, from the real district server on 127.0.0.1: an event of 3 seats.
+    let server = support::Server::start();
+    let token = server.kiosk("lobby-1");
+    let other = server.kiosk("lobby-2");
+    let mut bundle = support::generated(0, 0, 1, 1);
+    let event = bundle
+        .content
+        .events
+        .iter_mut()
+        .find(|e| e.id == "gen-event-000")
+        .expect("a one-off event");
+    event.capacity = Some(3);
+    event.title = protocol::text::Text::new(
+        "英语角：和外国朋友聊聊大连",
+        "English corner: talk about Dalian",
+    );
+    let event = event.clone();
+    server.push(&bundle);
+    let settings = lobby_kiosk::sync::Settings {
+        poll: Duration::from_secs(3600),
+        ..support::Server::settings(&server.base, &token)
+    };
+    app.attach_sync(
+        lobby_kiosk::sync::schedule::spawn(data.to_path_buf(), settings, app.handle())
+            .expect("sync thread"),
+    );
+    // Online once the first cycle ended (an offline kiosk says "staff will confirm by phone"
+    // at once).
+    settle(&app, "the first sync", || {
+        support::cache_state(data).cursor == server.head()
+            && app.window().global::<ui::Status>().get_online()
+    });
+    let open_signup = || {
+        app.navigate(Screen::Home);
+        app.navigate(Screen::Form(FormKind::Signup {
+            event: event.id.clone(),
+            start: event.start,
+        }));
+        form.set_first(if zh { "王芳" } else { "Wang Fang" }.into());
+        form.set_second("138 0013 8000".into());
+        form.invoke_edited(1);
+    };
+
+    // Two of the three seats: confirmed, and the seats left as the feed has them after it.
+    open_signup();
+    assert_eq!(form.get_max_party(), 3);
+    key(
+        &app,
+        if zh {
+            "增加一人"
+        } else {
+            "One person more"
+        },
+    );
+    form.invoke_submit();
+    let (confirmed, left) = if zh {
+        ("报名成功：2 个名额", "剩余 1 个名额")
+    } else {
+        ("Confirmed: 2 seats", "1 seat left")
+    };
+    settle(
+        &app,
+        "the district's confirmation with the seats left",
+        || form.get_result_title() == confirmed && form.get_result_body().ends_with(left),
+    );
+    assert!(form.get_result_good());
+    shoot("signup-confirmed");
+
+    // Another kiosk takes the last seat before this one hears of it: "full", truthfully.
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let outbox = lobby_kiosk::store::Outbox::open(elsewhere.path()).expect("outbox");
+    support::queue_signup(&outbox, &event.id, "李雷", 1);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut syncer = lobby_kiosk::sync::Syncer::open(
+        elsewhere.path(),
+        support::Server::settings(&server.base, &other),
+    )
+    .expect("syncer");
+    rt.block_on(syncer.cycle()).expect("the other kiosk syncs");
+    open_signup();
+    assert_eq!(
+        form.get_max_party(),
+        1,
+        "this kiosk still counts 1 seat left"
+    );
+    form.invoke_submit();
+    let full = if zh {
+        "抱歉，活动名额已满"
+    } else {
+        "Sorry, the event is full"
+    };
+    settle(&app, "the district's answer: full", || {
+        form.get_result_title() == full
+    });
+    assert!(!form.get_result_good());
+    shoot("signup-full");
     drop(app);
 }

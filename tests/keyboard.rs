@@ -116,6 +116,10 @@ fn typing_on_the_keyboard_reaches_the_text_field() {
     assert_eq!(w.get_text(), "hiA1 ");
     tap(&w, "Letters");
     assert!(visible(&w, "q"));
+    assert_keys_at_least(&w, 80.0, "portrait, English");
+    w.window().set_size(slint::LogicalSize::new(1920.0, 1000.0));
+    assert_keys_at_least(&w, 80.0, "landscape, English");
+    w.window().set_size(slint::LogicalSize::new(1080.0, 1000.0));
 
     if !has_pinyin {
         return;
@@ -130,6 +134,7 @@ fn typing_on_the_keyboard_reaches_the_text_field() {
         adapter.get_candidates().row_data(0).as_deref(),
         Some("北京")
     );
+    assert_keys_at_least(&w, 80.0, "portrait, pinyin with candidates");
     tap(&w, "北京");
     assert_eq!(w.get_text(), "hiA1 北京");
     assert_eq!(adapter.get_preedit(), "");
@@ -342,6 +347,27 @@ fn assert_keys_have_ink(name: &str, w: &KeyboardPreview, img: &image::RgbImage) 
         assert!(
             ink > 5,
             "{name}: key {label:?} draws no label ({ink} ink pixels)"
+        );
+    }
+}
+
+/// Every key and candidate shown is a touch target of at least `min` px each way (issue 6:
+/// keys ≥ 80 px).
+fn assert_keys_at_least(w: &KeyboardPreview, min: f32, when: &str) {
+    let keys: Vec<_> = ElementQuery::from_root(w)
+        .match_accessible_role(AccessibleRole::Button)
+        .find_all()
+        .into_iter()
+        .filter(|k| k.size().width > 0.0)
+        .collect();
+    assert!(keys.len() >= 30, "{when}: {} keys", keys.len());
+    for key in keys {
+        let (label, size) = (key.accessible_label().unwrap_or_default(), key.size());
+        assert!(
+            size.width >= min && size.height >= min,
+            "{when}: key {label:?} is {}x{} px",
+            size.width,
+            size.height
         );
     }
 }

@@ -64,6 +64,9 @@ struct OpenForm {
     capacity: Option<u32>,
     max_party: u32,
     party: u32,
+    /// Sign-up with a limit: "N seats left" as the feed has it now (re-read after each sync),
+    /// said under a confirmed sign-up.
+    seats_left: String,
     /// The last check's errors, said again in the other language when the visitor switches.
     errors: Vec<FieldError>,
     /// The outbox could not save it (full disk, damaged file): the visitor may try again.
@@ -178,6 +181,7 @@ pub(super) fn shown(this: &Rc<Inner>, view: &ScreenView) {
             capacity: None,
             max_party: 1,
             party: 1,
+            seats_left: String::new(),
             errors: Vec::new(),
             save_failed: false,
         });
@@ -193,11 +197,17 @@ fn update_limits(f: &mut OpenForm, v: &FormView) {
     f.capacity = v.capacity;
     f.max_party = v.max_party;
     f.party = f.party.clamp(1, v.max_party.max(1));
+    f.seats_left = if v.capacity.is_some() {
+        v.seats.clone()
+    } else {
+        String::new()
+    };
 }
 
 /// Every typed character of the form goes, with its state.
 fn close(this: &Rc<Inner>) {
     if this.forms.open.borrow_mut().take().is_some() {
+        this.typing.dismiss(&this.window);
         this.forms.answer_timer.stop();
         clear_fields(this);
         render(this);
@@ -382,6 +392,8 @@ pub(super) fn enqueued(this: &Rc<Inner>, id: Uuid, result: Result<Enqueued, Stri
             }
         }
     };
+    // The fields give way to the confirmation: so does the keyboard.
+    this.typing.dismiss(&this.window);
     let pushed = this.maintenance.push_now();
     if signup {
         if pushed && this.online.get() {
@@ -523,7 +535,7 @@ pub(super) fn render(this: &Rc<Inner>) {
             true,
         ),
         Stage::Done(result) => {
-            let (title, body, good) = confirmation(loc, lang, &f.kind, result);
+            let (title, body, good) = confirmation(loc, lang, &f.kind, result, &f.seats_left);
             (ui::FormStage::Done, title, body, good)
         }
     };
@@ -533,12 +545,14 @@ pub(super) fn render(this: &Rc<Inner>) {
     a.set_result_good(good);
 }
 
-/// The confirmation's title and text, and whether it is good news.
+/// The confirmation's title and text, and whether it is good news. `seats_left` ("3 seats
+/// left", empty for an event without a limit) closes a confirmed sign-up's text.
 fn confirmation(
     loc: &crate::i18n::Localizer,
     lang: Lang,
     kind: &FormKind,
     result: &Result_,
+    seats_left: &str,
 ) -> (String, String, bool) {
     let t = |id: &str| loc.text(lang, id);
     match (kind, result) {
@@ -550,7 +564,11 @@ fn confirmation(
         (FormKind::Signup { .. }, Result_::Answered(outcome)) => match outcome {
             Outcome::Confirmed { seats, .. } => (
                 loc.format(lang, "form-signup-confirmed", &[("seats", (*seats).into())]),
-                t("form-signup-confirmed-body"),
+                [t("form-signup-confirmed-body"), seats_left.to_string()]
+                    .into_iter()
+                    .filter(|line| !line.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
                 true,
             ),
             Outcome::Full { seats_left: 0 } => {
@@ -616,7 +634,7 @@ mod tests {
                 limit: Some(40),
             }],
         });
-        let (title, body, good) = confirmation(&loc, Lang::En, &kind, &invalid);
+        let (title, body, good) = confirmation(&loc, Lang::En, &kind, &invalid, "");
         assert_eq!(title, "Sign-up not accepted");
         assert!(
             body.starts_with("Too long: at most 40 characters."),
@@ -624,14 +642,14 @@ mod tests {
         );
         assert!(body.contains("Nothing was booked"), "{body}");
         assert!(!good);
-        let (title, body, good) = confirmation(&loc, Lang::Zh, &kind, &invalid);
+        let (title, body, good) = confirmation(&loc, Lang::Zh, &kind, &invalid, "");
         assert_eq!(title, "报名未被接受");
         assert!(body.contains("本次未能报名"), "{body}");
         assert!(!good);
 
         let refused = Result_::Answered(Outcome::Refused);
         for lang in [Lang::Zh, Lang::En] {
-            let (title, body, good) = confirmation(&loc, lang, &kind, &refused);
+            let (title, body, good) = confirmation(&loc, lang, &kind, &refused, "");
             assert_eq!(title, loc.text(lang, "form-signup-not-accepted"));
             assert_eq!(body, loc.text(lang, "form-signup-refused-body"));
             assert!(!good);
@@ -639,7 +657,8 @@ mod tests {
         }
 
         // Offline or late: truthfully, staff will call.
-        let (title, body, good) = confirmation(&loc, Lang::En, &kind, &Result_::ByPhone);
+        let (title, body, good) =
+            confirmation(&loc, Lang::En, &kind, &Result_::ByPhone, "2 seats left");
         assert_eq!(title, "Sign-up received");
         assert_eq!(body, loc.text(Lang::En, "form-signup-by-phone"));
         assert!(good);

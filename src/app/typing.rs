@@ -93,6 +93,21 @@ impl Typing {
         }
     }
 
+    /// The focused field is going away (its form closes or shows its confirmation): the
+    /// focus moves into the keyboard, which hides, and pinyin still being composed is dropped
+    /// (the engine's `Hide` commits it to the keyboard's focus sink, which takes no text).
+    /// Slint keeps `text-input-focused` for a field removed with its page, so without this the
+    /// keyboard would stay up over the next screen.
+    pub fn dismiss(&self, window: &ui::AppWindow) {
+        if !window.get_keyboard_shown() {
+            return;
+        }
+        crate::input::KeyboardSurface::dismiss(&window.global::<ui::KeyboardAdapter>());
+        if let Some(engine) = self.engine.borrow().as_ref() {
+            engine.send(Input::Hide);
+        }
+    }
+
     /// Whether the engine runs.
     pub fn is_started(&self) -> bool {
         self.engine.borrow().is_some()

@@ -26,6 +26,10 @@ pub enum AdminError {
     NoSuchKiosk(String),
     #[error("`{0}` is not a valid {1}: use 1 to 64 of a-z, 0-9, `-` and `_`")]
     BadName(String, &'static str),
+    #[error(transparent)]
+    Bundle(#[from] crate::ctl::CtlError),
+    #[error(transparent)]
+    Blob(#[from] crate::blobs::BlobError),
 }
 
 fn valid_name(s: &str) -> bool {
@@ -61,6 +65,55 @@ pub fn init(config: &Config) -> Result<String, AdminError> {
         auth::insert_token(tx, &token, Role::Staff, None, &now)?;
         Ok(token)
     })
+}
+
+/// Whether `init` has run for this config's database.
+pub fn is_initialised(config: &Config) -> Result<bool, AdminError> {
+    let db = open(config)?;
+    Ok(db.read_blocking(storage::meta::created_at)?.is_some())
+}
+
+/// Publishes the bundle folder `dir` when nothing is published yet (the first step of
+/// `district-server demo`), as `kioskctl push` would: checked with the bundle's rules, its
+/// images stored, its content applied in one transaction and audited. `Ok(None)`: content was
+/// already published and nothing changed.
+pub fn publish_first_bundle(
+    config: &Config,
+    dir: &std::path::Path,
+) -> Result<Option<crate::api::PushPlan>, AdminError> {
+    let db = open(config)?;
+    require_initialised(&db)?;
+    if db.read_blocking(storage::meta::district)?.is_some() {
+        return Ok(None);
+    }
+    let bundle = crate::ctl::load_bundle(dir)?;
+    let blobs = crate::blobs::BlobStore::open(&config.blob_dir())?;
+    for (sha, blob) in &bundle.blobs {
+        blobs.put(sha, &blob.bytes)?;
+    }
+    let plan = db.write_blocking(|tx| {
+        if storage::meta::district(tx)?.is_some() {
+            return Ok(None);
+        }
+        let at = chrono::Utc::now();
+        let now = storage::time_text(at);
+        let plan = crate::push::apply(tx, &bundle.content, at)?;
+        let after = serde_json::to_value(&plan).unwrap_or_default();
+        storage::audit::record(
+            tx,
+            storage::audit::Change {
+                actor: "district-server demo",
+                kind: "content",
+                action: "pushed",
+                target: "bundle",
+                before: None,
+                after: Some(&after),
+            },
+            &now,
+        )?;
+        Ok::<_, AdminError>(Some(plan))
+    })?;
+    Ok(plan)
 }
 
 /// Issues another staff token; with `revoke_others`, every earlier staff token stops working.

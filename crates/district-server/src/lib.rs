@@ -13,7 +13,8 @@
 //! - [`routes`]: the HTTP surface; [`server`]: running it. [`admin`]: `init`, `kiosk add`.
 //! - [`api`]: staff request/answer bodies; [`ctl`]: `kioskctl`'s client; [`scale_bundle`]:
 //!   `kioskctl gen-bundle`, a scale data set for benchmarks.
-//! - [`console`]: the staff web console at `/console/`; [`accounts`]: staff accounts, roles,
+//! - [`console`]: the staff web console at `/console/` ([`staged_imports`]: its uploaded
+//!   bundles awaiting publication); [`accounts`]: staff accounts, roles,
 //!   passwords as rules; [`people`]: account operations shared by the console and the CLI.
 
 pub mod accounts;
@@ -36,6 +37,7 @@ pub mod push;
 pub mod routes;
 pub mod scale_bundle;
 pub mod server;
+pub mod staged_imports;
 pub mod storage;
 pub mod submissions;
 pub mod wishes;

@@ -23,12 +23,6 @@ pub enum PeopleError {
     NotInitialised(String),
 }
 
-impl From<rusqlite::Error> for PeopleError {
-    fn from(e: rusqlite::Error) -> Self {
-        PeopleError::Db(DbError::Sqlite(e))
-    }
-}
-
 /// The state of an account as the audit log keeps it (never the password hash).
 pub fn audit_view(name: &str, role: StaffRole, disabled: bool) -> serde_json::Value {
     json!({ "name": name, "role": role.key(), "disabled": disabled })

@@ -66,6 +66,22 @@ impl AppState {
             .await
     }
 
+    /// Bundle zips uploaded in the console, awaiting publication.
+    pub fn staged_imports(&self) -> crate::staged_imports::StagedImports {
+        crate::staged_imports::StagedImports::new(&self.config.data_dir)
+    }
+
+    /// Removes console uploads nobody published or cancelled within a day, as of `now`.
+    pub async fn collect_staged_imports(
+        &self,
+        now: std::time::SystemTime,
+    ) -> std::io::Result<usize> {
+        let staged = self.staged_imports();
+        tokio::task::spawn_blocking(move || staged.collect(now))
+            .await
+            .map_err(std::io::Error::other)?
+    }
+
     /// Withdraws from the feed what kiosks no longer need, as of `now`: the seats of
     /// occurrences that have started, and wishes fulfilled longer ago than configured.
     pub async fn retire(&self, now: DateTime<Utc>) -> Result<Retired, DbError> {
@@ -88,7 +104,8 @@ pub struct Retired {
     pub wishes: u64,
 }
 
-/// Serves `state` on `listener` until `shutdown` completes, purging old tombstones hourly.
+/// Serves `state` on `listener` until `shutdown` completes, purging old tombstones, retiring
+/// what kiosks no longer need and collecting stale console uploads hourly (and at start).
 pub async fn serve(
     state: AppState,
     listener: TcpListener,
@@ -117,6 +134,18 @@ pub async fn serve(
                     ),
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "housekeeping of the feed failed"),
+                }
+                // The first tick is at start: uploads left by an earlier run go too.
+                match state
+                    .collect_staged_imports(std::time::SystemTime::now())
+                    .await
+                {
+                    Ok(n) if n > 0 => tracing::info!(
+                        uploads = n,
+                        "removed console bundle uploads older than a day"
+                    ),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "collecting old console uploads failed"),
                 }
             }
         }

@@ -326,3 +326,110 @@ fn serve_refuses_an_uninitialised_or_broken_config() {
     ));
     assert!(err.contains("cannot read config file"), "{err}");
 }
+
+/// `district-server demo` in a fresh folder, the password on stdin: returns the server and its
+/// address once it listens.
+fn demo(config: &Path, password: Option<&str>) -> (Served, String) {
+    use std::io::Write;
+    let bundle = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo");
+    let mut child = Command::new(SERVER)
+        .args([
+            "--config",
+            &config.display().to_string(),
+            "demo",
+            "--admin",
+            "ada",
+            "--bundle",
+            &bundle.display().to_string(),
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .env_remove("DISTRICT_SERVER_CONFIG")
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    if let Some(pw) = password {
+        writeln!(stdin, "{pw}").expect("writes the password");
+    }
+    drop(stdin);
+    let stdout = child.stdout.take().expect("stdout");
+    let served = Served(child);
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("reads");
+    let url = line
+        .trim()
+        .strip_prefix("district-server listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .to_string();
+    (served, url)
+}
+
+#[test]
+fn demo_creates_the_district_and_its_first_admin_and_serves_the_console_in_one_command() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("trial/district-server.toml");
+    let password = "demo console password";
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let login = |url: &str| {
+        rt.block_on(async {
+            let http = reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client");
+            let page = http
+                .get(format!("{url}/console/login"))
+                .send()
+                .await
+                .expect("login page")
+                .text()
+                .await
+                .expect("text");
+            let marker = "name=\"csrf\" value=\"";
+            let at = page.find(marker).expect("csrf") + marker.len();
+            let csrf = page[at..at + 64].to_string();
+            let signed_in = http
+                .post(format!("{url}/console/login"))
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("name", "ada"),
+                    ("password", password),
+                    ("next", "/console/content"),
+                ])
+                .send()
+                .await
+                .expect("signs in");
+            assert_eq!(signed_in.status().as_u16(), 303, "ada signs in");
+            http.get(format!("{url}/console/content"))
+                .send()
+                .await
+                .expect("content")
+                .text()
+                .await
+                .expect("text")
+        })
+    };
+    {
+        let (_served, url) = demo(&config, Some(password));
+        let content = login(&url);
+        assert!(
+            content.contains("红垒驿站"),
+            "the demo district is published"
+        );
+    }
+    // Again on the same folder: nothing is asked or published twice, the same admin signs in.
+    let (_served, url) = demo(&config, None);
+    let content = login(&url);
+    assert!(content.contains("红垒驿站"));
+    let users = ok(run(
+        SERVER,
+        &["--config", &config.display().to_string(), "user", "list"],
+        &[],
+    ));
+    assert_eq!(users.0.lines().count(), 1, "{}", users.0);
+    assert!(users.0.starts_with("ada\tadmin\tactive"), "{}", users.0);
+}

@@ -218,10 +218,12 @@ async fn export_round_trips_through_kioskctl_check_and_import_publishes_after_a_
     let bad = upload(&b, zip_of(&[("bundle.json", b"{}"), ("../evil.sh", b"x")])).await;
     assert_eq!(bad.status, 422);
     assert!(
-        bad.body.contains("`../evil.sh` is not a plain path"),
+        bad.body
+            .contains("“../evil.sh”不是内容包文件夹里的普通路径"),
         "{}",
         bad.body
     );
+    assert!(!bad.body.contains("is not a plain path"), "no English");
     let zeros = vec![0u8; 9 * 1024 * 1024];
     let bomb = upload(
         &b,
@@ -229,9 +231,14 @@ async fn export_round_trips_through_kioskctl_check_and_import_publishes_after_a_
     )
     .await;
     assert_eq!(bomb.status, 422);
-    assert!(bomb.body.contains("larger than a bundle"), "{}", bomb.body);
+    assert!(
+        bomb.body.contains("“images/a.png”超过内容包文件允许的大小"),
+        "{}",
+        bomb.body
+    );
     let not_zip = upload(&b, b"just text".to_vec()).await;
     assert_eq!(not_zip.status, 422);
+    assert!(not_zip.body.contains("这不是 zip 文件"), "{}", not_zip.body);
     changed["sections"][0]["title"]["en"] = "".into();
     let json = serde_json::to_vec(&changed).expect("json");
     let invalid = upload(
@@ -250,6 +257,28 @@ async fn export_round_trips_through_kioskctl_check_and_import_publishes_after_a_
         "{}",
         invalid.body
     );
+    // An image's problem reads Chinese too (its typed code), and a missing file says so.
+    changed["sections"][0]["title"]["en"] = "Beautiful Zhongshan".into();
+    let json = serde_json::to_vec(&changed).expect("json");
+    let mut truncated = images()[0].1.clone();
+    truncated.truncate(truncated.len() / 2);
+    let broken = upload(
+        &b,
+        zip_of(&[("bundle.json", &json), ("images/harbour.png", &truncated)]),
+    )
+    .await;
+    assert_eq!(broken.status, 422, "{}", broken.body);
+    assert!(
+        broken.body.contains("图片无法完整解码：文件不完整或已损坏"),
+        "{}",
+        broken.body
+    );
+    assert!(
+        broken.body.contains("缺少图片：内容包里没有这个文件"),
+        "{}",
+        broken.body
+    );
+    assert!(!broken.body.contains("does not decode"), "{}", broken.body);
     assert_eq!(
         replica.checksum(),
         {
@@ -265,4 +294,120 @@ async fn export_round_trips_through_kioskctl_check_and_import_publishes_after_a_
     mo.login("mo").await;
     assert_eq!(mo.get("/console/content/export.zip").await.status, 403);
     assert_eq!(mo.get("/console/content/bundle").await.status, 403);
+}
+
+/// The zip files waiting in the server's `console-imports` folder.
+fn staged_files(server: &TestServer) -> Vec<String> {
+    let dir = server.state.staged_imports().dir().to_path_buf();
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// The publish (or cancel) action of a dry run's page.
+fn action_of(page: &Page, what: &str) -> String {
+    let at = page
+        .body
+        .find("/console/content/import/")
+        .expect("a dry run's forms");
+    let sha = &page.body[at + "/console/content/import/".len()..][..64];
+    format!("/console/content/import/{sha}/{what}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staged_uploads_go_when_published_cancelled_stale_or_a_day_old() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    let json = serde_json::to_vec(&manifest()).expect("json");
+    let zip = zip_of(&[
+        ("bundle.json", &json),
+        ("images/harbour.png", &images()[0].1),
+        ("images/station.png", &images()[1].1),
+    ]);
+    let sha = protocol::content::sha256_hex(&zip);
+
+    // Cancelled: the upload is removed and nothing is published.
+    let head = server.head().await;
+    let page = upload(&b, zip.clone()).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(staged_files(&server), vec![format!("{sha}.zip")]);
+    assert!(page.body.contains("取消（删除这次上传）"));
+    let cancelled = b
+        .post("/console/content/bundle", &action_of(&page, "cancel"), &[])
+        .await;
+    assert_eq!(cancelled.status, 303, "{}", cancelled.body);
+    assert_eq!(
+        cancelled.location(),
+        "/console/content/bundle?done=bundle-cancelled"
+    );
+    assert!(staged_files(&server).is_empty(), "the upload is gone");
+    let gone = b
+        .post(
+            "/console/content/bundle",
+            &action_of(&page, "publish"),
+            &[("head", &head.to_string())],
+        )
+        .await;
+    assert_eq!(gone.status, 404, "a cancelled dry run cannot be published");
+    assert_eq!(server.head().await, head);
+
+    // Published: removed too.
+    let page = upload(&b, zip.clone()).await;
+    assert_eq!(staged_files(&server).len(), 1);
+    let published = b
+        .post(
+            "/console/content/bundle",
+            &action_of(&page, "publish"),
+            &[("head", &head.to_string())],
+        )
+        .await;
+    assert_eq!(published.status, 303, "{}", published.body);
+    assert!(staged_files(&server).is_empty());
+
+    // Stale (the content moved on since the dry run): it can never be published, so it goes.
+    let page = upload(&b, zip.clone()).await;
+    assert_eq!(staged_files(&server).len(), 1);
+    let stale = b
+        .post(
+            "/console/content/bundle",
+            &action_of(&page, "publish"),
+            &[("head", "1")],
+        )
+        .await;
+    assert_eq!(stale.status, 409);
+    assert!(staged_files(&server).is_empty());
+
+    // Left behind: collected once older than a day (the server does this at start and hourly).
+    upload(&b, zip.clone()).await;
+    assert_eq!(staged_files(&server).len(), 1);
+    let now = std::time::SystemTime::now();
+    let hour = std::time::Duration::from_secs(3600);
+    assert_eq!(
+        server
+            .state
+            .collect_staged_imports(now + hour)
+            .await
+            .expect("collects"),
+        0
+    );
+    assert_eq!(staged_files(&server).len(), 1, "a fresh upload waits");
+    assert_eq!(
+        server
+            .state
+            .collect_staged_imports(now + 25 * hour)
+            .await
+            .expect("collects"),
+        1
+    );
+    assert!(staged_files(&server).is_empty());
 }

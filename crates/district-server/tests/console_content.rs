@@ -319,6 +319,44 @@ async fn images_are_uploaded_checked_attached_and_never_deleted_while_used() {
     let page = upload(&b, "broken.png", broken).await;
     assert_eq!(page.status, 422, "{}", page.body);
     assert!(page.body.contains("图片未被接受"));
+    // The image's problem by its typed code, in the console's language.
+    assert!(
+        page.body.contains("图片无法完整解码：文件不完整或已损坏"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("does not decode"), "no English");
+    let en = Browser::new(&server.base);
+    en.get("/console/lang/en?next=%2Fconsole%2F").await;
+    en.login("ed").await;
+    let mut broken = common::png(98);
+    broken.truncate(broken.len() / 2);
+    let english = upload(&en, "broken.png", broken).await;
+    assert_eq!(english.status, 422);
+    assert!(
+        english
+            .body
+            .contains("The image does not decode completely: the file is truncated or damaged."),
+        "{}",
+        english.body
+    );
+    let page = upload(&b, "text.png", b"just some text, not a picture".to_vec()).await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("不是 PNG 或 JPEG 图片"), "{}", page.body);
+    let tiny = {
+        let img = image::RgbImage::from_pixel(8, 40, image::Rgb([1, 2, 3]));
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png)
+            .expect("png");
+        out.into_inner()
+    };
+    let page = upload(&b, "tiny.png", tiny).await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.body.contains("图片为 8×40 像素，边长至少 16 像素"),
+        "{}",
+        page.body
+    );
     let page = upload(&b, "huge.png", vec![0u8; 9 * 1024 * 1024]).await;
     assert_eq!(page.status, 413);
     // Refused before it was read: the connection is not reused (the next request, below, must
@@ -908,6 +946,434 @@ async fn stations_and_rooms_are_edited_checked_and_published() {
         }
         other => panic!("room: {other:?}"),
     }
+}
+
+/// The `value` of the hidden `confirm` field of a removal's confirmation page.
+fn confirm_key(body: &str) -> String {
+    let marker = "name=\"confirm\" value=\"";
+    let at = body.find(marker).expect("a confirmation form") + marker.len();
+    let end = body[at..].find('"').expect("end") + at;
+    body[at..end].to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn records_are_removed_with_what_depends_on_them_after_confirmation() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    let kiosk = server.kiosk("lobby-1", "s1");
+    server.kiosk("lobby-2", "s2");
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    let empty = "草稿里没有待发布的修改";
+
+    // A station an article is limited to cannot go: the article is named, nothing is drafted.
+    let page = b.get("/console/content/remove/station/s1").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("id=\"remove-refused\""), "{}", page.body);
+    assert!(page.body.contains("不能删除"));
+    assert!(
+        page.body.contains("s1-news"),
+        "the record left pointing at it"
+    );
+    assert!(
+        !page.body.contains("name=\"confirm\""),
+        "no button to go ahead"
+    );
+    let refused = b
+        .post(
+            "/console/content/sections/beautiful",
+            "/console/content/remove/station/s1",
+            &[("confirm", "station:s1,room:s1-reading")],
+        )
+        .await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(b.get("/console/content").await.body.contains(empty));
+    let en = Browser::new(&server.base);
+    en.get("/console/lang/en?next=%2Fconsole%2F").await;
+    en.login("ed").await;
+    let english = en.get("/console/content/remove/station/s1").await;
+    assert!(
+        english.body.contains("It cannot be removed")
+            && english.body.contains("There is no station “s1”"),
+        "{}",
+        english.body
+    );
+
+    // A station takes its rooms and events with it: all are listed and confirmed at once.
+    let page = b.get("/console/content/remove/station/s2").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body
+            .contains("data-kind=\"room\" data-id=\"s2-salon\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("data-kind=\"event\" data-id=\"handicraft\"")
+    );
+    assert!(
+        page.body.contains("一并删除这 3 条（草稿）"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("lobby-2"),
+        "the kiosk registered there is named"
+    );
+    let key = confirm_key(&page.body);
+    assert_eq!(key, "station:s2,room:s2-salon,event:handicraft");
+    // What was confirmed must be what goes: another list is shown again, nothing drafted.
+    let stale = b
+        .post(
+            "/console/content/remove/station/s2",
+            "/console/content/remove/station/s2",
+            &[("confirm", "station:s2")],
+        )
+        .await;
+    assert_eq!(stale.status, 409);
+    assert!(stale.body.contains("刚刚有变化"), "{}", stale.body);
+    assert!(b.get("/console/content").await.body.contains(empty));
+    let head = server.head().await;
+    let done = b
+        .post(
+            "/console/content/remove/station/s2",
+            "/console/content/remove/station/s2",
+            &[("confirm", &key)],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(
+        done.location(),
+        "/console/content?done=content-removal-drafted"
+    );
+    // A second tap finds nothing left to remove and changes nothing.
+    let again = b
+        .post(
+            "/console/content",
+            "/console/content/remove/station/s2",
+            &[("confirm", &key)],
+        )
+        .await;
+    assert_eq!(again.status, 404);
+    let overview = b.get("/console/content").await;
+    for (kind, id) in [
+        ("station", "s2"),
+        ("room", "s2-salon"),
+        ("event", "handicraft"),
+    ] {
+        assert!(
+            overview
+                .body
+                .contains(&format!("/console/content/drafts/{kind}/{id}/forget")),
+            "{kind} {id} drafted for removal"
+        );
+    }
+    assert_eq!(server.head().await, head, "nothing published yet");
+
+    // A section takes its articles; a new article only in the draft simply goes from it.
+    let form = article_form("night-harbour", "Harbour by night", "First\n\nSecond");
+    let page = b
+        .post(
+            "/console/content/articles/new",
+            "/console/content/articles",
+            &form,
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = b.get("/console/content/remove/section/beautiful").await;
+    let key = confirm_key(&page.body);
+    assert_eq!(
+        key,
+        "section:beautiful,article:harbour-walk,article:night-harbour"
+    );
+    let done = b
+        .post(
+            "/console/content/remove/section/beautiful",
+            "/console/content/remove/section/beautiful",
+            &[("confirm", &key)],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let overview = b.get("/console/content").await;
+    assert!(
+        !overview
+            .body
+            .contains("/drafts/article/night-harbour/forget")
+    );
+
+    // Publishing deletes them all in one push; the kiosk's feed carries the deletions.
+    let mut replica = Replica::default();
+    replica.sync(&server, &kiosk, 500).await;
+    assert!(replica.ids(Kind::Station).contains(&"s2".to_string()));
+    let page = b
+        .post("/console/content", "/console/content/publish", &[])
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert_eq!(server.head().await, head + 5, "five deletions");
+    replica.sync(&server, &kiosk, 500).await;
+    assert!(!replica.ids(Kind::Station).contains(&"s2".to_string()));
+    assert!(!replica.ids(Kind::Room).contains(&"s2-salon".to_string()));
+    assert!(
+        !replica
+            .ids(Kind::Section)
+            .contains(&"beautiful".to_string())
+    );
+    assert!(
+        !replica
+            .ids(Kind::Article)
+            .contains(&"harbour-walk".to_string())
+    );
+    assert!(replica.ids(Kind::Station).contains(&"s1".to_string()));
+    assert!(replica.ids(Kind::Article).contains(&"s1-news".to_string()));
+    assert_eq!(
+        b.get("/console/content/remove/station/s2").await.status,
+        404
+    );
+}
+
+fn brand_form<'a>(welcome_en: &'a str, accent: &'a str, logo: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("name_zh", "中山区"),
+        ("name_en", "Zhongshan District"),
+        ("kiosk_name_zh", "红垒e站"),
+        ("kiosk_name_en", "Red Fort e-Station"),
+        ("welcome_zh", "欢迎来到红垒驿站"),
+        ("welcome_en", welcome_en),
+        ("intro_zh", "城市、文化与身边的服务"),
+        ("intro_en", "The city, its culture and services nearby"),
+        ("venues_zh", "红垒驿站"),
+        ("venues_en", "Stations"),
+        ("accent", accent),
+        ("logo", logo),
+        ("logo_alt_zh", "红垒标志"),
+        ("logo_alt_en", "The Red Fort logo"),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_district_brand_is_edited_checked_and_published_by_editors() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    let kiosk = server.kiosk("lobby-1", "s1");
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    add_user(&server.config(), "mo", StaffRole::Moderator);
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    let page = b.get("/console/content/district").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body
+            .contains("value=\"Welcome to the Red Fort Stations\"")
+    );
+    assert!(
+        page.body.contains("Asia/Shanghai"),
+        "the zone is shown, not edited"
+    );
+
+    // Problems show next to their fields in the console's language; nothing is saved.
+    let form = brand_form("", "#12", "");
+    let page = b
+        .post(
+            "/console/content/district",
+            "/console/content/district",
+            &form,
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(
+        page.body.contains("data-field=\"welcome.en\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("（缺英文）"));
+    assert!(page.body.contains("data-field=\"accent\""));
+    assert!(
+        page.body.contains("“#12”不是 #RRGGBB 形式的颜色"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("value=\"红垒e站\""),
+        "what was typed stays"
+    );
+    let en = Browser::new(&server.base);
+    en.get("/console/lang/en?next=%2Fconsole%2F").await;
+    en.login("ed").await;
+    let english = en
+        .post(
+            "/console/content/district",
+            "/console/content/district",
+            &form,
+        )
+        .await;
+    assert!(
+        english
+            .body
+            .contains("“#12” is not a colour of the form #RRGGBB"),
+        "{}",
+        english.body
+    );
+    assert!(
+        b.get("/console/content")
+            .await
+            .body
+            .contains("草稿里没有待发布的修改")
+    );
+
+    // A logo from the library, alt text in both languages; drafted, then published.
+    let picture = common::png(40);
+    let sha = protocol::content::sha256_hex(&picture);
+    assert_eq!(upload(&b, "logo.png", picture).await.status, 303);
+    let form = brand_form("Welcome to the Red Fort", "#1565C0", &sha);
+    let page = b
+        .post(
+            "/console/content/district",
+            "/console/content/district",
+            &form,
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let overview = b.get("/console/content").await;
+    assert!(
+        overview
+            .body
+            .contains("/console/content/drafts/district/zhongshan/forget")
+    );
+    let mut replica = Replica::default();
+    replica.sync(&server, &kiosk, 500).await;
+    let head = server.head().await;
+    let page = b
+        .post("/console/content", "/console/content/publish", &[])
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert!(server.head().await > head);
+    replica.sync(&server, &kiosk, 500).await;
+    let Some(Record::District(d)) = replica.records.get(&(Kind::District, "zhongshan".into()))
+    else {
+        panic!("the district reached the kiosk");
+    };
+    assert_eq!(d.brand.welcome.en, "Welcome to the Red Fort");
+    assert_eq!(d.brand.accent, "#1565C0");
+    let logo = d.brand.logo.as_ref().expect("a logo");
+    assert_eq!(logo.sha256, sha);
+    assert_eq!(
+        (logo.width, logo.height),
+        (32, 24),
+        "sizes from the decoded file"
+    );
+    assert_eq!(logo.alt.en, "The Red Fort logo");
+    assert_eq!(d.timezone, "Asia/Shanghai");
+    // The logo is in use now: it cannot be deleted.
+    let refused = b
+        .post(
+            "/console/media",
+            &format!("/console/media/{sha}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert_eq!(b.get(&format!("/console/media/{sha}")).await.status, 200);
+
+    // Moderators look after what visitors write, not the district's brand.
+    let m = Browser::new(&server.base);
+    m.login("mo").await;
+    assert_eq!(m.get("/console/content/district").await.status, 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_article_keeps_its_link_times_in_the_district_zone_and_station_scope() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    let at_s1 = server.kiosk("lobby-1", "s1");
+    let at_s2 = server.kiosk("lobby-2", "s2");
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    let with = |link: &'static str, publish: &'static str, expire: &'static str| {
+        let mut form = article_form("s1-market", "Market at the station", "First\n\nSecond");
+        form.retain(|(k, _)| !matches!(*k, "link" | "publish_at" | "expire_at" | "scope"));
+        form.extend([
+            ("link", link),
+            ("publish_at", publish),
+            ("expire_at", expire),
+            ("scope", "s1"),
+        ]);
+        form
+    };
+    // Each rule next to its field, in Chinese.
+    let page = b
+        .post(
+            "/console/content/articles/new",
+            "/console/content/articles",
+            &with(
+                "ftp://example.org/x",
+                "2026-12-01T09:00",
+                "2026-11-30T18:00",
+            ),
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(page.body.contains("data-field=\"link\""), "{}", page.body);
+    assert!(
+        page.body.contains("“ftp://example.org/x”不是 http(s) 网址"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("data-field=\"expire_at\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("必须晚于发布时间"));
+
+    let page = b
+        .post(
+            "/console/content/articles/new",
+            "/console/content/articles",
+            &with(
+                "https://example.org/market",
+                "2026-12-01T09:00",
+                "2026-12-31T18:00",
+            ),
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    // The form shows the times as typed, local to the district.
+    let edit = b.get("/console/content/articles/s1-market").await;
+    assert!(
+        edit.body.contains("value=\"2026-12-01T09:00\""),
+        "{}",
+        edit.body
+    );
+    assert!(edit.body.contains("value=\"https://example.org/market\""));
+    let page = b
+        .post("/console/content", "/console/content/publish", &[])
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let mut s1 = Replica::default();
+    s1.sync(&server, &at_s1, 500).await;
+    let Some(Record::Article(a)) = s1.records.get(&(Kind::Article, "s1-market".into())) else {
+        panic!("the station's kiosk has it");
+    };
+    assert_eq!(a.link.as_deref(), Some("https://example.org/market"));
+    assert_eq!(a.scope.as_deref(), Some("s1"));
+    assert_eq!(
+        a.publish_at.map(|t| t.to_rfc3339()),
+        Some("2026-12-01T09:00:00+08:00".to_string()),
+        "Asia/Shanghai"
+    );
+    assert_eq!(
+        a.expire_at.map(|t| t.to_rfc3339()),
+        Some("2026-12-31T18:00:00+08:00".to_string())
+    );
+    let mut s2 = Replica::default();
+    s2.sync(&server, &at_s2, 500).await;
+    assert!(
+        !s2.ids(Kind::Article).contains(&"s1-market".to_string()),
+        "another station's kiosk never gets it"
+    );
 }
 
 /// Posts the section's icon form: a file (`Some`) or "use the built-in drawing" (`None`).

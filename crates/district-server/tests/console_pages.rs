@@ -8,7 +8,7 @@ mod console_common;
 use common::{Replica, TestServer, manifest, png};
 use console_common::{Browser, add_user};
 use district_server::accounts::StaffRole;
-use protocol::content::Kind;
+use protocol::content::{Kind, Record, WishStatus};
 use protocol::text::Lang;
 use protocol::wire::{
     ClaimSubmission, HeartbeatReply, SignupSubmission, Submission, SubmissionId, SubmissionResults,
@@ -246,6 +246,36 @@ async fn moderators_approve_and_reject_wishes_exactly_as_typed() {
     );
     let none = admin.get("/console/audit?actor=mo&kind=kiosk").await;
     assert!(none.body.contains("没有符合条件的记录"));
+    // Filtered by date: a range without these decisions shows none, one with them both.
+    let long_ago = admin
+        .get("/console/audit?actor=mo&kind=wish&from=2000-01-01&to=2000-12-31")
+        .await;
+    assert!(
+        long_ago.body.contains("没有符合条件的记录"),
+        "{}",
+        long_ago.body
+    );
+    let around = admin
+        .get("/console/audit?actor=mo&kind=wish&from=2000-01-01&to=2999-12-31")
+        .await;
+    assert_eq!(around.body.matches("<td>approved</td>").count(), 1);
+
+    // Fulfilled: marked in the console, the kiosks follow with their next sync.
+    let page = b
+        .post(
+            "/console/wishes?status=approved",
+            &format!("/console/wishes/{}/fulfil", ids[0]),
+            &[("note", "送到了")],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    replica.sync(&server, &other, 500).await;
+    let Some(Record::Wish(w)) = replica.records.get(&(Kind::Wish, ids[0].clone())) else {
+        panic!("the wish is still in the feed, fulfilled");
+    };
+    assert_eq!(w.status, WishStatus::Fulfilled);
+    let fulfilled = b.get("/console/wishes?status=fulfilled").await;
+    assert!(fulfilled.body.contains(&ids[0]), "{}", fulfilled.body);
 }
 
 /// The ids in `data-NAME="…"` attributes of a page, in order.
@@ -421,6 +451,25 @@ async fn sign_ups_show_places_export_csv_and_cancel() {
             ),
         )
         .await;
+    }
+    // Removing the event (or its room) warns an editor of its sign-ups: how many, not who.
+    add_user(&server.config(), "eddie", StaffRole::Editor);
+    let ed = Browser::new(&server.base);
+    ed.login("eddie").await;
+    for path in [
+        "/console/content/remove/event/finance-talk",
+        "/console/content/remove/room/s1-reading",
+    ] {
+        let removal = ed.get(path).await;
+        assert!(
+            removal.body.contains("将删除的活动还有 2 个未取消的报名"),
+            "{path}: {}",
+            removal.body
+        );
+        assert!(
+            !removal.body.contains("王芳") && !removal.body.contains("138"),
+            "no names or contacts for editors"
+        );
     }
     add_user(&server.config(), "mo", StaffRole::Moderator);
     let b = Browser::new(&server.base);

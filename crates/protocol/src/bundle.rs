@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::content::{
     Article, Brand, Content, District, Event, IconRef, ImageRef, Room, Section, Station, sha256_hex,
 };
-pub use crate::issue::{Issue, Target};
+pub use crate::issue::{ImageProblem, Issue, Target};
 use crate::text::Text;
 
 /// File name of the manifest at the bundle's root.
@@ -366,7 +366,9 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
         c.at(
             &district,
             "brand.accent",
-            format!("`{}` is not a colour of the form #RRGGBB", brand.accent),
+            Issue::NotAColour {
+                value: brand.accent.clone(),
+            },
         );
     }
     if let Some(logo) = &brand.logo {
@@ -459,9 +461,15 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
                     file.clone(),
                     Some(r),
                     Some("icon_file".into()),
-                    Issue::Image {
-                        cause: format!("cannot read the icon: {e}"),
-                    },
+                    Issue::Image(if e.kind() == std::io::ErrorKind::NotFound {
+                        ImageProblem::Missing {
+                            cause: e.to_string(),
+                        }
+                    } else {
+                        ImageProblem::Unreadable {
+                            cause: e.to_string(),
+                        }
+                    }),
                 ));
                 None
             }
@@ -494,7 +502,7 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
         c.text(&r, "name", &room.name);
         c.text(&r, "description", &room.description);
         if room.capacity == Some(0) {
-            c.at(&r, "capacity", "must be at least 1 when given");
+            c.at(&r, "capacity", Issue::CapacityZero);
         }
         room_station.insert(room.id.clone(), room.station.clone());
     }
@@ -518,7 +526,7 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
         if let Some(link) = &a.link
             && !is_link(link)
         {
-            c.at(&r, "link", format!("`{link}` is not an http(s) address"));
+            c.at(&r, "link", Issue::NotALink { link: link.clone() });
         }
         if let (Some(p), Some(e)) = (a.publish_at, a.expire_at)
             && e <= p
@@ -558,7 +566,7 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
         if let Some(link) = &e.link
             && !is_link(link)
         {
-            c.at(&r, "link", format!("`{link}` is not an http(s) address"));
+            c.at(&r, "link", Issue::NotALink { link: link.clone() });
         }
         if e.end <= e.start {
             c.at(&r, "end", Issue::EndsBeforeStart);
@@ -572,7 +580,7 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
             );
         }
         if e.capacity == Some(0) {
-            c.at(&r, "capacity", "must be at least 1 when given");
+            c.at(&r, "capacity", Issue::CapacityZero);
         }
         if let Some(rec) = &e.recurrence {
             if !rec.weekly {
@@ -646,9 +654,15 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
                     file.clone(),
                     Some(record.clone()),
                     Some(field.clone()),
-                    Issue::Image {
-                        cause: format!("cannot read the image: {e}"),
-                    },
+                    Issue::Image(if e.kind() == std::io::ErrorKind::NotFound {
+                        ImageProblem::Missing {
+                            cause: e.to_string(),
+                        }
+                    } else {
+                        ImageProblem::Unreadable {
+                            cause: e.to_string(),
+                        }
+                    }),
                 ));
                 None
             }
@@ -658,7 +672,7 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
                         file.clone(),
                         Some(record.clone()),
                         Some(field.clone()),
-                        Issue::Image { cause: message },
+                        Issue::Image(message),
                     ));
                     None
                 }
@@ -776,41 +790,53 @@ pub fn check_blob(bytes: &[u8]) -> Result<Blob, String> {
             .map(|(blob, _)| blob)
             .map_err(|issue| issue.to_string());
     }
-    check_image(bytes)
+    check_image(bytes).map_err(|problem| problem.to_string())
 }
 
 /// Checks that bytes are a PNG or JPEG within limits that decodes completely.
-pub fn check_image(bytes: &[u8]) -> Result<Blob, String> {
+pub fn check_image(bytes: &[u8]) -> Result<Blob, ImageProblem> {
     if bytes.len() > MAX_IMAGE_BYTES {
-        return Err(format!(
-            "image is {} bytes; the limit is {MAX_IMAGE_BYTES}",
-            bytes.len()
-        ));
+        return Err(ImageProblem::TooManyBytes {
+            bytes: bytes.len(),
+            limit: MAX_IMAGE_BYTES,
+        });
     }
     let reader = image::ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
-        .map_err(|e| format!("cannot read image: {e}"))?;
-    let (format, mime) = match reader.format() {
-        Some(image::ImageFormat::Png) => (image::ImageFormat::Png, "image/png"),
-        Some(image::ImageFormat::Jpeg) => (image::ImageFormat::Jpeg, "image/jpeg"),
-        _ => return Err("not a PNG or JPEG image".into()),
+        .map_err(|e| ImageProblem::Unreadable {
+            cause: e.to_string(),
+        })?;
+    let (format, mime, name) = match reader.format() {
+        Some(image::ImageFormat::Png) => (image::ImageFormat::Png, "image/png", "PNG"),
+        Some(image::ImageFormat::Jpeg) => (image::ImageFormat::Jpeg, "image/jpeg", "JPEG"),
+        _ => return Err(ImageProblem::NotPngOrJpeg),
     };
     let (width, height) = reader
         .into_dimensions()
-        .map_err(|e| format!("not a readable {format:?} image: {e}"))?;
+        .map_err(|e| ImageProblem::BadHeader {
+            format: name,
+            cause: e.to_string(),
+        })?;
     if width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE {
-        return Err(format!(
-            "image is {width}×{height}; sides may be {MAX_IMAGE_SIDE} pixels at most"
-        ));
+        return Err(ImageProblem::SidesTooLong {
+            width,
+            height,
+            limit: MAX_IMAGE_SIDE,
+        });
     }
     if width < MIN_IMAGE_SIDE || height < MIN_IMAGE_SIDE {
-        return Err(format!(
-            "image is {width}×{height}; sides must be {MIN_IMAGE_SIDE} pixels at least"
-        ));
+        return Err(ImageProblem::SidesTooShort {
+            width,
+            height,
+            limit: MIN_IMAGE_SIDE,
+        });
     }
     // Decode fully: a truncated or corrupt file fails here, not on a visitor's screen.
-    image::load_from_memory_with_format(bytes, format)
-        .map_err(|e| format!("image does not decode: {e}"))?;
+    image::load_from_memory_with_format(bytes, format).map_err(|e| {
+        ImageProblem::DoesNotDecode {
+            cause: e.to_string(),
+        }
+    })?;
     Ok(Blob {
         bytes: bytes.to_vec(),
         width,

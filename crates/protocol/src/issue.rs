@@ -86,10 +86,8 @@ pub enum Issue {
     NotRelativePath {
         path: String,
     },
-    /// An image that cannot be read or fails [`crate::bundle::check_image`] (its English reason).
-    Image {
-        cause: String,
-    },
+    /// An image that cannot be read or fails [`crate::bundle::check_image`].
+    Image(ImageProblem),
     UnsupportedFormat {
         format: u32,
         supported: u32,
@@ -125,7 +123,7 @@ impl Issue {
             Issue::RoomOfOtherStation { .. } => "room-of-other-station",
             Issue::ScopeNotOwnStation { .. } => "scope-not-own-station",
             Issue::NotRelativePath { .. } => "not-relative-path",
-            Issue::Image { .. } => "image",
+            Issue::Image(p) => p.code(),
             Issue::UnsupportedFormat { .. } => "unsupported-format",
             Issue::Icon(icon) => icon.code(),
             Issue::WishesInContent => "wishes-in-content",
@@ -161,7 +159,7 @@ impl Issue {
             ],
             Issue::ScopeNotOwnStation { station } => vec![("station", station.clone())],
             Issue::NotRelativePath { path } => vec![("path", path.clone())],
-            Issue::Image { cause } => vec![("cause", cause.clone())],
+            Issue::Image(p) => p.args(),
             Issue::UnsupportedFormat { format, supported } => vec![
                 ("format", format.to_string()),
                 ("supported", supported.to_string()),
@@ -231,7 +229,7 @@ impl std::fmt::Display for Issue {
             Issue::NotRelativePath { path } => {
                 write!(f, "`{path}` must be a relative path inside the bundle")
             }
-            Issue::Image { cause } => f.write_str(cause),
+            Issue::Image(p) => p.fmt(f),
             Issue::UnsupportedFormat { format, supported } => write!(
                 f,
                 "format {format} is not supported (this version reads {supported})"
@@ -241,6 +239,127 @@ impl std::fmt::Display for Issue {
             ),
             Issue::Icon(icon) => icon.fmt(f),
             Issue::Other(text) => f.write_str(text),
+        }
+    }
+}
+
+/// What is wrong with an image file, as a typed code with its parameters (like [`Issue`]). The
+/// causes the image decoder or the file system give are English; translations need not quote
+/// them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageProblem {
+    /// No file by that name (not in the bundle, or not uploaded to the server yet).
+    Missing {
+        cause: String,
+    },
+    /// The file is there but cannot be read.
+    Unreadable {
+        cause: String,
+    },
+    TooManyBytes {
+        bytes: usize,
+        limit: usize,
+    },
+    NotPngOrJpeg,
+    /// A PNG or JPEG signature, but its header does not read.
+    BadHeader {
+        format: &'static str,
+        cause: String,
+    },
+    SidesTooLong {
+        width: u32,
+        height: u32,
+        limit: u32,
+    },
+    SidesTooShort {
+        width: u32,
+        height: u32,
+        limit: u32,
+    },
+    /// The pixels do not decode completely: a truncated or damaged file.
+    DoesNotDecode {
+        cause: String,
+    },
+}
+
+impl ImageProblem {
+    /// A stable code naming the problem (a message id for translations).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ImageProblem::Missing { .. } => "image-missing",
+            ImageProblem::Unreadable { .. } => "image-unreadable",
+            ImageProblem::TooManyBytes { .. } => "image-too-many-bytes",
+            ImageProblem::NotPngOrJpeg => "image-not-png-or-jpeg",
+            ImageProblem::BadHeader { .. } => "image-bad-header",
+            ImageProblem::SidesTooLong { .. } => "image-sides-too-long",
+            ImageProblem::SidesTooShort { .. } => "image-sides-too-short",
+            ImageProblem::DoesNotDecode { .. } => "image-does-not-decode",
+        }
+    }
+
+    /// The parameters a translation may quote, by name.
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            ImageProblem::Missing { cause }
+            | ImageProblem::Unreadable { cause }
+            | ImageProblem::DoesNotDecode { cause } => vec![("cause", cause.clone())],
+            ImageProblem::TooManyBytes { bytes, limit } => vec![
+                ("bytes", bytes.to_string()),
+                ("limit", limit.to_string()),
+                ("limit_mb", (limit / (1024 * 1024)).to_string()),
+            ],
+            ImageProblem::NotPngOrJpeg => Vec::new(),
+            ImageProblem::BadHeader { format, cause } => {
+                vec![("format", (*format).to_string()), ("cause", cause.clone())]
+            }
+            ImageProblem::SidesTooLong {
+                width,
+                height,
+                limit,
+            }
+            | ImageProblem::SidesTooShort {
+                width,
+                height,
+                limit,
+            } => vec![
+                ("width", width.to_string()),
+                ("height", height.to_string()),
+                ("limit", limit.to_string()),
+            ],
+        }
+    }
+}
+
+impl std::fmt::Display for ImageProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImageProblem::Missing { cause } | ImageProblem::Unreadable { cause } => {
+                write!(f, "cannot read the image: {cause}")
+            }
+            ImageProblem::TooManyBytes { bytes, limit } => {
+                write!(f, "image is {bytes} bytes; the limit is {limit}")
+            }
+            ImageProblem::NotPngOrJpeg => f.write_str("not a PNG or JPEG image"),
+            ImageProblem::BadHeader { format, cause } => {
+                write!(f, "not a readable {format} image: {cause}")
+            }
+            ImageProblem::SidesTooLong {
+                width,
+                height,
+                limit,
+            } => write!(
+                f,
+                "image is {width}×{height}; sides may be {limit} pixels at most"
+            ),
+            ImageProblem::SidesTooShort {
+                width,
+                height,
+                limit,
+            } => write!(
+                f,
+                "image is {width}×{height}; sides must be {limit} pixels at least"
+            ),
+            ImageProblem::DoesNotDecode { cause } => write!(f, "image does not decode: {cause}"),
         }
     }
 }

@@ -30,5 +30,5 @@ pub use content::{
     Article, Availability, Brand, Category, Content, District, Event, IconFormat, IconRef,
     ImageRef, Kind, Notice, Record, Recurrence, Room, Section, Station, Wish,
 };
-pub use issue::Issue;
+pub use issue::{ImageProblem, Issue};
 pub use text::{Lang, Text};

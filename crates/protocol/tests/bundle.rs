@@ -985,7 +985,7 @@ fn a_refused_section_icon_is_a_typed_problem_at_its_file() {
         Some("sections[0] \"s1\""),
         Some("icon_file"),
     );
-    assert_eq!(p.issue.code(), "image");
+    assert_eq!(p.issue.code(), "image-missing");
     let ps = problems_after(|m| m["sections"][0]["icon_file"] = json!("../up.svg"));
     let p = find(&ps, MANIFEST, Some("sections[0] \"s1\""), Some("icon_file"));
     assert_eq!(p.issue.code(), "not-relative-path");

@@ -135,9 +135,17 @@ test('an editor writes an article in both languages, publishes it, and a kiosk s
   const before = kiosk.status().articles;
   const page = await fresh();
   await login(page, district.base, 'ed', PASSWORD);
+  // An image for it, uploaded to the library first.
+  await page.goto(`${district.base}/console/media`);
+  await page.setInputFiles('#file', join(root, 'docs/screenshots/console/login-zh.png'));
+  await Promise.all([page.waitForURL(/\/console\/media\?done=/), page.click('form[enctype="multipart/form-data"] button')]);
   await page.click('nav.main a[href="/console/content"]');
   await picture(page, 'content-zh');
   await page.click('a[href="/console/content/articles/new"]');
+  const sha = await page.locator('#new_sha option', { hasText: 'login-zh.png' }).getAttribute('value');
+  await page.selectOption('#new_sha', sha);
+  await page.fill('input[name=new_alt_zh]', '管理台登录页');
+  await page.fill('input[name=new_alt_en]', 'The console sign-in page');
   await page.fill('#id', 'winter-market');
   await page.fill('#title_zh', '冬季市集');
   await page.fill('#summary_zh', '周末的冬季市集');
@@ -159,6 +167,10 @@ test('an editor writes an article in both languages, publishes it, and a kiosk s
   await Promise.all([page.waitForURL(/done=content-published/), page.click('form[action="/console/content/publish"] button')]);
   kiosk.syncOnce();
   assert.equal(kiosk.status().articles, before + 1, 'the published article is in the kiosk cache');
+  const article = kiosk.cached('articles', 'winter-market');
+  assert.equal(article.title.en, 'Winter market');
+  assert.equal(article.images.length, 1, 'with its image');
+  assert.equal(article.images[0].alt.en, 'The console sign-in page');
   const out = join(district.dir, 'winter-market.png');
   kiosk.snapshot('article:winter-market', 'en', out);
   assert.ok(statSync(out).size > 1000, 'the kiosk renders it');
@@ -294,6 +306,80 @@ test("a kiosk's screenshot is requested, uploaded on its heartbeat and shown", a
   await page.click('nav.lang a[hreflang=en]');
   await picture(page, 'kiosks-en');
   await page.click('nav.lang a[hreflang=zh]');
+  await page.close();
+});
+
+test("an editor changes the district's welcome, an empty language is refused next to its field, a kiosk gets it", async () => {
+  const token = district.kioskAdd('lobby-9', 'haizhiyun');
+  const kiosk = district.kiosk('lobby-9', token);
+  kiosk.syncOnce();
+  const page = await fresh();
+  await login(page, district.base, 'ed', PASSWORD);
+  await page.goto(`${district.base}/console/content`);
+  await page.click('#edit-district');
+  await page.waitForURL(/\/console\/content\/district$/);
+  assert.equal(await page.locator('#welcome_zh').inputValue(), '欢迎来到红垒驿站');
+  await picture(page, 'district-zh');
+  await page.fill('#welcome_en', '');
+  await page.fill('#accent', 'red');
+  await page.click('#district-form button.primary');
+  const error = page.locator('[data-field="welcome.en"]');
+  await error.waitFor();
+  assert.match(await error.innerText(), /需要中文和英文（缺英文）/);
+  assert.match(await page.locator('[data-field="accent"]').innerText(), /不是 #RRGGBB 形式的颜色/);
+  await picture(page, 'district-error-zh');
+  await page.fill('#welcome_en', 'Welcome to the Red Fort Stations of Renmin Road');
+  await page.fill('#accent', '#C8102E');
+  await Promise.all([page.waitForURL(/done=content-saved/), page.click('#district-form button.primary')]);
+  assert.match(await page.locator('#draft').innerText(), /zhongshan-renminlu/);
+  await Promise.all([page.waitForURL(/done=content-published/), page.click('form[action="/console/content/publish"] button')]);
+  kiosk.syncOnce();
+  const cached = kiosk.cached('districts', 'zhongshan-renminlu');
+  assert.equal(cached.brand.welcome.en, 'Welcome to the Red Fort Stations of Renmin Road');
+  assert.equal(cached.brand.welcome.zh, '欢迎来到红垒驿站');
+  await page.goto(`${district.base}/console/lang/en?next=%2Fconsole%2Fcontent%2Fdistrict`);
+  assert.equal(await page.locator('h1').innerText(), 'District and brand');
+  await picture(page, 'district-en');
+  await page.goto(`${district.base}/console/lang/zh?next=%2Fconsole%2F`);
+  await page.close();
+});
+
+test('an editor removes a room with its event after confirming, and a kiosk drops both', async () => {
+  const token = district.kioskAdd('lobby-8', 'vanke');
+  const kiosk = district.kiosk('lobby-8', token);
+  kiosk.syncOnce();
+  assert.ok(kiosk.cached('rooms', 'vanke-lounge'), 'the kiosk has the room');
+  assert.ok(kiosk.cached('events', 'young-readers'), 'and its event');
+  const page = await fresh();
+  await login(page, district.base, 'ed', PASSWORD);
+  await page.goto(`${district.base}/console/content/rooms/vanke-lounge`);
+  await page.click('#remove-link');
+  await page.waitForURL(/\/console\/content\/remove\/room\/vanke-lounge$/);
+  // The confirmation names what goes with it before anything is drafted.
+  assert.match(await page.locator('h1').innerText(), /删除房间“青年交流吧”/);
+  assert.deepEqual(await page.locator('#remove-with li').evaluateAll((l) => l.map((li) => li.dataset.id)), ['young-readers']);
+  assert.match(await page.locator('#confirm-remove').innerText(), /一并删除这 2 条（草稿）/);
+  await picture(page, 'remove-zh');
+  await page.click('nav.lang a[hreflang=en]');
+  assert.match(await page.locator('#confirm-remove').innerText(), /Remove all 2 \(draft\)/);
+  await picture(page, 'remove-en');
+  await page.click('nav.lang a[hreflang=zh]');
+  // "Keep it" changes nothing.
+  await page.click('#keep');
+  await page.waitForURL(/\/console\/content\/rooms\/vanke-lounge$/);
+  await page.click('#remove-link');
+  await Promise.all([page.waitForURL(/done=content-removal-drafted/), page.click('#confirm-remove')]);
+  assert.match(await page.locator('.notice').innerText(), /删除已放入草稿/);
+  const draft = await page.locator('#draft').innerText();
+  assert.match(draft, /vanke-lounge/);
+  assert.match(draft, /young-readers/);
+  kiosk.syncOnce();
+  assert.ok(kiosk.cached('rooms', 'vanke-lounge'), 'a drafted removal does not reach kiosks');
+  await Promise.all([page.waitForURL(/done=content-published/), page.click('form[action="/console/content/publish"] button')]);
+  kiosk.syncOnce();
+  assert.equal(kiosk.cached('rooms', 'vanke-lounge'), null, 'the room is gone from the kiosk');
+  assert.equal(kiosk.cached('events', 'young-readers'), null, 'and its event');
+  assert.ok(kiosk.cached('rooms', 'vanke-studio'), 'the station keeps its other rooms');
   await page.close();
 });
 

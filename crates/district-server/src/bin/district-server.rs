@@ -52,6 +52,20 @@ enum Command {
         #[command(subcommand)]
         command: KioskCommand,
     },
+    /// Try the console on a demo district in one step: create this config and its database if
+    /// there are none, publish the bundle when nothing is published yet, create the first admin
+    /// (asks for the password) unless that account exists, and serve.
+    Demo {
+        /// The first admin's account name.
+        #[arg(long, default_value = "admin")]
+        admin: String,
+        /// The bundle folder published when nothing is published yet.
+        #[arg(long, default_value = "assets/demo")]
+        bundle: PathBuf,
+        /// Overrides `listen` from the config (e.g. 127.0.0.1:0 for any free port).
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+    },
     /// Staff accounts of the web console (/console/).
     User {
         #[command(subcommand)]
@@ -154,6 +168,59 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 config.data_dir.display()
             );
             println!("{token}");
+        }
+        Command::Demo {
+            admin: name,
+            bundle,
+            listen,
+        } => {
+            if !cli.config.exists() {
+                if let Some(dir) = cli.config.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)
+                        .with_context(|| format!("cannot create {}", dir.display()))?;
+                }
+                std::fs::write(&cli.config, DEFAULT_CONFIG)
+                    .with_context(|| format!("cannot write {}", cli.config.display()))?;
+                eprintln!("Wrote a default config to {}.", cli.config.display());
+            }
+            let mut config = load(&cli.config)?;
+            if !admin::is_initialised(&config)? {
+                let token = admin::init(&config)?;
+                eprintln!(
+                    "Created the database in {}. Staff token for kioskctl (shown once, keep it secret): {token}",
+                    config.data_dir.display()
+                );
+            }
+            if let Some(plan) = admin::publish_first_bundle(&config, &bundle)? {
+                eprintln!(
+                    "Published {} ({} records).",
+                    bundle.display(),
+                    plan.change_count()
+                );
+            }
+            let exists = district_server::people::list(&config)?
+                .iter()
+                .any(|u| u.name == name);
+            if !exists {
+                eprintln!("The first admin, `{name}`: choose a password.");
+                let password = read_password()?;
+                district_server::people::create(
+                    &config,
+                    &name,
+                    district_server::accounts::StaffRole::Admin,
+                    &password,
+                )?;
+            }
+            if let Some(addr) = listen {
+                config.listen = addr;
+            }
+            init_logging(&config.log);
+            let runtime = tokio::runtime::Runtime::new().context("cannot start the runtime")?;
+            runtime.block_on(server::run(config, |addr| {
+                println!("district-server listening on http://{addr}");
+                let _ = std::io::stdout().flush();
+                eprintln!("Open http://{addr}/console/ and sign in as `{name}`.");
+            }))?;
         }
         Command::StaffToken { revoke_others } => {
             let config = load(&cli.config)?;

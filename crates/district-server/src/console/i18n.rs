@@ -148,6 +148,7 @@ mod tests {
     /// filled in (none left as a Fluent placeholder).
     #[test]
     fn every_issue_code_is_translated() {
+        use protocol::ImageProblem;
         use protocol::Issue as I;
         use protocol::bundle::Target;
         use protocol::icon::IconIssue;
@@ -182,7 +183,28 @@ mod tests {
             },
             I::ScopeNotOwnStation { station: s() },
             I::NotRelativePath { path: s() },
-            I::Image { cause: s() },
+            I::Image(ImageProblem::Missing { cause: s() }),
+            I::Image(ImageProblem::Unreadable { cause: s() }),
+            I::Image(ImageProblem::TooManyBytes {
+                bytes: 9_000_000,
+                limit: 8 * 1024 * 1024,
+            }),
+            I::Image(ImageProblem::NotPngOrJpeg),
+            I::Image(ImageProblem::BadHeader {
+                format: "PNG",
+                cause: s(),
+            }),
+            I::Image(ImageProblem::SidesTooLong {
+                width: 5000,
+                height: 20,
+                limit: 4096,
+            }),
+            I::Image(ImageProblem::SidesTooShort {
+                width: 8,
+                height: 20,
+                limit: 16,
+            }),
+            I::Image(ImageProblem::DoesNotDecode { cause: s() }),
             I::UnsupportedFormat {
                 format: 2,
                 supported: 1,
@@ -254,7 +276,7 @@ mod tests {
                 | I::RoomOfOtherStation { .. }
                 | I::ScopeNotOwnStation { .. }
                 | I::NotRelativePath { .. }
-                | I::Image { .. }
+                | I::Image(_)
                 | I::UnsupportedFormat { .. }
                 | I::WishesInContent
                 | I::Icon(_)
@@ -264,13 +286,46 @@ mod tests {
                 let text = issue(lang, i);
                 assert!(!text.starts_with("issue-"), "{} in {lang}", i.code());
                 assert!(!text.contains('{') && !text.contains('$'), "{text}");
-                for (_, value) in i.args() {
-                    if value == "x-1" {
+                for (name, value) in i.args() {
+                    // An image's cause is the decoder's English: said in other words, not quoted.
+                    if value == "x-1" && !(name == "cause" && matches!(i, I::Image(_))) {
                         assert!(text.contains("x-1"), "{} in {lang}: {text}", i.code());
                     }
                 }
             }
         }
+        // Every image problem reads Chinese in the Chinese console, English in the English one.
+        for i in samples.iter().filter(|i| matches!(i, I::Image(_))) {
+            let zh = issue(Lang::Zh, i);
+            let en = issue(Lang::En, i);
+            assert!(zh.contains("图片"), "{} in zh: {zh}", i.code());
+            assert!(
+                !zh.contains("image") && !zh.contains("x-1"),
+                "{} in zh: {zh}",
+                i.code()
+            );
+            assert!(
+                en.to_lowercase().contains("image"),
+                "{} in en: {en}",
+                i.code()
+            );
+            assert_ne!(zh, en);
+        }
+        assert_eq!(
+            issue(
+                Lang::Zh,
+                &I::Image(ImageProblem::SidesTooLong {
+                    width: 5000,
+                    height: 20,
+                    limit: 4096
+                })
+            ),
+            "图片为 5000×20 像素，边长最多 4096 像素。"
+        );
+        assert_eq!(
+            issue(Lang::En, &I::Image(ImageProblem::NotPngOrJpeg)),
+            "Not a PNG or JPEG image."
+        );
         assert_eq!(
             issue(Lang::Zh, &I::EventTooLong { max_days: 7 }),
             "一场活动最长 7 天。"

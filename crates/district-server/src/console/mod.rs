@@ -251,6 +251,12 @@ pub fn routes() -> Vec<ConsoleRoute> {
             post(bundle::publish),
         ),
         route(
+            M::POST,
+            "/console/content/import/{sha}/cancel",
+            EDITORS,
+            post(bundle::cancel),
+        ),
+        route(
             M::GET,
             "/console/content/preview",
             EDITORS,
@@ -261,6 +267,31 @@ pub fn routes() -> Vec<ConsoleRoute> {
             "/console/content/preview.png",
             EDITORS,
             get(preview::png),
+        ),
+        // The brand is content, drafted and published (or approved) like a section's colour.
+        route(
+            M::GET,
+            "/console/content/district",
+            EDITORS,
+            get(district::edit),
+        ),
+        route(
+            M::POST,
+            "/console/content/district",
+            EDITORS,
+            post(district::update),
+        ),
+        route(
+            M::GET,
+            "/console/content/remove/{kind}/{id}",
+            EDITORS,
+            get(removal::confirm),
+        ),
+        route(
+            M::POST,
+            "/console/content/remove/{kind}/{id}",
+            EDITORS,
+            post(removal::remove),
         ),
         route(
             M::POST,

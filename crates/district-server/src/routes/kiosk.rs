@@ -71,13 +71,15 @@ pub async fn screenshot(
         ));
     }
     let checked = tokio::task::spawn_blocking(move || {
-        check_image(&body).and_then(|blob| {
-            if blob.mime == "image/png" {
-                Ok((body, blob.width, blob.height))
-            } else {
-                Err("not a PNG image".into())
-            }
-        })
+        check_image(&body)
+            .map_err(|p| p.to_string())
+            .and_then(|blob| {
+                if blob.mime == "image/png" {
+                    Ok((body, blob.width, blob.height))
+                } else {
+                    Err("not a PNG image".into())
+                }
+            })
     })
     .await
     .map_err(ApiError::internal)?;

@@ -22,15 +22,6 @@ use crate::drafting;
 use crate::server::AppState;
 use crate::storage::{self, DbError, audit, records, time_text};
 
-/// Where an uploaded zip waits between its dry run and its publication, by sha256.
-fn staged(state: &AppState, sha: &str) -> std::path::PathBuf {
-    state
-        .config
-        .data_dir
-        .join("console-imports")
-        .join(format!("{sha}.zip"))
-}
-
 /// What the page shows under the forms.
 enum Outcome {
     None,
@@ -78,10 +69,16 @@ fn render(visit: &Visit, status: StatusCode, done: Option<&str>, outcome: &Outco
                 Outcome::DryRun { report, sha, head } => {
                     h3 { (tr(lang, "bundle-dry-run")) }
                     pre #dry-run { (report) }
-                    form method="post" action={ "/console/content/import/" (sha) "/publish" } {
-                        (csrf(visit))
-                        input type="hidden" name="head" value=(head);
-                        button .primary type="submit" { (tr(lang, "bundle-publish")) }
+                    div .actions {
+                        form method="post" action={ "/console/content/import/" (sha) "/publish" } {
+                            (csrf(visit))
+                            input type="hidden" name="head" value=(head);
+                            button .primary type="submit" { (tr(lang, "bundle-publish")) }
+                        }
+                        form method="post" action={ "/console/content/import/" (sha) "/cancel" } {
+                            (csrf(visit))
+                            button #cancel-import type="submit" { (tr(lang, "bundle-cancel")) }
+                        }
                     }
                 }
             }
@@ -194,7 +191,8 @@ pub async fn import(
     };
     let sha = sha256_hex(&bytes);
     let blobs = state.blobs.clone();
-    let path = staged(&state, &sha);
+    let staged = state.staged_imports();
+    let stage_sha = sha.clone();
     let checked = tokio::task::spawn_blocking(move || {
         let bundle = bundle_zip::load(&bytes)?;
         let missing: Vec<String> = bundle
@@ -203,13 +201,7 @@ pub async fn import(
             .filter(|sha| !blobs.contains(sha))
             .cloned()
             .collect();
-        let stage = || -> std::io::Result<()> {
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            std::fs::write(&path, &bytes)
-        };
-        Ok::<_, ZipError>((bundle, missing, stage()))
+        Ok::<_, ZipError>((bundle, missing, staged.put(&stage_sha, &bytes)))
     })
     .await;
     let (bundle, missing, stage) = match checked {
@@ -228,7 +220,7 @@ pub async fn import(
                 tr_args(
                     lang,
                     "bundle-bad-zip",
-                    &[("reason", FluentValue::from(e.to_string()))],
+                    &[("reason", FluentValue::from(zip_reason(lang, &e)))],
                 ),
                 Vec::new(),
             );
@@ -263,6 +255,33 @@ pub async fn import(
         None,
         &Outcome::DryRun { report, sha, head },
     )
+}
+
+/// Why a zip was refused, in the console's language.
+fn zip_reason(lang: protocol::text::Lang, e: &ZipError) -> String {
+    let named = |id: &str, name: &str| tr_args(lang, id, &[("name", FluentValue::from(name))]);
+    match e {
+        ZipError::NotAZip(_) => tr(lang, "zip-not-a-zip"),
+        ZipError::TooManyEntries => tr_args(
+            lang,
+            "zip-too-many-entries",
+            &[("limit", FluentValue::from(bundle_zip::MAX_ENTRIES))],
+        ),
+        ZipError::FileTooLarge(name) => named("zip-file-too-large", name),
+        ZipError::TooLarge => tr_args(
+            lang,
+            "zip-too-large",
+            &[(
+                "mb",
+                FluentValue::from(bundle_zip::MAX_UNPACKED_BYTES / (1024 * 1024)),
+            )],
+        ),
+        ZipError::BadPath(name) => named("zip-bad-path", name),
+        ZipError::NoManifest => tr(lang, "zip-no-manifest"),
+        ZipError::Read { name, .. } => named("zip-unreadable", name),
+        // Shown with its problems (each translated) by the caller.
+        ZipError::Bundle(_) => tr(lang, "bundle-invalid"),
+    }
 }
 
 /// The server as the browser reached it (its Host), as kioskctl names the server it talks to.
@@ -301,10 +320,11 @@ pub async fn publish(
             "error-not-found",
         );
     }
-    let path = staged(&state, &sha);
+    let staged = state.staged_imports();
     let blobs = state.blobs.clone();
+    let read_sha = sha.clone();
     let loaded = tokio::task::spawn_blocking(move || {
-        let bytes = std::fs::read(&path).ok()?;
+        let bytes = staged.read(&read_sha).ok()??;
         let bundle = bundle_zip::load(&bytes).ok()?;
         for (sha, blob) in &bundle.blobs {
             if let Err(e) = blobs.put(sha, &blob.bytes) {
@@ -360,15 +380,56 @@ pub async fn publish(
                 head_after = plan.head_after,
                 "bundle imported in the console"
             );
-            let _ = std::fs::remove_file(staged(&state, &sha));
+            forget_upload(&state, &sha).await;
             Redirect::to("/console/content/bundle?done=bundle-published").into_response()
         }
-        Ok(None) => render(
-            &visit,
-            StatusCode::CONFLICT,
-            None,
-            &Outcome::Refused(tr(lang, "bundle-changed"), Vec::new()),
-        ),
+        Ok(None) => {
+            // The head only grows: this dry run can never be published now.
+            forget_upload(&state, &sha).await;
+            render(
+                &visit,
+                StatusCode::CONFLICT,
+                None,
+                &Outcome::Refused(tr(lang, "bundle-changed"), Vec::new()),
+            )
+        }
         Err(e) => internal(&visit, e),
     }
+}
+
+/// Removes a staged upload; a failure is logged (housekeeping collects it after a day).
+async fn forget_upload(state: &AppState, sha: &str) -> bool {
+    let staged = state.staged_imports();
+    let sha = sha.to_string();
+    match tokio::task::spawn_blocking(move || staged.remove(&sha)).await {
+        Ok(Ok(removed)) => removed,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "removing a staged console upload failed");
+            false
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "removing a staged console upload failed");
+            false
+        }
+    }
+}
+
+/// Cancels a dry run: its upload is removed and nothing is published.
+pub async fn cancel(
+    State(state): State<AppState>,
+    visit: Visit,
+    Path(sha): Path<String>,
+    Form(_f): Form<super::content::Empty>,
+) -> Response {
+    if !protocol::content::is_sha256_hex(&sha) {
+        return crate::console::layout::message_page(
+            &visit,
+            StatusCode::NOT_FOUND,
+            "error-title",
+            "error-not-found",
+        );
+    }
+    // Cancelling twice (or after a colleague published it) lands on the same page.
+    forget_upload(&state, &sha).await;
+    Redirect::to("/console/content/bundle?done=bundle-cancelled").into_response()
 }

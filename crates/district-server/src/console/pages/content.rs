@@ -209,6 +209,7 @@ fn overview_page(
         }
         p {
             a .button href="/console/content/articles/new" { (tr(lang, "content-new-article")) } " "
+            a .button #edit-district href="/console/content/district" { (tr(lang, "district-title")) } " "
             a .button href="/console/content/sections/new" { (tr(lang, "section-new")) } " "
             a .button href="/console/content/events/new" { (tr(lang, "event-new")) } " "
             a .button href="/console/content/stations/new" { (tr(lang, "station-new")) } " "
@@ -557,6 +558,8 @@ impl ArticleForm {
 
 /// The key a problem's field shows under: `title.zh`, `body.en`, `section`…
 pub(super) fn field_key(field: &str) -> String {
+    // The district's brand fields are named after the brand's own (`brand.welcome.zh`).
+    let field = field.strip_prefix("brand.").unwrap_or(field);
     let base: String = field
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
@@ -737,10 +740,7 @@ fn article_page(
         }
         @if !new {
             p { a .button #preview-article href={ "/console/content/preview?screen=article:" (form.id) } { (tr(lang, "preview-article")) } }
-            form method="post" action={ "/console/content/articles/" (form.id) "/remove" } {
-                (csrf(visit))
-                button .danger type="submit" { (tr(lang, "content-remove")) }
-            }
+            p { a .button.danger #remove-link href={ "/console/content/remove/article/" (form.id) } { (tr(lang, "remove-link")) } }
         }
     };
     let title = if new {

@@ -280,6 +280,9 @@ fn event_page(
             }
             button .primary type="submit" { (tr(lang, "content-save")) }
         }
+        @if !new {
+            p { a .button.danger #remove-link href={ "/console/content/remove/event/" (form.id) } { (tr(lang, "remove-link")) } }
+        }
     };
     let title = if new {
         tr(lang, "event-new")

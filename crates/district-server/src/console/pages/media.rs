@@ -10,13 +10,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use fluent_bundle::FluentValue;
 use maud::html;
+use protocol::Issue;
 use protocol::bundle::check_image;
 use protocol::content::{Content, is_sha256_hex, sha256_hex};
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::console::gate::{Visit, url_escape};
-use crate::console::i18n::{tr, tr_args};
+use crate::console::i18n::{issue, tr, tr_args};
 use crate::console::layout::{csrf, internal, message_page, notice, page, respond, when};
 use crate::drafting;
 use crate::server::AppState;
@@ -233,7 +234,8 @@ pub async fn upload(
     };
     let store = state.blobs.clone();
     let checked = tokio::task::spawn_blocking(move || {
-        let blob = check_image(&bytes)?;
+        // The image's own problem, said in the console's language from its typed code.
+        let blob = check_image(&bytes).map_err(|p| issue(lang, &Issue::Image(p)))?;
         let sha = sha256_hex(&bytes);
         store.put(&sha, &bytes).map_err(|e| e.to_string())?;
         Ok::<_, String>((sha, blob.mime, blob.width, blob.height, bytes.len() as u64))

@@ -66,10 +66,16 @@ pub(super) async fn draft_record(
     // too, but not problems the draft already had.
     let earlier: std::collections::HashSet<String> =
         earlier.iter().map(ToString::to_string).collect();
+    // The bundle names the one district `district`, other records by their id.
+    let concerns = |p: &Problem| {
+        drafting::concerns(p, &id)
+            || (kind == protocol::content::Kind::District
+                && p.record.as_deref() == Some("district"))
+    };
     let (mine, others): (Vec<Problem>, Vec<Problem>) = problems
         .into_iter()
-        .filter(|p| drafting::concerns(p, &id) || !earlier.contains(&p.to_string()))
-        .partition(|p| drafting::concerns(p, &id));
+        .filter(|p| concerns(p) || !earlier.contains(&p.to_string()))
+        .partition(|p| concerns(p));
     if !mine.is_empty() || !others.is_empty() {
         let errors = mine
             .iter()
@@ -308,6 +314,7 @@ fn section_page(
                     button type="submit" name="builtin" value="1" { (tr(lang, "section-icon-use-builtin")) }
                 }
             }
+            p { a .button.danger #remove-link href={ "/console/content/remove/section/" (form.id) } { (tr(lang, "remove-link")) } }
         }
     };
     let title = if new {

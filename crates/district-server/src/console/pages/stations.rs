@@ -27,7 +27,7 @@ fn text(zh: &str, en: &str) -> Text {
 }
 
 /// A pair of inputs, Chinese left and English right, with their errors (`NAME.zh`, `NAME.en`).
-fn pair(
+pub(super) fn pair(
     lang: Lang,
     errors: &[(String, String)],
     name: &str,
@@ -51,7 +51,7 @@ fn pair(
     }
 }
 
-fn refusal_banner(lang: Lang, refusal: &Refusal) -> Markup {
+pub(super) fn refusal_banner(lang: Lang, refusal: &Refusal) -> Markup {
     let (errors, others) = refusal;
     html! {
         @if !errors.is_empty() || !others.is_empty() {
@@ -324,6 +324,9 @@ fn station_page(
             (pair(lang, errors, "image_alt", "content-image-alt", &form.image_alt_zh, &form.image_alt_en))
             button .primary type="submit" { (tr(lang, "content-save")) }
         }
+        @if !new {
+            p { a .button.danger #remove-link href={ "/console/content/remove/station/" (form.id) } { (tr(lang, "remove-link")) } }
+        }
     };
     let title = if new {
         tr(lang, "station-new")
@@ -528,6 +531,9 @@ fn room_page(
             (pair(lang, errors, "name", "field-room-name", &form.name_zh, &form.name_en))
             (pair(lang, errors, "description", "field-description", &form.description_zh, &form.description_en))
             button .primary type="submit" { (tr(lang, "content-save")) }
+        }
+        @if !new {
+            p { a .button.danger #remove-link href={ "/console/content/remove/room/" (form.id) } { (tr(lang, "remove-link")) } }
         }
     };
     let title = if new {
