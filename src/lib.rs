@@ -26,6 +26,7 @@ pub mod input;
 pub mod malloc;
 pub mod media;
 pub mod pin;
+pub mod section_icon;
 pub mod store;
 pub mod submitter;
 pub mod sync;

@@ -30,6 +30,8 @@ pub enum MediaError {
     },
     #[error("cannot make a QR code of `{text}`: {message}")]
     Qr { text: String, message: String },
+    #[error(transparent)]
+    Icon(#[from] crate::section_icon::IconError),
 }
 
 /// Longest side decoded: what bundles allow ([`protocol::bundle::MAX_IMAGE_SIDE`]).

@@ -11,6 +11,7 @@ use slint::{Rgba8Pixel, SharedPixelBuffer};
 use crate::demo;
 use crate::i18n::Localizer;
 use crate::media::{self, PictureCache};
+use crate::section_icon::IconCache;
 use crate::store::content::Opened;
 use crate::store::{ContentStore, Outbox};
 use crate::view::{self, Ctx, PictureSlot, PictureSource, PictureSpec, Screen, ScreenView};
@@ -68,6 +69,8 @@ pub struct Worker {
     store: ContentStore,
     loc: Arc<Localizer>,
     pictures: PictureCache,
+    /// Sections' own icons, drawn.
+    icons: IconCache,
     /// Where the cache is: the maintenance screen measures its disk and reads its outbox.
     data_dir: PathBuf,
     /// Opened when the maintenance screen first asks for it.
@@ -92,6 +95,7 @@ impl Worker {
             store,
             loc,
             pictures: PictureCache::new(PICTURE_CACHE_BYTES),
+            icons: IconCache::default(),
             data_dir,
             outbox: None,
         })
@@ -150,9 +154,19 @@ impl Worker {
                 return;
             }
         };
-        let specs = view.pictures();
+        let status = self.status();
+        // The status band's logo with every screen: from the picture cache after the first
+        // time, and the app sets it only when it is another logo.
+        let specs: Vec<_> = status
+            .brand
+            .logo
+            .as_ref()
+            .map(PictureSpec::brand_logo)
+            .into_iter()
+            .chain(view.pictures())
+            .collect();
         let page = std::mem::discriminant(&view);
-        deliver(Delivery::View(Box::new(view), Box::new(self.status())));
+        deliver(Delivery::View(Box::new(view), Box::new(status)));
         self.make_pictures(&request.screen, page, specs, deliver, superseded);
     }
 
@@ -184,10 +198,15 @@ impl Worker {
                 }
                 PictureSource::Qr(text) => media::qr(text, QR_MODULE_PX),
                 PictureSource::QrWithin { text, max_side } => media::qr_within(text, *max_side),
+                PictureSource::Icon(icon) => self
+                    .icons
+                    .get(self.store.blobs(), icon)
+                    .map_err(media::MediaError::from),
             };
             match made {
                 Ok(buffer) => batch.push((spec.slot, buffer)),
-                // A missing or broken image leaves its placeholder; the rest of the page shows.
+                // A missing or broken image leaves its placeholder (a section's built-in
+                // drawing); the rest of the page shows.
                 Err(e) => tracing::warn!(error = %e, slot = ?spec.slot, "picture not shown"),
             }
             if batch.len() >= PICTURE_BATCH {

@@ -140,3 +140,51 @@ fn a_brand_change_from_sync_changes_the_open_screen() {
     let theme = app.window().global::<ui::Theme>();
     assert_eq!(theme.get_red(), slint::Color::from_rgb_u8(0x22, 0x44, 0x88));
 }
+
+#[test]
+fn the_status_band_draws_the_districts_logo_and_the_name_alone_without_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    imported(dir.path());
+    let app = kiosk(dir.path(), Lang::Zh);
+    let brand = app.window().global::<ui::Brand>();
+    let logo = brand.get_logo();
+    // The 144 px emblem fitted into the band's 72 px height, decoded by the worker.
+    assert_eq!((logo.size().width, logo.size().height), (72, 72));
+    let pixels = logo.to_rgba8().expect("pixels");
+    let at = |x: usize, y: usize| pixels.as_slice()[y * 72 + x];
+    assert_eq!(at(0, 0).a, 0, "outside the round emblem is transparent");
+    // The middle tower's base, below its windows.
+    let tower = at(36, 53);
+    let near = |a: u8, b: u8| a.abs_diff(b) <= 8;
+    assert!(
+        near(tower.r, 0x1B) && near(tower.g, 0x6E) && near(tower.b, 0x5A) && tower.a == 255,
+        "the middle tower is Huanglong's green: {tower:?}"
+    );
+    assert_eq!(
+        brand.get_kiosk_name(),
+        "共·黄龙",
+        "the name stays beside it"
+    );
+
+    // Another screen: the same logo, not set again.
+    app.navigate(lobby_kiosk::view::Screen::schedule());
+    assert_eq!(brand.get_logo(), logo);
+
+    // A brand without logo arrives by sync: the band shows the name alone.
+    let mut district = huanglong().content.district;
+    district.brand.logo = None;
+    let mut store = ContentStore::open(dir.path()).expect("cache");
+    store
+        .apply_synced(&[Op::Put(Record::District(district))], 9, &[])
+        .expect("applies");
+    app.refresh();
+    assert_eq!(brand.get_logo().size().width, 0);
+    assert_eq!(brand.get_kiosk_name(), "共·黄龙");
+
+    // The demo content has no logo.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = kiosk(dir.path(), Lang::En);
+    let brand = app.window().global::<ui::Brand>();
+    assert_eq!(brand.get_logo().size().width, 0);
+    assert_eq!(brand.get_kiosk_name(), "Red Fort e-Station");
+}

@@ -7,6 +7,7 @@ pub mod brand;
 mod events;
 mod forms;
 pub mod idle;
+mod logo;
 pub mod maintenance;
 mod models;
 pub mod nav;
@@ -776,6 +777,9 @@ impl Inner {
         });
         set(brand.get_intro(), &line.intro, &|v| brand.set_intro(v));
         set(brand.get_venues(), &line.venues, &|v| brand.set_venues(v));
+        if self.content.borrow().brand.logo.is_none() {
+            self.pages.logo.none(&self.window);
+        }
         if let Some(accent) = line.accent {
             let theme = self.window.global::<ui::Theme>();
             let colour = |(r, g, b): brand::Rgb| slint::Color::from_rgb_u8(r, g, b);

@@ -15,7 +15,10 @@ pub struct Tile {
     pub id: String,
     pub title: String,
     pub subtitle: String,
+    /// The built-in drawing's name: shown until, or instead of, `icon_file`.
     pub icon: String,
+    /// The section's own icon, drawn by the worker (`PictureSlot::SectionIcon`).
+    pub icon_file: Option<protocol::IconRef>,
     pub accent: (u8, u8, u8),
     pub count: String,
 }
@@ -58,6 +61,7 @@ pub fn build(store: &ContentStore, ctx: &Ctx) -> Result<HomeView, StoreError> {
             title: ctx.t(&section.title),
             subtitle: ctx.t(&section.subtitle),
             icon: section.icon.clone(),
+            icon_file: section.icon_file.clone(),
             accent: rgb(&section.color),
             count: ctx
                 .loc

@@ -145,6 +145,10 @@ pub enum PictureSlot {
     Qr(QrFor),
     /// The picture of an article's slide in the attract slideshow (article id).
     AttractPicture(String),
+    /// A section's own icon (section id): its home tile and its page's header.
+    SectionIcon(String),
+    /// The district's logo in the status band (its blob's hash).
+    BrandLogo(String),
 }
 
 /// What a QR code is for.
@@ -178,6 +182,22 @@ impl BlobPicture {
     }
 }
 
+/// A section's own icon at the size a screen draws it (square, `side` pixels).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IconPicture {
+    pub sha256: String,
+    pub format: protocol::IconFormat,
+    pub side: u32,
+}
+
+/// Pixels a side a section's own icon is drawn at: the home tile's watermark (three quarters
+/// of a tile's height) without scaling up; the badge and the page header scale it down.
+pub const SECTION_ICON_SIDE: u32 = 224;
+
+/// The box the district's logo is fitted into in the status band (width, height in pixels):
+/// the band is 112 px tall, and a wide logo must leave room for the kiosk's name.
+pub const LOGO_BOX: (u32, u32) = (220, 72);
+
 /// What a picture is made from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PictureSource {
@@ -190,6 +210,8 @@ pub enum PictureSource {
     /// within `max_side` pixels, to be shown one image pixel per screen pixel: crisp, every
     /// module the same size.
     QrWithin { text: String, max_side: u32 },
+    /// A section's own icon, drawn (`crate::section_icon`).
+    Icon(IconPicture),
 }
 
 /// A picture the screen wants, made later (off the UI thread) at the size it is shown.
@@ -205,6 +227,35 @@ impl PictureSpec {
         PictureSpec {
             slot,
             source: PictureSource::Blob(BlobPicture::fit(image, max_width)),
+        }
+    }
+
+    /// The district's logo, fitted into the status band's [`LOGO_BOX`] (never scaled up).
+    pub fn brand_logo(logo: &ImageRef) -> PictureSpec {
+        let (max_w, max_h) = LOGO_BOX;
+        let scale = (max_w as f32 / logo.width.max(1) as f32)
+            .min(max_h as f32 / logo.height.max(1) as f32)
+            .min(1.0);
+        let side = |v: u32| ((v as f32 * scale).round() as u32).max(1);
+        PictureSpec {
+            slot: PictureSlot::BrandLogo(logo.sha256.clone()),
+            source: PictureSource::Blob(BlobPicture {
+                sha256: logo.sha256.clone(),
+                width: side(logo.width),
+                height: side(logo.height),
+            }),
+        }
+    }
+
+    /// A section's own icon for the section `section`.
+    pub fn section_icon(section: &str, icon: &protocol::IconRef) -> PictureSpec {
+        PictureSpec {
+            slot: PictureSlot::SectionIcon(section.to_string()),
+            source: PictureSource::Icon(IconPicture {
+                sha256: icon.sha256.clone(),
+                format: icon.format,
+                side: SECTION_ICON_SIDE,
+            }),
         }
     }
 
@@ -231,7 +282,7 @@ impl PictureSpec {
     pub fn aspect(&self) -> f32 {
         match &self.source {
             PictureSource::Blob(b) => b.height as f32 / b.width.max(1) as f32,
-            PictureSource::Qr(_) | PictureSource::QrWithin { .. } => 1.0,
+            PictureSource::Qr(_) | PictureSource::QrWithin { .. } | PictureSource::Icon(_) => 1.0,
         }
     }
 }
@@ -286,7 +337,21 @@ impl ScreenView {
     /// Images this view wants decoded.
     pub fn pictures(&self) -> Vec<PictureSpec> {
         match self {
-            ScreenView::Section(v) => v.cards.iter().filter_map(|c| c.thumb.clone()).collect(),
+            ScreenView::Home(v) => v
+                .tiles
+                .iter()
+                .filter_map(|t| {
+                    t.icon_file
+                        .as_ref()
+                        .map(|icon| PictureSpec::section_icon(&t.id, icon))
+                })
+                .collect(),
+            ScreenView::Section(v) => v
+                .icon_file
+                .iter()
+                .map(|icon| PictureSpec::section_icon(&v.id, icon))
+                .chain(v.cards.iter().filter_map(|c| c.thumb.clone()))
+                .collect(),
             ScreenView::Article(v) => v
                 .pictures
                 .iter()

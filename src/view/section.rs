@@ -24,7 +24,10 @@ pub struct SectionView {
     pub id: String,
     pub title: String,
     pub subtitle: String,
+    /// The built-in drawing's name: shown until, or instead of, `icon_file`.
     pub icon: String,
+    /// The section's own icon, drawn by the worker (`PictureSlot::SectionIcon`).
+    pub icon_file: Option<protocol::IconRef>,
     pub accent: (u8, u8, u8),
     pub cards: Vec<Card>,
     /// The 微心愿 wall, in the section the bundle flags `wish_wall` (else `None`).
@@ -64,6 +67,7 @@ pub fn build(store: &ContentStore, id: &str, ctx: &Ctx) -> Result<Option<Section
         title: ctx.t(&section.title),
         subtitle: ctx.t(&section.subtitle),
         icon: section.icon,
+        icon_file: section.icon_file,
         accent: rgb(&section.color),
         cards,
         wall: if section.wish_wall {

@@ -56,8 +56,11 @@ pub enum ExportError {
 fn export_name(sha: &str, bytes: &[u8]) -> String {
     let ext = if bytes.starts_with(b"\x89PNG") {
         "png"
-    } else {
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         "jpg"
+    } else {
+        // A section's own icon is the only other kind of blob.
+        "svg"
     };
     format!("images/{sha}.{ext}")
 }

@@ -523,7 +523,27 @@ pub fn format_kiosks(list: &KioskList, now: DateTime<Utc>) -> String {
     table(&rows)
 }
 
+/// `text` with control characters and bidi overrides shown as escapes (`\u{1b}`): a value a
+/// kiosk sent (its version, its id) must not move the staff's cursor, set the terminal's
+/// title or reorder the line.
+pub fn visible(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn table<const N: usize>(rows: &[[String; N]]) -> String {
+    let rows: Vec<[String; N]> = rows
+        .iter()
+        .map(|row| row.clone().map(|cell| visible(&cell)))
+        .collect();
+    let rows = rows.as_slice();
     let mut widths = [0usize; N];
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -678,5 +698,24 @@ mod tests {
         assert_eq!(ago("2030-01-01T11:57:00Z", now), "3 min ago");
         assert_eq!(ago("2030-01-01T11:59:50Z", now), "10 s ago");
         assert!(Client::new("127.0.0.1:8080", "t").is_err());
+    }
+
+    #[test]
+    fn a_kiosks_values_are_printed_with_control_characters_visible() {
+        let list: KioskList = serde_json::from_value(serde_json::json!({
+            "head": 3,
+            "kiosks": [{
+                "id": "lobby-1", "station": "s1", "created_at": "2030-01-01T00:00:00Z",
+                "kiosk_version": "0.1\u{1b}]0;owned\u{7}\u{1b}[2J\u{202e}x",
+            }]
+        }))
+        .expect("a kiosk list");
+        let out = format_kiosks(&list, "2030-01-01T12:00:00Z".parse().expect("time"));
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}') && !out.contains('\u{202e}'));
+        assert!(
+            out.contains("0.1\\u{1b}]0;owned\\u{7}\\u{1b}[2J\\u{202e}x"),
+            "{out}"
+        );
+        assert_eq!(visible("红垒 e站"), "红垒 e站");
     }
 }

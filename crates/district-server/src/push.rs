@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use protocol::bundle::{self, BundleImage, Manifest};
-use protocol::content::{Article, Brand, Content, District, Kind, Record, Station};
+use protocol::content::{Article, Brand, Content, District, Kind, Record, Section, Station};
 
 use chrono::{DateTime, Utc};
 
@@ -196,7 +196,21 @@ pub fn manifest_of(content: &Content, file_of: impl Fn(&str) -> String) -> Manif
                 logo: content.district.brand.logo.as_ref().map(to_file),
             },
         },
-        sections: content.sections.clone(),
+        sections: content
+            .sections
+            .iter()
+            .map(|s| Section {
+                id: s.id.clone(),
+                order: s.order,
+                title: s.title.clone(),
+                subtitle: s.subtitle.clone(),
+                icon: s.icon.clone(),
+                icon_file: s.icon_file.as_ref().map(|i| file_of(&i.sha256)),
+                color: s.color.clone(),
+                scope: s.scope.clone(),
+                wish_wall: s.wish_wall,
+            })
+            .collect(),
         articles: content
             .articles
             .iter()

@@ -138,9 +138,15 @@ fn process_one(
     item: Item,
     now: DateTime<Utc>,
 ) -> Result<SubmissionResult, DbError> {
-    let id = match &item {
-        Item::Parsed(s) => s.id.to_string(),
-        Item::Malformed { id, .. } => id.clone(),
+    let (id, kind, payload) = match &item {
+        Item::Parsed(s) => (
+            s.id.to_string(),
+            s.kind.key().to_string(),
+            s.payload.to_string(),
+        ),
+        Item::Malformed {
+            id, kind, payload, ..
+        } => (id.clone(), kind.clone(), payload.clone()),
     };
     let answer = |status, message, outcome| SubmissionResult {
         id: id.clone(),
@@ -153,6 +159,18 @@ fn process_one(
             return Ok(answer(
                 SubmissionStatus::Conflict,
                 format!("id `{id}` was already used by another kiosk; give the item a new UUIDv7"),
+                Some(Outcome::Refused),
+            ));
+        }
+        if earlier.kind != kind || earlier.payload != payload {
+            // A retry carries what was sent first; other content under the same id would be
+            // dropped unseen if it were answered `duplicate`.
+            return Ok(answer(
+                SubmissionStatus::Conflict,
+                format!(
+                    "id `{id}` was already used for other content (received at {}); give the item a new UUIDv7",
+                    earlier.received_at
+                ),
                 Some(Outcome::Refused),
             ));
         }

@@ -128,6 +128,12 @@ async fn an_unsupported_schema_gets_426() {
         426,
         "schema 2 kiosks refuse `wish_wall`"
     );
+    let r = server.get("/v1/changes?since=0&schema=3", &kiosk).await;
+    assert_eq!(
+        error_of(r).await.0,
+        426,
+        "schema 3 kiosks refuse a section's `icon_file`"
+    );
     let current = format!("/v1/changes?since=0&schema={SCHEMA_VERSION}");
     let r = server.get(&current, &kiosk).await;
     assert_eq!(r.status(), 200);

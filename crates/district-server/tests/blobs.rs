@@ -162,3 +162,49 @@ async fn only_missing_images_are_uploaded() {
     assert!(second.uploaded.is_empty());
     assert_eq!(second.already_there, 2);
 }
+
+/// A section's own SVG icon goes up with `kioskctl push` like an image, is listed in the
+/// section's record and served as SVG; a script-carrying SVG uploaded by hand is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_section_icon_is_uploaded_served_as_svg_and_a_scripted_one_refused() {
+    let server = TestServer::start().await;
+    let kiosk = server.kiosk("lobby-1", "s1");
+    let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48"><circle cx="24" cy="24" r="20" fill="#fff"/></svg>"##;
+    let mut m = manifest();
+    m["sections"][0]["icon_file"] = serde_json::json!("icons/sea.svg");
+    let mut files = common::images();
+    files.push(("icons/sea.svg", svg.to_vec()));
+    let bundle = BundleDir::with_images(&m, &files);
+    let pushed = district_server::ctl::push_bundle(&server.client(), bundle.path(), false, |_| {})
+        .await
+        .expect("push");
+    let sha = protocol::content::sha256_hex(svg);
+    assert!(
+        pushed.uploaded.iter().any(|(s, _)| *s == sha),
+        "the icon was uploaded"
+    );
+
+    let page = server.page(&kiosk, 0, 100).await;
+    let section = page
+        .changes
+        .iter()
+        .find(|c| c.id == "beautiful")
+        .and_then(|c| c.data.clone())
+        .expect("the section is in the feed");
+    assert_eq!(section["icon_file"]["sha256"], sha.as_str());
+    assert_eq!(section["icon_file"]["format"], "svg");
+
+    let r = server.get(&format!("/v1/blobs/sha256/{sha}"), &kiosk).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()[CONTENT_TYPE], "image/svg+xml");
+    assert_eq!(r.bytes().await.expect("body").as_ref(), svg);
+
+    let scripted = br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#;
+    let bad = protocol::content::sha256_hex(scripted);
+    let err = server
+        .client()
+        .put_blob(&bad, scripted.to_vec())
+        .await
+        .expect_err("refused");
+    assert!(err.to_string().contains("<script>"), "{err}");
+}

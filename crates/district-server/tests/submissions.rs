@@ -102,8 +102,19 @@ async fn submissions_are_idempotent_by_id() {
         statuses(&submit(&server, &b, std::slice::from_ref(&w)).await),
         [Conflict]
     );
+    // The same id from the same kiosk with other content: `conflict`, never a silent
+    // `duplicate` that drops what was sent.
+    let mut changed = wish("希望有更多中文书");
+    changed.id = w.id.clone();
+    let answer = submit(&server, &a, std::slice::from_ref(&changed)).await;
+    assert_eq!(statuses(&answer), [Conflict]);
+    assert!(answer[0].1.contains("other content"), "{}", answer[0].1);
     let list = wishes(&server).await;
     assert_eq!(list.wishes.len(), 2, "never two records for one id");
+    assert!(
+        list.wishes.iter().any(|x| x.text == "希望有更多英文书"),
+        "the first content stays"
+    );
     assert_eq!(list.wishes[0].id, w.id.as_str());
     assert_eq!(list.wishes[0].station, "s1");
     assert_eq!(list.wishes[0].status, WishStatus::Pending);

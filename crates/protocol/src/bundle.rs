@@ -4,6 +4,7 @@
 //! ```text
 //! bundle.json      the manifest (format, district, sections, articles, stations, rooms, events)
 //! images/…         PNG or JPEG files the manifest names by relative path
+//! icons/…          sections' own icons (SVG or PNG; any relative path works)
 //! ```
 //! [`Bundle::load`] parses and validates it completely before anyone applies any of it: every
 //! published text in both languages, ids unique, references resolved, images decodable and within
@@ -16,7 +17,7 @@ use std::io::Cursor;
 use serde::{Deserialize, Serialize};
 
 use crate::content::{
-    Article, Brand, Content, District, Event, ImageRef, Room, Section, Station, sha256_hex,
+    Article, Brand, Content, District, Event, IconRef, ImageRef, Room, Section, Station, sha256_hex,
 };
 pub use crate::issue::{ImageProblem, Issue, Target};
 use crate::text::Text;
@@ -51,7 +52,8 @@ pub struct BundleImage {
 pub struct Manifest {
     pub format: u32,
     pub district: District<BundleImage>,
-    pub sections: Vec<Section>,
+    /// A section's own icon is a file path here.
+    pub sections: Vec<Section<String>>,
     pub articles: Vec<Article<BundleImage>>,
     pub stations: Vec<Station<BundleImage>>,
     pub rooms: Vec<Room>,
@@ -90,7 +92,8 @@ pub struct Blob {
     pub mime: &'static str,
 }
 
-/// A validated bundle: canonical content and every image it references, keyed by sha256.
+/// A validated bundle: canonical content and every image and icon it references, keyed by
+/// sha256.
 #[derive(Debug, Clone)]
 pub struct Bundle {
     pub content: Content,
@@ -394,6 +397,7 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
         }
     }
 
+    let mut blobs = BTreeMap::new();
     let mut section_ids = HashSet::new();
     let mut wish_wall: Option<String> = None;
     for (i, s) in m.sections.iter().enumerate() {
@@ -433,6 +437,60 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
                 None => wish_wall = Some(s.id.clone()),
             }
         }
+    }
+
+    // Sections' own icons: each distinct file read and checked once.
+    let mut icons: BTreeMap<String, Option<IconRef>> = BTreeMap::new();
+    for (i, s) in m.sections.iter().enumerate() {
+        let Some(file) = &s.icon_file else { continue };
+        let r = label("sections", i, &s.id);
+        if !is_relative_path(file) {
+            c.at(
+                &r,
+                "icon_file",
+                Issue::NotRelativePath { path: file.clone() },
+            );
+            continue;
+        }
+        if icons.contains_key(file) {
+            continue;
+        }
+        let checked = match source.read(file) {
+            Err(e) => {
+                c.problems.push(Problem::new(
+                    file.clone(),
+                    Some(r),
+                    Some("icon_file".into()),
+                    Issue::Image(if e.kind() == std::io::ErrorKind::NotFound {
+                        ImageProblem::Missing {
+                            cause: e.to_string(),
+                        }
+                    } else {
+                        ImageProblem::Unreadable {
+                            cause: e.to_string(),
+                        }
+                    }),
+                ));
+                None
+            }
+            Ok(bytes) => match crate::icon::check_icon(&bytes) {
+                Err(issue) => {
+                    c.problems.push(Problem::new(
+                        file.clone(),
+                        Some(r),
+                        Some("icon_file".into()),
+                        Issue::Icon(issue),
+                    ));
+                    None
+                }
+                Ok((blob, format)) => {
+                    let sha256 = sha256_hex(&blob.bytes);
+                    blobs.insert(sha256.clone(), blob);
+                    Some(IconRef { sha256, format })
+                }
+            },
+        };
+        icons.insert(file.clone(), checked);
     }
 
     let mut room_ids = HashSet::new();
@@ -550,7 +608,6 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
 
     // Images: read each distinct file once, check it, and name it by its hash.
     let mut files: BTreeMap<String, Option<(String, u32, u32)>> = BTreeMap::new();
-    let mut blobs = BTreeMap::new();
     let logo_use = m
         .district
         .brand
@@ -667,7 +724,21 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
                 accent: district.brand.accent,
             },
         },
-        sections,
+        sections: sections
+            .into_iter()
+            .map(|s| Section {
+                // Every file was checked above; a refused one would have been a problem.
+                icon_file: s.icon_file.and_then(|f| icons.get(&f).cloned().flatten()),
+                id: s.id,
+                order: s.order,
+                title: s.title,
+                subtitle: s.subtitle,
+                icon: s.icon,
+                color: s.color,
+                scope: s.scope,
+                wish_wall: s.wish_wall,
+            })
+            .collect(),
         articles: articles
             .into_iter()
             .map(|a| Article {
@@ -706,6 +777,20 @@ pub fn validate(manifest: Manifest, source: &dyn BundleSource) -> Result<Bundle,
         wishes: Vec::new(),
     };
     Ok(Bundle { content, blobs })
+}
+
+/// Checks a file a server is asked to store by hash: a PNG or JPEG image ([`check_image`]) or,
+/// for text that starts like XML, a section's SVG icon ([`crate::icon::check_icon`]). Which
+/// rules a blob must pass where it is used (a PNG icon's sides) is checked again with the
+/// content that uses it.
+pub fn check_blob(bytes: &[u8]) -> Result<Blob, String> {
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if text.trim_ascii_start().starts_with(b"<") {
+        return crate::icon::check_icon(bytes)
+            .map(|(blob, _)| blob)
+            .map_err(|issue| issue.to_string());
+    }
+    check_image(bytes).map_err(|problem| problem.to_string())
 }
 
 /// Checks that bytes are a PNG or JPEG within limits that decodes completely.

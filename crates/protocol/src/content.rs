@@ -148,16 +148,50 @@ impl Notice {
     }
 }
 
+/// A section's own icon as content references it: the blob's hash and how to draw it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IconRef {
+    /// Lower-case hex sha256 of the icon file's bytes.
+    pub sha256: String,
+    pub format: IconFormat,
+}
+
+/// The two kinds of icon file a bundle may carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IconFormat {
+    Svg,
+    Png,
+}
+
+impl IconFormat {
+    pub fn mime(self) -> &'static str {
+        match self {
+            IconFormat::Svg => "image/svg+xml",
+            IconFormat::Png => "image/png",
+        }
+    }
+}
+
 /// One of the home screen's tiles. Sections are data so another district brings its own.
+///
+/// Generic over its own icon's type: a file path in the bundle manifest, an [`IconRef`] in
+/// the canonical form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Section {
+#[serde(bound(deserialize = "F: Deserialize<'de>"))]
+pub struct Section<F = IconRef> {
     pub id: String,
     pub order: u32,
     pub title: Text,
     pub subtitle: Text,
-    /// A name from [`Section::ICONS`]: the kiosk ships the drawings.
+    /// A name from [`Section::ICONS`]: the kiosk ships the drawings. With `icon_file`, the
+    /// drawing shown while the file is missing or cannot be drawn.
     pub icon: String,
+    /// The district's own icon (SVG or PNG, [`crate::icon::check_icon`]). Schema 4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon_file: Option<F>,
     /// Accent colour `#RRGGBB`.
     pub color: String,
     /// Station id when only that station's kiosks show it; absent means district-wide.
@@ -528,6 +562,7 @@ impl Record {
             Record::Article(a) => a.images.iter().map(|i| i.sha256.as_str()).collect(),
             Record::Station(s) => s.image.iter().map(|i| i.sha256.as_str()).collect(),
             Record::District(d) => d.brand.logo.iter().map(|i| i.sha256.as_str()).collect(),
+            Record::Section(s) => s.icon_file.iter().map(|i| i.sha256.as_str()).collect(),
             _ => Vec::new(),
         }
     }

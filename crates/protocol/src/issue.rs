@@ -92,6 +92,8 @@ pub enum Issue {
         format: u32,
         supported: u32,
     },
+    /// A section's icon file that fails [`crate::icon::check_icon`].
+    Icon(crate::icon::IconIssue),
     /// Wishes in content that is published by staff.
     WishesInContent,
     /// Anything else (a manifest that does not parse, a file that cannot be read): English.
@@ -123,6 +125,7 @@ impl Issue {
             Issue::NotRelativePath { .. } => "not-relative-path",
             Issue::Image(p) => p.code(),
             Issue::UnsupportedFormat { .. } => "unsupported-format",
+            Issue::Icon(icon) => icon.code(),
             Issue::WishesInContent => "wishes-in-content",
             Issue::Other(_) => "other",
         }
@@ -161,6 +164,7 @@ impl Issue {
                 ("format", format.to_string()),
                 ("supported", supported.to_string()),
             ],
+            Issue::Icon(icon) => icon.args(),
             Issue::Other(text) => vec![("text", text.clone())],
             Issue::CapacityZero
             | Issue::EmptyBody
@@ -233,6 +237,7 @@ impl std::fmt::Display for Issue {
             Issue::WishesInContent => f.write_str(
                 "content.wishes must be empty: wishes come from kiosks, not from bundles",
             ),
+            Issue::Icon(icon) => icon.fmt(f),
             Issue::Other(text) => f.write_str(text),
         }
     }

@@ -6,7 +6,8 @@
 //!   in their canonical form, images referenced by sha256.
 //! - [`bundle`]: the on-disk content bundle staff author and the kiosk embeds as demo content,
 //!   and its validation into [`content::Content`] plus verified image blobs; [`issue`]: what
-//!   its problems are, as typed codes a translation can use.
+//!   its problems are, as typed codes a translation can use; [`icon`]: the rules for a
+//!   section's own icon file (SVG or PNG).
 //! - [`wire`]: the sync protocol's bodies. [`visitor`]: the rules for what visitors type, used
 //!   by the kiosk's forms and again by the server.
 //!
@@ -18,6 +19,7 @@
 pub mod bundle;
 pub mod content;
 pub mod glyphs;
+pub mod icon;
 pub mod issue;
 pub mod text;
 pub mod visitor;
@@ -25,8 +27,8 @@ pub mod wire;
 
 pub use bundle::{Bundle, BundleError, BundleSource, Problem};
 pub use content::{
-    Article, Availability, Brand, Category, Content, District, Event, ImageRef, Kind, Notice,
-    Record, Recurrence, Room, Section, Station, Wish,
+    Article, Availability, Brand, Category, Content, District, Event, IconFormat, IconRef,
+    ImageRef, Kind, Notice, Record, Recurrence, Room, Section, Station, Wish,
 };
 pub use issue::{ImageProblem, Issue};
 pub use text::{Lang, Text};

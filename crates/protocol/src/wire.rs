@@ -21,8 +21,9 @@ use crate::visitor::FieldError;
 /// [`SCHEMA_QUERY`] parameter); a server that cannot speak it answers `426 Upgrade Required`.
 /// Version 2: claims, the `availability` record kind, an event's `link`, optional display
 /// names, structured [`Outcome`]s and the [`crate::visitor`] rules. Version 3: a section's
-/// `wish_wall` flag.
-pub const SCHEMA_VERSION: u32 = 3;
+/// `wish_wall` flag, the district and notice records. Version 4: a section's own icon
+/// (`icon_file`, an [`crate::IconRef`] whose blob travels like an image's).
+pub const SCHEMA_VERSION: u32 = 4;
 /// Request header carrying the client's [`SCHEMA_VERSION`]; also sent back on every answer.
 pub const SCHEMA_HEADER: &str = "x-lobby-schema";
 /// Query parameter that may carry the schema version instead of the header.

@@ -912,3 +912,81 @@ fn the_huanglong_bundle_is_another_district_with_its_own_brand() {
     assert_eq!(bundle.content.stations.len(), 3);
     assert!(bundle.content.sections.iter().any(|s| s.wish_wall));
 }
+
+// ---------------------------------------------------------------- sections' own icons
+
+const ICON_SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48"><path d="M8 40h32L24 8z" fill="#fff"/></svg>"##;
+
+#[test]
+fn a_section_icon_file_is_checked_and_named_by_its_hash() {
+    let mut m = minimal();
+    m["sections"][0]["icon_file"] = json!("icons/tea.svg");
+    let mut f = files(&m);
+    f.insert("icons/tea.svg".into(), ICON_SVG.as_bytes().to_vec());
+    let bundle = Bundle::load(&f).expect("a bundle with a section icon is valid");
+    let section = &bundle.content.sections[0];
+    let icon = section.icon_file.as_ref().expect("the icon is kept");
+    assert_eq!(icon.format, protocol::IconFormat::Svg);
+    assert_eq!(
+        icon.sha256,
+        protocol::content::sha256_hex(ICON_SVG.as_bytes())
+    );
+    assert_eq!(bundle.blobs[&icon.sha256].bytes, ICON_SVG.as_bytes());
+    assert_eq!(
+        section.icon, "city",
+        "the built-in drawing stays as the fallback"
+    );
+    let record = protocol::Record::Section(section.clone());
+    assert_eq!(record.blobs(), [icon.sha256.as_str()]);
+    // The canonical form carries the reference, and a record without one has no field.
+    let json = record.to_json();
+    assert_eq!(json["icon_file"]["format"], "svg");
+    let plain = minimal();
+    let plain = Bundle::load(&files(&plain)).expect("valid");
+    assert!(
+        protocol::Record::Section(plain.content.sections[0].clone())
+            .to_json()
+            .get("icon_file")
+            .is_none()
+    );
+}
+
+#[test]
+fn a_refused_section_icon_is_a_typed_problem_at_its_file() {
+    let cases: [(&str, Vec<u8>, &str); 4] = [
+        (
+            "icons/bad.svg",
+            br#"<svg xmlns="http://www.w3.org/2000/svg"><script>x()</script></svg>"#.to_vec(),
+            "icon-forbidden-element",
+        ),
+        (
+            "icons/bad.svg",
+            br#"<svg xmlns="http://www.w3.org/2000/svg"><image href="https://x.example/a.png"/></svg>"#
+                .to_vec(),
+            "icon-external-reference",
+        ),
+        ("icons/bad.png", png(8, 8, false), "icon-bad-side"),
+        ("icons/bad.gif", b"GIF89a....".to_vec(), "icon-not-svg-or-png"),
+    ];
+    for (file, bytes, code) in cases {
+        let mut m = minimal();
+        m["sections"][0]["icon_file"] = json!(file);
+        let mut f = files(&m);
+        f.insert(file.into(), bytes);
+        let ps = problems(&f);
+        let p = find(&ps, file, Some("sections[0] \"s1\""), Some("icon_file"));
+        assert_eq!(p.issue.code(), code, "{p}");
+    }
+    // Missing, and outside the bundle.
+    let ps = problems_after(|m| m["sections"][0]["icon_file"] = json!("icons/none.svg"));
+    let p = find(
+        &ps,
+        "icons/none.svg",
+        Some("sections[0] \"s1\""),
+        Some("icon_file"),
+    );
+    assert_eq!(p.issue.code(), "image-missing");
+    let ps = problems_after(|m| m["sections"][0]["icon_file"] = json!("../up.svg"));
+    let p = find(&ps, MANIFEST, Some("sections[0] \"s1\""), Some("icon_file"));
+    assert_eq!(p.issue.code(), "not-relative-path");
+}

@@ -58,6 +58,8 @@ pub struct Pages {
     pub attract: attract::AttractPage,
     maintenance: maintenance::MaintenancePage,
     form: form::FormPage,
+    /// The district's logo in the status band (on every screen, so no page owns it).
+    pub logo: super::logo::BrandLogo,
 }
 
 impl Pages {
@@ -71,6 +73,7 @@ impl Pages {
             attract: Page::bind(window, go),
             maintenance: Page::bind(window, go),
             form: Page::bind(window, go),
+            logo: super::logo::BrandLogo::default(),
         }
     }
 
@@ -115,6 +118,11 @@ impl Pages {
                     self.station.put_picture(window, &station, image)
                 }
                 PictureSlot::AttractPicture(article) => self.attract.put_picture(&article, image),
+                PictureSlot::BrandLogo(sha256) => self.logo.put(window, &sha256, image),
+                PictureSlot::SectionIcon(section) => {
+                    self.home.put_icon(&section, image.clone());
+                    self.section.put_icon(window, &section, image);
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 //! A section: its list of article cards with thumbnails.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -15,9 +16,19 @@ use crate::view::{FormKind, Screen, SectionView, WishCard};
 pub struct SectionPage {
     cards: Rc<VecModel<ui::ArticleCard>>,
     wishes: Rc<VecModel<ui::WishRow>>,
+    /// The section shown and the blob of its own icon, if it has one: a drawn icon is put in
+    /// place only for the section it was drawn for, and kept while the same icon stays.
+    icon: RefCell<(String, Option<String>)>,
 }
 
 impl SectionPage {
+    /// The section's own icon, drawn; ignored when another section is shown by now.
+    pub fn put_icon(&self, window: &ui::AppWindow, section: &str, image: Image) {
+        if self.icon.borrow().0 == section {
+            window.global::<ui::SectionAdapter>().set_custom_icon(image);
+        }
+    }
+
     /// The thumbnail of article `id`'s card, if the card is listed. The one it already shows
     /// (a revisit delivers the same pixels again) changes nothing, so nothing redraws.
     pub fn put_thumb(&self, id: &str, image: Image) {
@@ -40,6 +51,7 @@ impl Page for SectionPage {
         let page = SectionPage {
             cards: Rc::new(VecModel::default()),
             wishes: Rc::new(VecModel::default()),
+            icon: RefCell::new((String::new(), None)),
         };
         let adapter = window.global::<ui::SectionAdapter>();
         adapter.set_cards(ModelRc::from(page.cards.clone()));
@@ -59,6 +71,12 @@ impl Page for SectionPage {
         adapter.set_title(view.title.into());
         adapter.set_subtitle(view.subtitle.into());
         adapter.set_icon(view.icon.into());
+        let icon = (view.id.clone(), view.icon_file.map(|i| i.sha256));
+        if *self.icon.borrow() != icon {
+            // Another section or another icon: the built-in drawing until the new one arrives.
+            adapter.set_custom_icon(Image::default());
+            *self.icon.borrow_mut() = icon;
+        }
         adapter.set_accent(color(view.accent));
         adapter.set_wall_shown(view.wall.is_some());
         update(

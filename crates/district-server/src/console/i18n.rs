@@ -151,6 +151,7 @@ mod tests {
         use protocol::ImageProblem;
         use protocol::Issue as I;
         use protocol::bundle::Target;
+        use protocol::icon::IconIssue;
         let s = || "x-1".to_string();
         let samples = [
             I::MissingLanguage { lang: Lang::En },
@@ -211,6 +212,48 @@ mod tests {
             I::WishesInContent,
             I::Other(s()),
         ];
+        let icons = [
+            IconIssue::TooLarge {
+                bytes: 300_000,
+                limit: 262_144,
+            },
+            IconIssue::NotSvgOrPng,
+            IconIssue::BadSide {
+                width: 8,
+                height: 8,
+                min: 16,
+                max: 1024,
+            },
+            IconIssue::PngDoesNotDecode { cause: s() },
+            IconIssue::NoTransparency,
+            IconIssue::SvgDoesNotParse { cause: s() },
+            IconIssue::ForbiddenElement { element: s() },
+            IconIssue::EventHandler { attribute: s() },
+            IconIssue::ExternalReference { reference: s() },
+            IconIssue::TooManyElements {
+                count: 2001,
+                limit: 2000,
+            },
+        ];
+        for icon in &icons {
+            // A new kind of icon refusal fails to compile here until it has a sample above.
+            match icon {
+                IconIssue::TooLarge { .. }
+                | IconIssue::NotSvgOrPng
+                | IconIssue::BadSide { .. }
+                | IconIssue::PngDoesNotDecode { .. }
+                | IconIssue::NoTransparency
+                | IconIssue::SvgDoesNotParse { .. }
+                | IconIssue::ForbiddenElement { .. }
+                | IconIssue::EventHandler { .. }
+                | IconIssue::ExternalReference { .. }
+                | IconIssue::TooManyElements { .. } => {}
+            }
+        }
+        let samples: Vec<I> = samples
+            .into_iter()
+            .chain(icons.into_iter().map(I::Icon))
+            .collect();
         // A new variant fails to compile here until it has a sample above.
         for i in &samples {
             match i {
@@ -236,6 +279,7 @@ mod tests {
                 | I::Image(_)
                 | I::UnsupportedFormat { .. }
                 | I::WishesInContent
+                | I::Icon(_)
                 | I::Other(_) => {}
             }
             for lang in [Lang::Zh, Lang::En] {

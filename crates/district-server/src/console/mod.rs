@@ -147,6 +147,12 @@ pub fn routes() -> Vec<ConsoleRoute> {
             post(sections::update_section),
         ),
         route(
+            M::POST,
+            "/console/content/sections/{id}/icon",
+            EDITORS,
+            post(sections::section_icon).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        ),
+        route(
             M::GET,
             "/console/content/events/new",
             EDITORS,

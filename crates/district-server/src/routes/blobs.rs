@@ -72,6 +72,14 @@ fn mime(bytes: &[u8]) -> &'static str {
         "image/png"
     } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
         "image/jpeg"
+    } else if bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(bytes)
+        .trim_ascii_start()
+        .starts_with(b"<")
+    {
+        // Only a section's icon, checked as SVG when it was stored, starts like XML.
+        "image/svg+xml"
     } else {
         "application/octet-stream"
     }

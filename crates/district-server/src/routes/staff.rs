@@ -5,7 +5,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use protocol::bundle::check_image;
+use protocol::bundle::check_blob;
 use protocol::content::{Kind, Notice, Record, WishStatus, is_sha256_hex, sha256_hex};
 use protocol::wire::codes;
 use serde::Deserialize;
@@ -172,7 +172,7 @@ pub async fn put_blob(
                 ),
             ));
         }
-        check_image(&body).map_err(|m| {
+        check_blob(&body).map_err(|m| {
             unprocessable(codes::INVALID_BLOB, format!("blob {name} is refused: {m}"))
         })?;
         Ok(store.put(&name, &body)?)

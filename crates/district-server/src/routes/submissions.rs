@@ -45,7 +45,9 @@ pub async fn submit(
         })
         .await?;
     for r in &results {
-        tracing::info!(id = %r.id, status = ?r.status, message = %r.message, "submission");
+        // `?`: an id or a message from the network is logged escaped, so a `\n` or an ANSI
+        // escape in it can neither forge a log line nor colour the log.
+        tracing::info!(id = ?r.id, status = ?r.status, message = ?r.message, "submission");
     }
     Ok(axum::Json(SubmissionResults { results }))
 }

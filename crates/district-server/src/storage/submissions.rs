@@ -16,6 +16,9 @@ pub struct Received {
     /// What the visitor was told (absent for items received before schema 2).
     pub outcome: Option<Outcome>,
     pub received_at: String,
+    /// The kind and payload as first received: a retry carries the same.
+    pub kind: String,
+    pub payload: String,
 }
 
 /// What [`insert`] stores.
@@ -54,29 +57,53 @@ fn parse_status(s: &str) -> Result<SubmissionStatus, DbError> {
 
 /// The item stored under `id`, if any.
 pub fn find(tx: &ReadTx<'_>, id: &str) -> Result<Option<Received>, DbError> {
-    let row: Option<(String, String, String, Option<String>, String)> = tx
+    type Row = (
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        String,
+    );
+    let row: Option<Row> = tx
         .conn()
         .query_row(
-            "SELECT kiosk_id, status, message, outcome, received_at FROM submissions
+            "SELECT kiosk_id, status, message, outcome, received_at, kind, payload FROM submissions
              WHERE id = ?1",
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            },
         )
         .optional()?;
-    row.map(|(kiosk_id, status, message, outcome, received_at)| {
-        Ok(Received {
-            kiosk_id,
-            status: parse_status(&status)?,
-            message,
-            outcome: outcome
-                .map(|o| {
-                    serde_json::from_str(&o)
-                        .map_err(|e| DbError::Corrupt(format!("submission `{id}` outcome: {e}")))
-                })
-                .transpose()?,
-            received_at,
-        })
-    })
+    row.map(
+        |(kiosk_id, status, message, outcome, received_at, kind, payload)| {
+            Ok(Received {
+                kiosk_id,
+                status: parse_status(&status)?,
+                message,
+                outcome: outcome
+                    .map(|o| {
+                        serde_json::from_str(&o).map_err(|e| {
+                            DbError::Corrupt(format!("submission `{id}` outcome: {e}"))
+                        })
+                    })
+                    .transpose()?,
+                received_at,
+                kind,
+                payload,
+            })
+        },
+    )
     .transpose()
 }
 

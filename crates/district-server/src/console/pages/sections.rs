@@ -1,9 +1,11 @@
 //! Sections (editors): order, title and subtitle in both languages side by side, icon from the
-//! kiosk's built-in set, accent colour, where shown, and whether it holds the wish wall. Saved
+//! kiosk's built-in set (and, uploaded on its own form, the section's own SVG/PNG icon checked
+//! with the protocol's icon rules), accent colour, where shown, and whether it holds the wish
+//! wall. Saved
 //! into the same draft as articles ([`draft_record`] checks the whole draft with the bundle's
 //! rules first) and published with it.
 
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use fluent_bundle::FluentValue;
@@ -15,6 +17,7 @@ use serde::Deserialize;
 
 use super::content::{Loaded, errors_at, field_key, load};
 use crate::console::gate::Visit;
+use crate::console::gate::url_escape;
 use crate::console::i18n::{issue, problem, tr, tr_args};
 use crate::console::layout::{csrf, internal, message_page, page, respond};
 use crate::drafting;
@@ -141,6 +144,9 @@ pub struct SectionForm {
     scope: String,
     #[serde(default)]
     wish_wall: Option<String>,
+    /// The section's own icon as drafted: changed only by its own form, kept by this one.
+    #[serde(skip)]
+    icon_file: Option<protocol::IconRef>,
 }
 
 impl SectionForm {
@@ -156,6 +162,7 @@ impl SectionForm {
             color: s.color.clone(),
             scope: s.scope.clone().unwrap_or_default(),
             wish_wall: s.wish_wall.then(|| "true".into()),
+            icon_file: s.icon_file.clone(),
         }
     }
 
@@ -176,6 +183,7 @@ impl SectionForm {
             title: text(&self.title_zh, &self.title_en),
             subtitle: text(&self.subtitle_zh, &self.subtitle_en),
             icon: self.icon.trim().to_string(),
+            icon_file: self.icon_file.clone(),
             color: self.color.trim().to_string(),
             scope: Some(self.scope.trim().to_string()).filter(|s| !s.is_empty()),
             wish_wall: self.wish_wall.as_deref() == Some("true"),
@@ -285,6 +293,27 @@ fn section_page(
             button .primary type="submit" { (tr(lang, "content-save")) }
         }
         @if !new {
+            // Its own form: a file upload is multipart, the fields above are not.
+            form .card.editor #section-icon-form method="post" enctype="multipart/form-data"
+                action={ "/console/content/sections/" (form.id) "/icon?csrf=" (url_escape(&visit.csrf)) } {
+                h2 { (tr(lang, "section-icon-own")) }
+                p {
+                    @match &form.icon_file {
+                        Some(icon) => (tr_args(lang, "section-icon-has-own", &[("format", FluentValue::from(icon.format.mime()))])),
+                        None => (tr(lang, "section-icon-builtin-only")),
+                    }
+                }
+                label for="icon_file" { (tr(lang, "section-icon-file")) }
+                input #icon_file type="file" name="file" accept="image/svg+xml,image/png"
+                    aria-invalid=[errors.iter().any(|(k, _)| k == "icon_file").then_some("true")];
+                (errors_at(errors, "icon_file"))
+                p .hint { (tr(lang, "section-icon-limits")) }
+                button .primary type="submit" { (tr(lang, "section-icon-upload")) }
+                @if form.icon_file.is_some() {
+                    " "
+                    button type="submit" name="builtin" value="1" { (tr(lang, "section-icon-use-builtin")) }
+                }
+            }
             p { a .button.danger #remove-link href={ "/console/content/remove/section/" (form.id) } { (tr(lang, "remove-link")) } }
         }
     };
@@ -420,7 +449,19 @@ async fn save(state: AppState, visit: Visit, form: SectionForm, new: bool) -> Re
         &visit,
         new,
         |c| c.sections.iter().any(|s| s.id == id),
-        |_| form.section(visit.lang).map(Record::Section),
+        |l| {
+            // The main form never changes the section's own icon: keep the drafted one.
+            let kept = l
+                .drafted
+                .sections
+                .iter()
+                .find(|s| s.id == id)
+                .and_then(|s| s.icon_file.clone());
+            form.section(visit.lang).map(|mut s| {
+                s.icon_file = kept;
+                Record::Section(s)
+            })
+        },
         |l, refusal, status| section_page(&visit, l, &form, new, refusal, status),
     )
     .await
@@ -442,4 +483,95 @@ pub async fn update_section(
 ) -> Response {
     form.id = id;
     save(state, visit, form, false).await
+}
+
+/// The section's own icon: an uploaded SVG or PNG file (checked with the protocol's icon
+/// rules, stored by its hash, then the section is drafted with it like any change), or back to
+/// the built-in drawing (`builtin`).
+pub async fn section_icon(
+    State(state): State<AppState>,
+    visit: Visit,
+    Path(id): Path<String>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let lang = visit.lang;
+    let l = match loaded(&state, &visit).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let Some(section) = l.drafted.sections.iter().find(|s| s.id == id).cloned() else {
+        return not_found(&visit);
+    };
+    let form = SectionForm::of(&section);
+    let refuse = |message: String, status: StatusCode| {
+        section_page(
+            &visit,
+            &l,
+            &form,
+            false,
+            &(vec![("icon_file".into(), message)], Vec::new()),
+            status,
+        )
+    };
+    let (mut file, mut builtin) = (None::<Vec<u8>>, false);
+    let Ok(mut multipart) = multipart else {
+        return refuse(tr(lang, "section-icon-no-file"), StatusCode::BAD_REQUEST);
+    };
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => match field.bytes().await {
+                Ok(b) => file = Some(b.to_vec()),
+                Err(e) => {
+                    let status = e.status();
+                    return refuse(tr(lang, "section-icon-no-file"), status);
+                }
+            },
+            Ok(Some(field)) if field.name() == Some("builtin") => builtin = true,
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(e) => {
+                let status = e.status();
+                return refuse(tr(lang, "section-icon-no-file"), status);
+            }
+        }
+    }
+    let mut changed = section.clone();
+    if builtin {
+        changed.icon_file = None;
+    } else {
+        let Some(bytes) = file.filter(|b| !b.is_empty()) else {
+            return refuse(tr(lang, "section-icon-no-file"), StatusCode::BAD_REQUEST);
+        };
+        let store = state.blobs.clone();
+        let checked = tokio::task::spawn_blocking(move || {
+            let (_, format) = protocol::icon::check_icon(&bytes).map_err(Ok)?;
+            let sha256 = protocol::content::sha256_hex(&bytes);
+            store.put(&sha256, &bytes).map_err(|e| Err(e.to_string()))?;
+            Ok::<_, Result<protocol::icon::IconIssue, String>>(protocol::IconRef { sha256, format })
+        })
+        .await;
+        match checked {
+            Ok(Ok(icon)) => changed.icon_file = Some(icon),
+            Ok(Err(Ok(refused))) => {
+                return refuse(
+                    issue(lang, &protocol::Issue::Icon(refused)),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                );
+            }
+            Ok(Err(Err(e))) => return internal(&visit, e),
+            Err(e) => return internal(&visit, e),
+        }
+    }
+    match draft_record(&state, &visit, &l, Record::Section(changed)).await {
+        Ok(Ok(())) => Redirect::to("/console/content?done=content-saved").into_response(),
+        Ok(Err(refusal)) => section_page(
+            &visit,
+            &l,
+            &form,
+            false,
+            &refusal,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => internal(&visit, e),
+    }
 }
