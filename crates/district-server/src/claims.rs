@@ -45,6 +45,7 @@ pub fn decide(
     decision: &ClaimDecision,
     now: &str,
 ) -> Result<ClaimOutcome, ApiError> {
+    let staff_note = wishes::staff_note(decision.note.as_deref())?;
     let claim = storage::claims::get(tx, id)?
         .ok_or_else(|| ApiError::not_found(format!("no claim `{id}`")))?;
     let wish = storage::wishes::get(tx, &claim.wish)?
@@ -83,13 +84,7 @@ pub fn decide(
                     )));
                 }
             }
-            storage::claims::set_status(
-                tx,
-                id,
-                ClaimStatus::Matched,
-                now,
-                decision.note.as_deref(),
-            )?;
+            storage::claims::set_status(tx, id, ClaimStatus::Matched, now, staff_note.as_deref())?;
         }
         ClaimAction::Decline => {
             if claim.status == ClaimStatus::Declined {
@@ -97,13 +92,7 @@ pub fn decide(
                     "claim `{id}` is already declined"
                 )));
             }
-            storage::claims::set_status(
-                tx,
-                id,
-                ClaimStatus::Declined,
-                now,
-                decision.note.as_deref(),
-            )?;
+            storage::claims::set_status(tx, id, ClaimStatus::Declined, now, staff_note.as_deref())?;
             if claim.status == ClaimStatus::Matched
                 && wish.status == WishStatus::Claimed
                 && storage::claims::matched_count(tx, &wish.id)? == 0

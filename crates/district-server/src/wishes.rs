@@ -75,6 +75,25 @@ pub(crate) fn publish(
     Ok(())
 }
 
+/// Longest note staff may keep on a wish or a claim, in characters: a few sentences about who
+/// called whom. Without a bound, one request could store megabytes in every decision row.
+pub const STAFF_NOTE_MAX_CHARS: usize = 1000;
+
+/// A staff note as it is kept: trimmed, `None` when blank, refused when longer than
+/// [`STAFF_NOTE_MAX_CHARS`] (nothing is stored then).
+pub fn staff_note(note: Option<&str>) -> Result<Option<String>, ApiError> {
+    let Some(note) = note.map(str::trim).filter(|n| !n.is_empty()) else {
+        return Ok(None);
+    };
+    let chars = note.chars().count();
+    if chars > STAFF_NOTE_MAX_CHARS {
+        return Err(ApiError::bad_request(format!(
+            "a staff note is at most {STAFF_NOTE_MAX_CHARS} characters; this one has {chars}"
+        )));
+    }
+    Ok(Some(note.to_owned()))
+}
+
 /// Applies a staff decision in the caller's write transaction.
 pub fn decide(
     tx: &WriteTx<'_>,
@@ -83,6 +102,7 @@ pub fn decide(
     decision: &WishDecision,
     now: &str,
 ) -> Result<WishRow, ApiError> {
+    let staff_note = staff_note(decision.note.as_deref())?;
     let mut wish = storage::wishes::get(tx, id)?
         .ok_or_else(|| ApiError::not_found(format!("no wish `{id}`")))?;
     use WishStatus::{Approved, Claimed, Fulfilled, Pending, Rejected};
@@ -115,7 +135,7 @@ pub fn decide(
             )));
         }
     };
-    let note = decision.note.clone().or(wish.note.clone());
+    let note = staff_note.or(wish.note.clone());
     storage::wishes::set_decision(
         tx,
         id,

@@ -251,6 +251,73 @@ async fn the_server_enforces_the_visitor_text_rules() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_staff_note_over_its_limit_is_refused_and_changes_nothing() {
+    use district_server::wishes::STAFF_NOTE_MAX_CHARS;
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    let a = server.kiosk("kiosk-a", "s1");
+    let client = server.client();
+    let w = wish_by("想学书法", None);
+    submit(&server, &a, std::slice::from_ref(&w)).await;
+    let head = server.head().await;
+    let too_long = WishDecision {
+        note: Some("长".repeat(STAFF_NOTE_MAX_CHARS + 1)),
+        ..WishDecision::default()
+    };
+    let e = client
+        .decide_wish(w.id.as_str(), Action::Approve, &too_long)
+        .await
+        .expect_err("too long");
+    assert_eq!(e.code(), Some("bad_request"));
+    assert!(e.to_string().contains("1000"), "{e}");
+    assert_eq!(server.head().await, head, "nothing was published");
+    let pending = client
+        .wishes(Some(WishStatus::Pending))
+        .await
+        .expect("wishes");
+    assert!(pending.wishes.iter().any(|p| p.id == w.id.as_str()));
+
+    // At the limit it is kept, trimmed.
+    let at_limit = "长".repeat(STAFF_NOTE_MAX_CHARS);
+    let approved = client
+        .decide_wish(
+            w.id.as_str(),
+            Action::Approve,
+            &WishDecision {
+                note: Some(format!("  {at_limit}\n")),
+                ..WishDecision::default()
+            },
+        )
+        .await
+        .expect("approves");
+    assert_eq!(approved.note.as_deref(), Some(at_limit.as_str()));
+
+    // The same bound on a claim's decision.
+    let offer = claim_by(w.id.as_str(), "赵", "13800000000", None);
+    submit(&server, &a, std::slice::from_ref(&offer)).await;
+    let offers = client
+        .claims(None, Some(w.id.as_str()))
+        .await
+        .expect("claims");
+    let e = client
+        .decide_claim(
+            offers.claims[0].id.as_str(),
+            ClaimAction::Match,
+            &ClaimDecision {
+                note: Some("x".repeat(STAFF_NOTE_MAX_CHARS + 1)),
+            },
+        )
+        .await
+        .expect_err("too long");
+    assert_eq!(e.code(), Some("bad_request"));
+    let after = client
+        .claims(None, Some(w.id.as_str()))
+        .await
+        .expect("claims");
+    assert_eq!(after.claims[0].status, ClaimStatus::Offered);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn claims_are_offered_matched_declined_and_shown_as_claimed() {
     let server = TestServer::start().await;
     server.push(&manifest()).await;

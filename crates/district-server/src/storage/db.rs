@@ -27,6 +27,44 @@ pub enum DbError {
     Task(String),
 }
 
+/// Makes sure `path` exists and only its owner can read it (and the folders it creates).
+fn private_file(path: &Path) -> Result<(), DbError> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+    let failed = |path: &Path| {
+        let path = path.to_path_buf();
+        move |cause| DbError::Create { path, cause }
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(failed(dir))?;
+    }
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        // An empty file is an empty SQLite database.
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let mode = std::fs::metadata(path)
+                .map_err(failed(path))?
+                .permissions()
+                .mode();
+            if mode & 0o077 != 0 {
+                tracing::info!(path = %path.display(), mode = format!("{:o}", mode & 0o777), "narrowing the database file to 0600");
+                std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+                    .map_err(failed(path))?;
+            }
+            Ok(())
+        }
+        Err(e) => Err(failed(path)(e)),
+    }
+}
+
 impl From<rusqlite_migration::Error> for DbError {
     fn from(e: rusqlite_migration::Error) -> Self {
         DbError::Migration(e)
@@ -64,13 +102,11 @@ fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
 
 impl Db {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// The database holds the names and phone numbers of people who signed up: a folder this
+    /// creates is `0700` and the file `0600` (SQLite gives its `-wal` and `-shm` files the
+    /// database file's mode); an existing file readable by others is narrowed to `0600`.
     pub fn open(path: &Path) -> Result<Db, DbError> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|cause| DbError::Create {
-                path: dir.to_path_buf(),
-                cause,
-            })?;
-        }
+        private_file(path)?;
         let mut writer = Connection::open(path)?;
         configure(&writer)?;
         super::schema::migrations().to_latest(&mut writer)?;
@@ -235,6 +271,37 @@ mod tests {
         // Reopening runs no migration twice.
         drop(db);
         Db::open(&dir.path().join("d.db")).expect("reopens");
+    }
+
+    #[test]
+    fn the_database_and_its_folder_are_readable_by_their_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).expect("exists").permissions().mode() & 0o777;
+        let root = tempfile::tempdir().expect("tempdir");
+        let data = root.path().join("data").join("district");
+        let path = data.join("district.db");
+        let db = Db::open(&path).expect("opens");
+        db.write_blocking(|tx| {
+            tx.conn()
+                .execute("UPDATE counters SET value = 1 WHERE name = 'head'", [])?;
+            Ok::<_, DbError>(())
+        })
+        .expect("writes");
+        assert_eq!(mode(&data), 0o700);
+        assert_eq!(mode(&root.path().join("data")), 0o700);
+        for file in ["district.db", "district.db-wal", "district.db-shm"] {
+            assert_eq!(mode(&data.join(file)), 0o600, "{file}");
+        }
+        drop(db);
+
+        // A database an older server left world-readable is narrowed when it is opened.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        let db = Db::open(&path).expect("reopens");
+        assert_eq!(mode(&path), 0o600);
+        let head = db
+            .read_blocking(super::super::records::head)
+            .expect("reads");
+        assert_eq!(head, 1, "the content is untouched");
     }
 
     #[test]
