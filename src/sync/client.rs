@@ -69,6 +69,9 @@ impl Client {
             // A whole request may take longer than one silence (a large image on a slow link),
             // but not forever.
             .timeout(settings.request_timeout.saturating_mul(20))
+            // The server closes a connection idle for its header timeout (30 s by default);
+            // dropping ours first keeps a poll from racing that close on a reused connection.
+            .pool_idle_timeout(Duration::from_secs(20))
             .build()
             .map_err(|e| SyncError::Network {
                 url: settings.server.clone(),

@@ -27,9 +27,24 @@ pub struct Config {
     /// Log filter (`tracing` env-filter syntax) when `RUST_LOG` is not set.
     #[serde(default = "default_log")]
     pub log: String,
+    /// Connections open at once, at most; one more is closed at once (and logged).
+    #[serde(default = "default_max_connections")]
+    pub max_connections: usize,
+    /// Seconds a client has to send a request's headers; also how long an idle keep-alive
+    /// connection is kept.
+    #[serde(default = "default_header_timeout_secs")]
+    pub header_timeout_secs: u64,
     /// The staff web console (`/console/`).
     #[serde(default)]
     pub console: ConsoleConfig,
+}
+
+fn default_max_connections() -> usize {
+    1024
+}
+
+fn default_header_timeout_secs() -> u64 {
+    30
 }
 
 /// When the console's cookies carry the `Secure` attribute.
@@ -106,6 +121,10 @@ tombstone_days = 90
 fulfilled_wish_days = 30
 # Log filter when RUST_LOG is not set.
 log = "info"
+# Connections open at once; one more is closed at once.
+max_connections = 1024
+# Seconds a client has to send a request's headers; also how long an idle connection is kept.
+header_timeout_secs = 30
 
 # The staff web console at /console/ (see docs/CONSOLE.md).
 [console]
@@ -157,6 +176,9 @@ impl Config {
                 config.tombstone_days
             ));
         }
+        if config.max_connections == 0 || config.header_timeout_secs == 0 {
+            return Err("max_connections and header_timeout_secs must be at least 1".into());
+        }
         if config.data_dir.as_os_str().is_empty() {
             return Err("data_dir must not be empty".into());
         }
@@ -174,6 +196,8 @@ impl Config {
             tombstone_days: MIN_TOMBSTONE_DAYS,
             fulfilled_wish_days: default_fulfilled_wish_days(),
             log: default_log(),
+            max_connections: default_max_connections(),
+            header_timeout_secs: default_header_timeout_secs(),
             console: ConsoleConfig::default(),
         }
     }

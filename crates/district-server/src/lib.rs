@@ -26,6 +26,7 @@ pub mod blobs;
 pub mod bundle_zip;
 pub mod claims;
 pub mod config;
+pub mod connections;
 pub mod console;
 pub mod ctl;
 pub mod drafting;

@@ -150,16 +150,14 @@ pub async fn serve(
             }
         }
     });
+    let limits = crate::connections::Limits {
+        max_connections: state.config.max_connections,
+        header_timeout: std::time::Duration::from_secs(state.config.header_timeout_secs),
+    };
     let app = crate::routes::router(state);
-    // The client's address reaches handlers (login limits per address).
-    let result = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await;
+    crate::connections::serve(listener, app, limits, shutdown).await;
     housekeeping.abort();
-    Ok(result?)
+    Ok(())
 }
 
 /// Binds the configured address and serves until Ctrl-C or SIGTERM. `on_listening` gets the
