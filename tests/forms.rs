@@ -563,3 +563,62 @@ fn the_idle_reset_wipes_pinyin_typed_on_the_keyboard_in_the_engine_and_on_disk()
     });
     assert_eq!(form.get_first(), "");
 }
+
+/// The outbox cannot save the form (here another process holds `outbox.db` locked longer than
+/// the kiosk waits; a full disk or a damaged file fails the same write the same way): the
+/// visitor is told in their language to try again, everything typed stays in the form and
+/// nothing is queued; once the outbox can write again, the same tap queues it, exactly once and
+/// under the id the form took when it opened.
+#[test]
+fn a_form_the_outbox_cannot_save_keeps_what_was_typed_and_a_retry_queues_it_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = kiosk(dir.path(), Lang::En);
+    let form = app.window().global::<ui::FormAdapter>();
+    assert!(
+        pending(dir.path()).is_empty(),
+        "the outbox exists and is empty"
+    );
+    app.navigate(Screen::Form(FormKind::Wish));
+    let id = app.open_form_id().expect("the form took its id");
+    let text = "A reading corner for English books";
+    form.set_first(text.into());
+    form.invoke_edited(0);
+    form.set_second("L.W.".into());
+    form.invoke_edited(1);
+
+    let blocker = rusqlite::Connection::open(dir.path().join("outbox.db")).expect("opens");
+    blocker
+        .execute_batch("BEGIN EXCLUSIVE")
+        .expect("holds the write lock");
+    key(&app, "Send");
+    settle(&app, "the outbox's failure", || {
+        !form.get_form_error().is_empty()
+    });
+    assert_eq!(
+        form.get_form_error(),
+        "This kiosk could not save your form just now. Please try again, or ask the staff at the desk."
+    );
+    assert_eq!(form.get_stage(), ui::FormStage::Editing, "not 'received'");
+    assert_eq!(form.get_first(), text, "what was typed is still there");
+    assert_eq!(form.get_second(), "L.W.");
+    app.set_lang(Lang::Zh);
+    assert!(
+        form.get_form_error().starts_with("本终端暂时无法保存"),
+        "{}",
+        form.get_form_error()
+    );
+    app.set_lang(Lang::En);
+    blocker.execute_batch("ROLLBACK").expect("lets go");
+    drop(blocker);
+    assert!(pending(dir.path()).is_empty(), "nothing was queued");
+
+    key(&app, "Send");
+    settle(&app, "the confirmation", || {
+        form.get_stage() == ui::FormStage::Done
+    });
+    let items = pending(dir.path());
+    assert_eq!(items.len(), 1, "queued once");
+    assert_eq!(items[0].id, id);
+    assert_eq!(items[0].payload["text"], text);
+    assert_eq!(items[0].payload["display_name"], "L.W.");
+}

@@ -307,6 +307,8 @@ fn render_keyboard_screens() {
         send(&w, Input::Enter);
         send(&w, Input::Mode(Mode::Symbols));
         shoot("keyboard-symbols-zh", &w, (1080, 820));
+        send(&w, Input::Mode(Mode::English));
+        shoot("keyboard-english-zh", &w, (1080, 820));
     }
     w.hide().expect("hides");
     drop(w);
