@@ -310,6 +310,7 @@ fn render_keyboard_screens() {
         send(&w, Input::Mode(Mode::English));
         shoot("keyboard-english-zh", &w, (1080, 820));
     }
+    press_shows_and_types_once(&w, &window);
     w.hide().expect("hides");
     drop(w);
 
@@ -324,6 +325,69 @@ fn render_keyboard_screens() {
 
 /// Every enabled key draws dark or red pixels inside it: a label whose glyphs the font lacks
 /// would leave the key blank.
+/// Issue 6: visible press feedback and no key-repeat surprises. A finger held on "a" recolours
+/// the key while it is down (pixels compared, not properties), types nothing while held however
+/// long, and exactly one "a" when it lifts.
+fn press_shows_and_types_once(
+    w: &KeyboardPreview,
+    window: &slint::platform::software_renderer::MinimalSoftwareWindow,
+) {
+    use slint::platform::WindowEvent;
+    w.global::<preview::Strings>().set_lang("en".into());
+    window.set_size(slint::PhysicalSize::new(1080, 820));
+    w.invoke_focus_field();
+    let before_text = w.get_text();
+    let key = ElementHandle::find_by_accessible_label(w, "a")
+        .find(|e| e.accessible_role() == Some(AccessibleRole::Button))
+        .expect("a key labelled a");
+    let (p, s) = (key.absolute_position(), key.size());
+    let centre = slint::LogicalPosition::new(p.x + s.width / 2.0, p.y + s.height / 2.0);
+    // Inside the key, clear of its centred label and of the pressed border.
+    let probe = ((p.x + 10.0) as u32, (p.y + s.height / 2.0) as u32);
+    let up = lobby_kiosk::headless::render(window);
+    w.window().dispatch_event(WindowEvent::PointerPressed {
+        position: centre,
+        button: PointerEventButton::Left,
+    });
+    let down = lobby_kiosk::headless::render(window);
+    let (a, b) = (
+        up.get_pixel(probe.0, probe.1).0,
+        down.get_pixel(probe.0, probe.1).0,
+    );
+    let distance: u32 = a.iter().zip(b).map(|(x, y)| x.abs_diff(y) as u32).sum();
+    assert!(
+        distance >= 30,
+        "the held key looks the same: {a:?} then {b:?}"
+    );
+    // Held for more than a second, timers run: nothing typed, nothing repeated.
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    slint::platform::update_timers_and_animations();
+    let _ = lobby_kiosk::headless::render(window);
+    assert_eq!(
+        w.get_text(),
+        before_text,
+        "nothing typed while the key is held"
+    );
+    w.window().dispatch_event(WindowEvent::PointerReleased {
+        position: centre,
+        button: PointerEventButton::Left,
+    });
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    slint::platform::update_timers_and_animations();
+    let after = lobby_kiosk::headless::render(window);
+    assert_eq!(
+        w.get_text(),
+        format!("{before_text}a"),
+        "one letter for one press"
+    );
+    let c = after.get_pixel(probe.0, probe.1).0;
+    let back: u32 = a.iter().zip(c).map(|(x, y)| x.abs_diff(y) as u32).sum();
+    assert!(
+        back < 30,
+        "the key looks pressed after the finger lifted: {c:?}"
+    );
+}
+
 fn assert_keys_have_ink(name: &str, w: &KeyboardPreview, img: &image::RgbImage) {
     let keys = ElementQuery::from_root(w)
         .match_accessible_role(AccessibleRole::Button)
