@@ -335,8 +335,10 @@ impl std::str::FromStr for SubmissionKind {
     }
 }
 
-/// One outbox item as the kiosk sends it.
+/// One outbox item as the kiosk sends it. Unknown fields are refused, here and in the
+/// payloads: a server stores only what it validated, so nothing unknown may ride along.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Submission {
     pub id: SubmissionId,
     pub kind: SubmissionKind,
@@ -388,6 +390,7 @@ impl Submission {
 
 /// A visitor's wish, as typed (checked by [`WishSubmission::check`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WishSubmission {
     pub text: String,
     /// The language the visitor used the kiosk in.
@@ -400,6 +403,7 @@ pub struct WishSubmission {
 /// An offer to fulfil an approved wish (认领), by a visitor or a company in the building
 /// (checked by [`ClaimSubmission::check`]). The contact reaches staff only, never a kiosk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ClaimSubmission {
     /// The wish's id.
     pub wish: String,
@@ -413,6 +417,7 @@ pub struct ClaimSubmission {
 /// A visitor's sign-up for an event (for a recurring event, one occurrence of it); checked by
 /// [`SignupSubmission::check`]. The name and contact reach staff only, never a kiosk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SignupSubmission {
     /// The event's id.
     pub event: String,
@@ -427,6 +432,7 @@ pub struct SignupSubmission {
 
 /// Body of `POST /v1/submissions`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SubmissionBatch {
     pub items: Vec<Submission>,
 }
@@ -701,6 +707,73 @@ mod tests {
             crate::content::Availability::id_for("finance-talk", start),
             "finance-talk@2030-01-19T14:00"
         );
+    }
+
+    #[test]
+    fn submissions_round_trip_and_refuse_unknown_fields() {
+        let id = SubmissionId::parse("0190b2a8-7c3e-7abc-8def-0123456789ab").expect("v7");
+        let at = DateTime::parse_from_rfc3339("2030-01-19T10:00:00+08:00").expect("time");
+        let wish = WishSubmission {
+            text: "读书角".into(),
+            lang: Lang::Zh,
+            display_name: Some("李".into()),
+        };
+        let signup = SignupSubmission {
+            event: "finance-talk".into(),
+            occurrence_start: Some("2030-01-19T14:00:00".parse().expect("time")),
+            name: "Li".into(),
+            contact: "13800000000".into(),
+            party_size: 2,
+        };
+        let claim = ClaimSubmission {
+            wish: "w1".into(),
+            name: "Li".into(),
+            contact: "li@example.com".into(),
+            note: None,
+        };
+        let batch = SubmissionBatch {
+            items: vec![
+                Submission::wish(id.clone(), at, &wish),
+                Submission::signup(id.clone(), at, &signup),
+                Submission::claim(id, at, &claim),
+            ],
+        };
+        // What a kiosk serialises reads back whole, payloads included.
+        let text = serde_json::to_string(&batch).expect("serialises");
+        let back: SubmissionBatch = serde_json::from_str(&text).expect("parses");
+        assert_eq!(back, batch);
+        let payload = |i: usize| back.items[i].payload.clone();
+        assert_eq!(
+            serde_json::from_value::<WishSubmission>(payload(0)).expect("wish"),
+            wish
+        );
+        assert_eq!(
+            serde_json::from_value::<SignupSubmission>(payload(1)).expect("sign-up"),
+            signup
+        );
+        assert_eq!(
+            serde_json::from_value::<ClaimSubmission>(payload(2)).expect("claim"),
+            claim
+        );
+
+        // One unknown field anywhere is refused, and the error names it.
+        let with = |mut v: serde_json::Value, field: &str| {
+            v[field] = serde_json::json!("x".repeat(10));
+            v
+        };
+        let item = serde_json::to_value(&batch.items[0]).expect("json");
+        let e = serde_json::from_value::<Submission>(with(item, "extra")).expect_err("item");
+        assert!(e.to_string().contains("unknown field `extra`"), "{e}");
+        let e = serde_json::from_value::<WishSubmission>(with(payload(0), "photo"))
+            .expect_err("wish");
+        assert!(e.to_string().contains("photo"), "{e}");
+        assert!(
+            serde_json::from_value::<SignupSubmission>(with(payload(1), "id_card")).is_err()
+        );
+        assert!(serde_json::from_value::<ClaimSubmission>(with(payload(2), "x")).is_err());
+        let mut body = serde_json::to_value(&batch).expect("json");
+        body["padding"] = serde_json::json!(0);
+        assert!(serde_json::from_value::<SubmissionBatch>(body).is_err());
     }
 
     #[test]

@@ -10,8 +10,10 @@ use crate::error::{ApiError, Json};
 use crate::server::AppState;
 use crate::submissions::{self, Sender};
 
-/// The request read loosely, so one malformed item is rejected alone instead of failing all.
+/// The request read loosely, so one malformed item is rejected alone instead of failing all;
+/// a field next to `items` is refused with the whole request (nothing of it is stored).
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RawBatch {
     items: Vec<serde_json::Value>,
 }
