@@ -34,6 +34,11 @@ pub struct Config {
     /// connection is kept.
     #[serde(default = "default_header_timeout_secs")]
     pub header_timeout_secs: u64,
+    /// Outbox items one kiosk may hand in within any hour (a sliding window); past it the
+    /// kiosk is answered `429` and keeps the rest for later. Bounds what a stolen kiosk token
+    /// can make the server store.
+    #[serde(default = "default_max_submissions_per_kiosk_hour")]
+    pub max_submissions_per_kiosk_hour: u32,
     /// The staff web console (`/console/`).
     #[serde(default)]
     pub console: ConsoleConfig,
@@ -45,6 +50,12 @@ fn default_max_connections() -> usize {
 
 fn default_header_timeout_secs() -> u64 {
     30
+}
+
+/// A busy lobby sees a few dozen wishes and sign-ups an hour at one kiosk; a kiosk back from a
+/// day offline sends its backlog within two hours.
+fn default_max_submissions_per_kiosk_hour() -> u32 {
+    200
 }
 
 /// When the console's cookies carry the `Secure` attribute.
@@ -125,6 +136,9 @@ log = "info"
 max_connections = 1024
 # Seconds a client has to send a request's headers; also how long an idle connection is kept.
 header_timeout_secs = 30
+# Wishes, sign-ups and claims one kiosk may hand in within any hour; past it the kiosk is told
+# to come back later (429) and keeps them in its outbox.
+max_submissions_per_kiosk_hour = 200
 
 # The staff web console at /console/ (see docs/CONSOLE.md).
 [console]
@@ -179,6 +193,12 @@ impl Config {
         if config.max_connections == 0 || config.header_timeout_secs == 0 {
             return Err("max_connections and header_timeout_secs must be at least 1".into());
         }
+        if config.max_submissions_per_kiosk_hour == 0 {
+            return Err(
+                "max_submissions_per_kiosk_hour = 0 would refuse every wish and sign-up; use at least 1"
+                    .into(),
+            );
+        }
         if config.data_dir.as_os_str().is_empty() {
             return Err("data_dir must not be empty".into());
         }
@@ -198,6 +218,7 @@ impl Config {
             log: default_log(),
             max_connections: default_max_connections(),
             header_timeout_secs: default_header_timeout_secs(),
+            max_submissions_per_kiosk_hour: default_max_submissions_per_kiosk_hour(),
             console: ConsoleConfig::default(),
         }
     }
@@ -221,6 +242,7 @@ mod tests {
         assert_eq!(c.listen, default_listen());
         assert_eq!(c.data_dir, PathBuf::from("/etc/ds/data"));
         assert_eq!(c.tombstone_days, 90);
+        assert_eq!(c.max_submissions_per_kiosk_hour, 200);
         let d = Config::parse(DEFAULT_CONFIG, Path::new("/x")).expect("default parses");
         assert_eq!(d.data_dir, PathBuf::from("/x/data"));
     }
@@ -234,5 +256,17 @@ mod tests {
             .expect_err("short");
         assert!(e.contains("at least 90"), "{e}");
         assert!(Config::parse("listen = \"127.0.0.1:1\"", Path::new(".")).is_err());
+        let e = Config::parse(
+            "data_dir = \"d\"\nmax_submissions_per_kiosk_hour = 0",
+            Path::new("."),
+        )
+        .expect_err("no cap of 0");
+        assert!(e.contains("at least 1"), "{e}");
+        let c = Config::parse(
+            "data_dir = \"d\"\nmax_submissions_per_kiosk_hour = 5",
+            Path::new("."),
+        )
+        .expect("parses");
+        assert_eq!(c.max_submissions_per_kiosk_hour, 5);
     }
 }

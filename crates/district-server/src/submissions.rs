@@ -3,32 +3,48 @@
 //! rules of [`protocol::visitor`] (the server never trusts a kiosk's check) and stored in the
 //! caller's write transaction, which commits before the kiosk gets its answer. One writer and
 //! `BEGIN IMMEDIATE` make capacity first-committed-wins.
+//!
+//! What a kiosk sends is never stored as sent: an accepted item keeps its validated fields (in
+//! `wishes`, `signups`, `claims`), every item a fingerprint of its payload for recognising a
+//! retry, and a refused one its reason cut to [`MAX_MESSAGE_CHARS`]. A kiosk keeps at most
+//! [`MAX_REJECTED_PER_KIOSK`] refused items and hands in at most
+//! `max_submissions_per_kiosk_hour` items an hour, so a stolen kiosk token cannot fill the disk.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use protocol::content::{Event, Kind, Record, WishStatus};
 use protocol::visitor::{self, FieldError};
 use protocol::wire::{
     ClaimSubmission, Outcome, SignupSubmission, Submission, SubmissionKind, SubmissionResult,
-    SubmissionStatus, WishSubmission,
+    SubmissionStatus, WishSubmission, canonical_json,
 };
+use sha2::{Digest, Sha256};
 
 use crate::availability;
 use crate::storage::claims::NewClaim;
 use crate::storage::signups::NewSignup;
-use crate::storage::submissions::NewSubmission;
+use crate::storage::submissions::{NewSubmission, Received};
 use crate::storage::wishes::NewWish;
 use crate::storage::{self, DbError, ReadTx, WriteTx, records, time_text};
+
+/// Refused items (`rejected` or `conflict`) kept per kiosk; older ones are removed in the
+/// transaction that stores a newer one. A resend of a removed one is decided afresh.
+pub const MAX_REJECTED_PER_KIOSK: u64 = 1_000;
+
+/// Longest reason stored and answered for an item, in characters: a reason may quote what the
+/// kiosk sent (an unknown field's name, an event id), which may be of any length.
+pub const MAX_MESSAGE_CHARS: usize = 300;
 
 /// One item of a request as far as it could be read.
 #[derive(Debug, Clone)]
 pub enum Item {
     /// Well-formed: decide it.
     Parsed(Submission),
-    /// Has an id but not the shape of a submission: store and answer it as rejected.
+    /// Has an id but not the shape of a submission (an unknown field, a wrong type): answered
+    /// and recorded as rejected; only its fingerprint is kept.
     Malformed {
         id: String,
         kind: String,
-        payload: String,
+        value: serde_json::Value,
         message: String,
     },
 }
@@ -54,9 +70,74 @@ pub fn read_item(index: usize, value: serde_json::Value) -> Result<Item, String>
                 .chars()
                 .take(32)
                 .collect(),
-            payload: value.to_string(),
+            value,
             message: format!("not a valid submission: {e}"),
         }),
+    }
+}
+
+impl Item {
+    fn id(&self) -> &str {
+        match self {
+            Item::Parsed(s) => s.id.as_str(),
+            Item::Malformed { id, .. } => id,
+        }
+    }
+
+    fn kind(&self) -> &str {
+        match self {
+            Item::Parsed(s) => s.kind.key(),
+            Item::Malformed { kind, .. } => kind,
+        }
+    }
+
+    /// What identifies the content: a parsed item's payload, a malformed item whole.
+    fn content(&self) -> &serde_json::Value {
+        match self {
+            Item::Parsed(s) => &s.payload,
+            Item::Malformed { value, .. } => value,
+        }
+    }
+
+    /// `sha256:<hex>` of the content's canonical JSON (sorted keys, no whitespace): stored
+    /// instead of the content, it tells a retry (same content) from a reused id (other content).
+    fn fingerprint(&self) -> String {
+        let digest = Sha256::digest(canonical_json(self.content()).as_bytes());
+        format!("sha256:{}", hex::encode(digest))
+    }
+
+    /// Whether `stored` (a fingerprint, or for rows written before fingerprints the content's
+    /// JSON as it was stored then) is this item's content.
+    fn matches(&self, stored: &str) -> bool {
+        if stored.starts_with("sha256:") {
+            stored == self.fingerprint()
+        } else {
+            // `Value == str` would compare with a JSON string value: compare the texts.
+            let legacy: String = self.content().to_string();
+            stored == legacy
+        }
+    }
+}
+
+/// `message` cut to [`MAX_MESSAGE_CHARS`] characters, marked with `…` when cut.
+pub fn bounded(message: String) -> String {
+    cut(message, MAX_MESSAGE_CHARS)
+}
+
+/// A value from the kiosk quoted in a reason: its first 64 characters, so the rest of the
+/// reason survives [`bounded`].
+fn quoted(value: &str) -> String {
+    cut(value.to_string(), 64)
+}
+
+fn cut(text: String, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
+        None => text,
+        Some((end, _)) => {
+            let mut cut = text[..end].to_string();
+            cut.push('…');
+            cut
+        }
     }
 }
 
@@ -119,78 +200,145 @@ fn accept(message: impl Into<String>, outcome: Outcome, row: Row) -> Decision {
     }
 }
 
+/// What became of a request's items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Processed {
+    /// Answers to the request's first `results.len()` items, in order; `held_back` items after
+    /// them did not fit under the hourly cap and were not looked at (the kiosk sends them
+    /// again later).
+    Answered {
+        results: Vec<SubmissionResult>,
+        held_back: usize,
+    },
+    /// Not one item fit under the cap: nothing was stored; the kiosk may try again in
+    /// `retry_after_secs` seconds.
+    OverCap { retry_after_secs: u64 },
+}
+
+/// The hour the cap counts over.
+fn cap_window() -> chrono::Duration {
+    chrono::Duration::hours(1)
+}
+
 /// Decides and stores every item, in order; later items see the effect of earlier ones.
+///
+/// At most `cap` new items of a kiosk are stored in any hour: a resend of an item already
+/// received is always answered (it stores nothing), a new item past the cap ends the request
+/// there. The cap is a count over `submissions (kiosk_id, received_at)` in this write
+/// transaction rather than an in-memory rate limiter (`governor`, tower's): it is exact under
+/// concurrent requests (one writer), survives restarts, is the same for every process opening
+/// the database, tells the kiosk exactly when room opens again, and needs no new crate.
 pub fn process(
     tx: &WriteTx<'_>,
     sender: Sender<'_>,
     items: Vec<Item>,
     now: DateTime<Utc>,
-) -> Result<Vec<SubmissionResult>, DbError> {
-    items
-        .into_iter()
-        .map(|item| process_one(tx, sender, item, now))
-        .collect()
+    cap: u32,
+) -> Result<Processed, DbError> {
+    let since = time_text(now - cap_window());
+    let mut stored = storage::submissions::count_since(tx, sender.kiosk_id, &since)?;
+    let total = items.len();
+    let mut results = Vec::with_capacity(total);
+    let mut refused = false;
+    for item in items {
+        if let Some(earlier) = storage::submissions::find(tx, item.id())? {
+            results.push(answer_again(sender, &item, earlier));
+            continue;
+        }
+        if stored >= u64::from(cap) {
+            if results.is_empty() {
+                let skip = stored - u64::from(cap);
+                let oldest =
+                    storage::submissions::received_at_since(tx, sender.kiosk_id, &since, skip)?;
+                return Ok(Processed::OverCap {
+                    retry_after_secs: reopens_in(oldest.as_deref(), now),
+                });
+            }
+            break;
+        }
+        let result = decide_and_store(tx, sender, item, now)?;
+        stored += 1;
+        refused |= result.status != SubmissionStatus::Accepted;
+        results.push(result);
+    }
+    if refused {
+        let trimmed =
+            storage::submissions::trim_rejected(tx, sender.kiosk_id, MAX_REJECTED_PER_KIOSK)?;
+        if trimmed > 0 {
+            tracing::debug!(
+                kiosk = sender.kiosk_id,
+                trimmed,
+                "oldest refused submissions removed"
+            );
+        }
+    }
+    let held_back = total - results.len();
+    Ok(Processed::Answered { results, held_back })
 }
 
-fn process_one(
-    tx: &WriteTx<'_>,
-    sender: Sender<'_>,
-    item: Item,
-    now: DateTime<Utc>,
-) -> Result<SubmissionResult, DbError> {
-    let (id, kind, payload) = match &item {
-        Item::Parsed(s) => (
-            s.id.to_string(),
-            s.kind.key().to_string(),
-            s.payload.to_string(),
-        ),
-        Item::Malformed {
-            id, kind, payload, ..
-        } => (id.clone(), kind.clone(), payload.clone()),
+/// Seconds until an item received at `oldest` leaves the cap's window (at least 1).
+fn reopens_in(oldest: Option<&str>, now: DateTime<Utc>) -> u64 {
+    let Some(at) = oldest.and_then(|t| DateTime::parse_from_rfc3339(t).ok()) else {
+        return 60;
     };
+    let left = at.with_timezone(&Utc) + cap_window() - now;
+    // Whole seconds, rounded up so the window has really moved on when the kiosk comes back.
+    u64::try_from((left.num_milliseconds() + 999) / 1000)
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// The answer to an item whose id was received before.
+fn answer_again(sender: Sender<'_>, item: &Item, earlier: Received) -> SubmissionResult {
+    let id = item.id().to_string();
     let answer = |status, message, outcome| SubmissionResult {
         id: id.clone(),
         status,
         message,
         outcome,
     };
-    if let Some(earlier) = storage::submissions::find(tx, &id)? {
-        if earlier.kiosk_id != sender.kiosk_id {
-            return Ok(answer(
-                SubmissionStatus::Conflict,
-                format!("id `{id}` was already used by another kiosk; give the item a new UUIDv7"),
-                Some(Outcome::Refused),
-            ));
-        }
-        if earlier.kind != kind || earlier.payload != payload {
-            // A retry carries what was sent first; other content under the same id would be
-            // dropped unseen if it were answered `duplicate`.
-            return Ok(answer(
-                SubmissionStatus::Conflict,
-                format!(
-                    "id `{id}` was already used for other content (received at {}); give the item a new UUIDv7",
-                    earlier.received_at
-                ),
-                Some(Outcome::Refused),
-            ));
-        }
-        return Ok(match earlier.status {
-            SubmissionStatus::Accepted => answer(
-                SubmissionStatus::Duplicate,
-                format!("already received at {}", earlier.received_at),
-                earlier.outcome,
-            ),
-            other => answer(other, earlier.message, earlier.outcome),
-        });
+    if earlier.kiosk_id != sender.kiosk_id {
+        return answer(
+            SubmissionStatus::Conflict,
+            format!("id `{id}` was already used by another kiosk; give the item a new UUIDv7"),
+            Some(Outcome::Refused),
+        );
     }
+    if earlier.kind != item.kind() || !item.matches(&earlier.payload) {
+        // A retry carries what was sent first; other content under the same id would be
+        // dropped unseen if it were answered `duplicate`.
+        return answer(
+            SubmissionStatus::Conflict,
+            format!(
+                "id `{id}` was already used for other content (received at {}); give the item a new UUIDv7",
+                earlier.received_at
+            ),
+            Some(Outcome::Refused),
+        );
+    }
+    match earlier.status {
+        SubmissionStatus::Accepted => answer(
+            SubmissionStatus::Duplicate,
+            format!("already received at {}", earlier.received_at),
+            earlier.outcome,
+        ),
+        other => answer(other, earlier.message, earlier.outcome),
+    }
+}
+
+/// Decides a new item and stores it: its fingerprint and answer, and for an accepted one its
+/// validated fields.
+fn decide_and_store(
+    tx: &WriteTx<'_>,
+    sender: Sender<'_>,
+    item: Item,
+    now: DateTime<Utc>,
+) -> Result<SubmissionResult, DbError> {
+    let id = item.id().to_string();
+    let fingerprint = item.fingerprint();
     let received_at = time_text(now);
-    let (kind, created_at, payload, decision) = match item {
-        Item::Malformed {
-            kind,
-            payload,
-            message,
-            ..
-        } => (kind, String::new(), payload, malformed(message)),
+    let (kind, created_at, decision) = match item {
+        Item::Malformed { kind, message, .. } => (kind, String::new(), malformed(message)),
         Item::Parsed(s) => {
             let decision = match s.kind {
                 SubmissionKind::Wish => decide_wish(&s),
@@ -200,11 +348,11 @@ fn process_one(
             (
                 s.kind.key().to_string(),
                 s.created_at.to_rfc3339(),
-                s.payload.to_string(),
                 decision,
             )
         }
     };
+    let message = bounded(decision.message);
     storage::submissions::insert(
         tx,
         &NewSubmission {
@@ -213,9 +361,9 @@ fn process_one(
             kind: &kind,
             created_at: &created_at,
             received_at: &received_at,
-            payload: &payload,
+            payload: &fingerprint,
             status: decision.status,
-            message: &decision.message,
+            message: &message,
             outcome: &decision.outcome,
         },
     )?;
@@ -270,11 +418,12 @@ fn process_one(
             },
         )?,
     }
-    Ok(answer(
-        decision.status,
-        decision.message,
-        Some(decision.outcome),
-    ))
+    Ok(SubmissionResult {
+        id,
+        status: decision.status,
+        message,
+        outcome: Some(decision.outcome),
+    })
 }
 
 fn decide_wish(s: &Submission) -> Decision {
@@ -309,7 +458,10 @@ fn decide_signup(
             return Ok(refuse(
                 Conflict,
                 Outcome::Unavailable,
-                format!("event `{}` is not (or no longer) published", p.event),
+                format!(
+                    "event `{}` is not (or no longer) published",
+                    quoted(&p.event)
+                ),
             ));
         }
     };
@@ -385,7 +537,7 @@ fn decide_claim(tx: &ReadTx<'_>, sender: Sender<'_>, s: &Submission) -> Result<D
         return Ok(refuse(
             SubmissionStatus::Conflict,
             Outcome::Unavailable,
-            format!("there is no wish `{}`", c.wish),
+            format!("there is no wish `{}`", quoted(&c.wish)),
         ));
     };
     if wish.status != WishStatus::Approved {

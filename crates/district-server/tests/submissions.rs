@@ -492,3 +492,346 @@ async fn wishes_go_pending_approved_fulfilled_and_only_approved_reach_kiosks() {
     ra.sync(&server, &a, 500).await;
     assert_eq!(ra.ids(Kind::Wish), [w5.id.to_string()]);
 }
+
+/// The server's database opened beside it, as an operator (or a later test step) would.
+fn database(server: &TestServer) -> rusqlite::Connection {
+    rusqlite::Connection::open(server.config().db_path()).expect("opens the database")
+}
+
+/// Bytes the database takes on disk: the file and its write-ahead log.
+fn database_bytes(server: &TestServer) -> u64 {
+    let db = server.config().db_path();
+    let wal = db.with_extension("db-wal");
+    [db, wal]
+        .iter()
+        .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .sum()
+}
+
+/// `(status, stored payload, stored message)` of one submission row.
+fn stored_row(server: &TestServer, id: &str) -> Option<(String, String, String)> {
+    use rusqlite::OptionalExtension;
+    database(server)
+        .query_row(
+            "SELECT status, payload, message FROM submissions WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()
+        .expect("reads")
+}
+
+fn count(server: &TestServer, sql: &str) -> i64 {
+    database(server)
+        .query_row(sql, [], |r| r.get(0))
+        .expect("counts")
+}
+
+/// Twenty ~1 MB requests from a kiosk token: unknown fields, a huge field name, a huge event id
+/// and a huge wish. Each is answered on its own, nothing of the bulk is stored, and the
+/// database barely grows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn big_and_unknown_fields_are_refused_and_never_stored() {
+    use SubmissionStatus::*;
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    let a = server.kiosk("kiosk-a", "s1");
+    // Warm up: the first submission creates the pages every later one reuses.
+    submit(&server, &a, &[wish("first")]).await;
+    let before = database_bytes(&server);
+    let big = "x".repeat(1_000_000);
+    let mut ids = Vec::new();
+    for i in 0..20 {
+        let (item, expected, hint): (Value, _, &str) = match i % 5 {
+            0 => {
+                let mut v = json!(wish("padded item"));
+                v["padding"] = json!(big);
+                (v, Rejected, "unknown field `padding`")
+            }
+            1 => {
+                let mut v = json!(wish("padded wish"));
+                v["payload"]["photo"] = json!(big);
+                (v, Rejected, "unknown field `photo`")
+            }
+            2 => {
+                let mut v = json!(wish("a long field name"));
+                v["payload"][big.as_str()] = json!(1);
+                (v, Rejected, "unknown field `xxx")
+            }
+            3 => (
+                json!(signup(&big, None, 1)),
+                Conflict,
+                "is not (or no longer) published",
+            ),
+            _ => (json!(wish(&big)), Rejected, "text"),
+        };
+        let id = item["id"].as_str().expect("id").to_string();
+        let body = json!({ "items": [item] });
+        let size = serde_json::to_vec(&body).expect("json").len();
+        assert!((1_000_000..1_048_576).contains(&size), "~1 MB: {size}");
+        let r = server.post_json("/v1/submissions", &a, &body).await;
+        assert_eq!(r.status(), 200, "request {i}");
+        let results: SubmissionResults = r.json().await.expect("results");
+        let answer = &results.results[0];
+        assert_eq!((answer.id.as_str(), answer.status), (id.as_str(), expected));
+        assert!(answer.message.contains(hint), "{i}: {}", answer.message);
+        assert!(
+            answer.message.chars().count() <= 301,
+            "{i}: the reason is cut, not echoed whole ({} chars)",
+            answer.message.chars().count()
+        );
+        ids.push(id);
+    }
+    // A field next to `items` refuses the whole request.
+    let r = server
+        .post_json(
+            "/v1/submissions",
+            &a,
+            &json!({ "items": [wish("ok")], "padding": big }),
+        )
+        .await;
+    let (status, code, _) = error_of(r).await;
+    assert_eq!((status, code.as_str()), (422, "bad_json"));
+
+    let grown = database_bytes(&server).saturating_sub(before);
+    eprintln!("twenty ~1 MB requests grew the database (file and log) by {grown} bytes");
+    assert!(
+        grown < 1_000_000,
+        "twenty 1 MB requests grew the database by {grown} bytes"
+    );
+    // What is kept of each: its status, a fingerprint, a bounded reason.
+    for id in &ids {
+        let (_, payload, message) = stored_row(&server, id).expect("recorded");
+        assert!(payload.starts_with("sha256:"), "{payload:.80}");
+        assert_eq!(payload.len(), "sha256:".len() + 64);
+        assert!(message.chars().count() <= 301, "{}", message.len());
+    }
+    let widest = count(
+        &server,
+        "SELECT MAX(LENGTH(payload) + LENGTH(message) + LENGTH(kind) + LENGTH(outcome)) FROM submissions",
+    );
+    assert!(widest < 1_000, "a row of {widest} bytes");
+    assert_eq!(wishes(&server).await.wishes.len(), 1, "only the first wish");
+
+    // A resend of a refused item gets its first answer; the same id with other content is a
+    // conflict (the fingerprint tells them apart).
+    let resend = server
+        .post_json(
+            "/v1/submissions",
+            &a,
+            &json!({ "items": [{ "id": ids[1], "kind": "wish", "created_at": "2030-01-01T00:00:00+08:00",
+                                 "payload": { "text": "padded wish", "lang": "zh", "display_name": "李", "photo": big } }] }),
+        )
+        .await;
+    let resend: SubmissionResults = resend.json().await.expect("results");
+    assert_eq!(resend.results[0].status, Rejected);
+    let other = server
+        .post_json(
+            "/v1/submissions",
+            &a,
+            &json!({ "items": [{ "id": ids[1], "kind": "wish", "created_at": "2030-01-01T00:00:00+08:00",
+                                 "payload": { "text": "padded wish", "lang": "zh", "display_name": "李", "photo": "y" } }] }),
+        )
+        .await;
+    let other: SubmissionResults = other.json().await.expect("results");
+    assert_eq!(other.results[0].status, Conflict);
+}
+
+/// A kiosk keeps at most 1,000 refused items: the oldest go in the transaction that adds a
+/// newer one; accepted items and other kiosks' refusals stay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_items_past_the_limit_are_trimmed_oldest_first() {
+    use SubmissionStatus::*;
+    let server = TestServer::start_with(|c| c.max_submissions_per_kiosk_hour = 10_000).await;
+    server.push(&manifest()).await;
+    let a = server.kiosk("kiosk-a", "s1");
+    let b = server.kiosk("kiosk-b", "s2");
+    let kept = wish("kept");
+    submit(&server, &a, std::slice::from_ref(&kept)).await;
+    let b_refused = wish(" ");
+    assert_eq!(
+        statuses(&submit(&server, &b, std::slice::from_ref(&b_refused)).await),
+        [Rejected]
+    );
+    let blanks: Vec<Submission> = (0..1_050).map(|_| wish(" ")).collect();
+    for chunk in blanks.chunks(100) {
+        let answers = submit(&server, &a, chunk).await;
+        assert!(statuses(&answers).iter().all(|s| *s == Rejected));
+    }
+    // Conflicts count as refused too.
+    assert_eq!(
+        statuses(&submit(&server, &a, &[signup("no-such-event", None, 1)]).await),
+        [Conflict]
+    );
+    let refused_a = count(
+        &server,
+        "SELECT COUNT(*) FROM submissions WHERE kiosk_id = 'kiosk-a' AND status IN ('rejected', 'conflict')",
+    );
+    assert_eq!(refused_a, 1_000);
+    for gone in &blanks[..51] {
+        assert_eq!(
+            stored_row(&server, gone.id.as_str()),
+            None,
+            "oldest removed"
+        );
+    }
+    for stays in &blanks[51..] {
+        assert!(stored_row(&server, stays.id.as_str()).is_some());
+    }
+    assert!(stored_row(&server, kept.id.as_str()).is_some(), "accepted");
+    assert!(
+        stored_row(&server, b_refused.id.as_str()).is_some(),
+        "another kiosk's"
+    );
+    assert_eq!(wishes(&server).await.wishes.len(), 1);
+    // A resend of a removed one is decided afresh: rejected again, for the same reason.
+    let again = submit(&server, &a, &blanks[..1]).await;
+    assert_eq!(statuses(&again), [Rejected]);
+    assert!(again[0].1.contains("text"), "{}", again[0].1);
+    assert_eq!(
+        count(
+            &server,
+            "SELECT COUNT(*) FROM submissions WHERE kiosk_id = 'kiosk-a' AND status IN ('rejected', 'conflict')"
+        ),
+        1_000
+    );
+}
+
+/// Sets when every item of `kiosk` was received to `ago` before now: the cap's hour moves on.
+fn age_items(server: &TestServer, kiosk: &str, ago: chrono::Duration) {
+    let at = district_server::storage::time_text(chrono::Utc::now() - ago);
+    database(server)
+        .execute(
+            "UPDATE submissions SET received_at = ?1 WHERE kiosk_id = ?2",
+            [at.as_str(), kiosk],
+        )
+        .expect("ages the items");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hourly_cap_answers_429_with_retry_after_and_stores_nothing() {
+    use SubmissionStatus::*;
+    let server = TestServer::start_with(|c| c.max_submissions_per_kiosk_hour = 3).await;
+    server.push(&manifest()).await;
+    let a = server.kiosk("kiosk-a", "s1");
+    let b = server.kiosk("kiosk-b", "s2");
+    let (w1, w2, w3, w4, w5) = (
+        wish("one"),
+        wish("two"),
+        wish("three"),
+        wish("four"),
+        wish("five"),
+    );
+    assert_eq!(
+        statuses(&submit(&server, &a, &[w1.clone(), w2.clone()]).await),
+        [Accepted, Accepted]
+    );
+    // Room for one more: the first is answered, the rest are left for the kiosk to resend.
+    let r = server
+        .post_json("/v1/submissions", &a, &json!({ "items": [w3, w4, w5] }))
+        .await;
+    assert_eq!(r.status(), 200);
+    let results: SubmissionResults = r.json().await.expect("results");
+    let answered: Vec<_> = results
+        .results
+        .iter()
+        .map(|r| (r.id.as_str(), r.status))
+        .collect();
+    assert_eq!(answered, [(w3.id.as_str(), Accepted)]);
+
+    let rows = count(&server, "SELECT COUNT(*) FROM submissions");
+    let r = server
+        .post_json("/v1/submissions", &a, &json!({ "items": [w4, w5] }))
+        .await;
+    let retry_after: u64 = r
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("a Retry-After in seconds");
+    assert!((3_590..=3_600).contains(&retry_after), "{retry_after}");
+    let (status, code, body) = error_of(r).await;
+    assert_eq!((status, code.as_str()), (429, "too_many_submissions"));
+    assert!(
+        body["message"].as_str().unwrap_or("").contains("3 items"),
+        "{body}"
+    );
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM submissions"), rows);
+    assert_eq!(stored_row(&server, w4.id.as_str()), None, "nothing stored");
+    assert_eq!(wishes(&server).await.wishes.len(), 3);
+
+    // A resend of what was stored is still answered: it stores nothing.
+    assert_eq!(
+        statuses(&submit(&server, &a, std::slice::from_ref(&w1)).await),
+        [Duplicate]
+    );
+    // Another kiosk is not affected.
+    assert_eq!(
+        statuses(&submit(&server, &b, &[wish("from b")]).await),
+        [Accepted]
+    );
+
+    // Ten seconds before the hour is over, the answer says so.
+    age_items(&server, "kiosk-a", chrono::Duration::seconds(3_590));
+    let r = server
+        .post_json("/v1/submissions", &a, &json!({ "items": [w4] }))
+        .await;
+    assert_eq!(r.status(), 429);
+    let retry_after: u64 = r
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("a Retry-After in seconds");
+    assert!((1..=10).contains(&retry_after), "{retry_after}");
+    // Once the hour has passed, the held items go through.
+    age_items(&server, "kiosk-a", chrono::Duration::seconds(3_601));
+    assert_eq!(
+        statuses(&submit(&server, &a, &[w4.clone(), w5.clone()]).await),
+        [Accepted, Accepted]
+    );
+    assert_eq!(wishes(&server).await.wishes.len(), 6);
+}
+
+/// Rows written before fingerprints hold the payload's JSON as sent: a retry still compares
+/// against it, so the same content is a duplicate and other content a conflict.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retries_compare_with_fingerprints_and_with_rows_from_before_them() {
+    use SubmissionStatus::*;
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    let a = server.kiosk("kiosk-a", "s1");
+    let w = wish("新的");
+    submit(&server, &a, std::slice::from_ref(&w)).await;
+    let (_, payload, _) = stored_row(&server, w.id.as_str()).expect("stored");
+    assert!(payload.starts_with("sha256:"), "{payload}");
+    assert!(!payload.contains("新的"), "the text lives in `wishes` only");
+    // The key order of what a kiosk sends does not matter.
+    let reordered = json!({ "payload": { "display_name": "李", "lang": "zh", "text": "新的" },
+                            "created_at": w.created_at, "kind": "wish", "id": w.id });
+    let r = server
+        .post_json("/v1/submissions", &a, &json!({ "items": [reordered] }))
+        .await;
+    let r: SubmissionResults = r.json().await.expect("results");
+    assert_eq!(r.results[0].status, Duplicate);
+
+    // A row as an earlier server stored it: the payload's JSON text.
+    let legacy = wish("旧的");
+    database(&server)
+        .execute(
+            "INSERT INTO submissions (id, kiosk_id, kind, created_at, received_at, payload, status,
+               message, outcome)
+             VALUES (?1, 'kiosk-a', 'wish', '2026-11-01T10:00:00+08:00', '2026-11-01T02:00:00.000Z',
+               ?2, 'accepted', 'wish received', '{\"kind\":\"received\"}')",
+            [legacy.id.as_str(), legacy.payload.to_string().as_str()],
+        )
+        .expect("a legacy row");
+    let answer = submit(&server, &a, std::slice::from_ref(&legacy)).await;
+    assert_eq!(statuses(&answer), [Duplicate]);
+    assert!(answer[0].1.contains("2026-11-01"), "{}", answer[0].1);
+    let mut changed = wish("改了");
+    changed.id = legacy.id.clone();
+    let answer = submit(&server, &a, std::slice::from_ref(&changed)).await;
+    assert_eq!(statuses(&answer), [Conflict]);
+    assert!(answer[0].1.contains("other content"), "{}", answer[0].1);
+}

@@ -571,6 +571,9 @@ pub mod codes {
     pub const MISSING_BLOBS: &str = "missing_blobs";
     pub const INVALID_BLOB: &str = "invalid_blob";
     pub const CONFLICT: &str = "conflict";
+    /// `429`: the kiosk handed in as many submissions as it may within an hour; the
+    /// `Retry-After` header says in how many seconds to send again.
+    pub const TOO_MANY_SUBMISSIONS: &str = "too_many_submissions";
     pub const INTERNAL: &str = "internal";
 }
 
@@ -764,12 +767,10 @@ mod tests {
         let item = serde_json::to_value(&batch.items[0]).expect("json");
         let e = serde_json::from_value::<Submission>(with(item, "extra")).expect_err("item");
         assert!(e.to_string().contains("unknown field `extra`"), "{e}");
-        let e = serde_json::from_value::<WishSubmission>(with(payload(0), "photo"))
-            .expect_err("wish");
+        let e =
+            serde_json::from_value::<WishSubmission>(with(payload(0), "photo")).expect_err("wish");
         assert!(e.to_string().contains("photo"), "{e}");
-        assert!(
-            serde_json::from_value::<SignupSubmission>(with(payload(1), "id_card")).is_err()
-        );
+        assert!(serde_json::from_value::<SignupSubmission>(with(payload(1), "id_card")).is_err());
         assert!(serde_json::from_value::<ClaimSubmission>(with(payload(2), "x")).is_err());
         let mut body = serde_json::to_value(&batch).expect("json");
         body["padding"] = serde_json::json!(0);

@@ -152,6 +152,13 @@ CREATE INDEX claims_status ON claims (status, received_at);
 ALTER TABLE signups ADD COLUMN cancelled_at TEXT;
 "#,
     super::console_schema::MIGRATION,
+    r#"
+-- A kiosk's items by time: the hourly cap per kiosk counts them; the second keeps the refused
+-- ones (rejected or conflict) of a kiosk to a bounded number, oldest removed first.
+CREATE INDEX submissions_kiosk_time ON submissions (kiosk_id, received_at);
+CREATE INDEX submissions_kiosk_refused ON submissions (kiosk_id, received_at)
+    WHERE status IN ('rejected', 'conflict');
+"#,
 ];
 
 /// The migrations, ready to apply.

@@ -1,5 +1,7 @@
-//! Every outbox item ever received, with its first answer. The client's id is the primary key,
-//! so a resend finds that answer instead of being stored twice.
+//! Outbox items received, with their first answer. The client's id is the primary key, so a
+//! resend finds that answer instead of being stored twice. Only a fingerprint of what was sent
+//! is kept here (the validated fields live in `wishes`, `signups` and `claims`), and a kiosk's
+//! refused items are kept to a bounded number ([`trim_rejected`]).
 
 use protocol::wire::{Outcome, SubmissionStatus};
 use rusqlite::{OptionalExtension, params};
@@ -16,7 +18,8 @@ pub struct Received {
     /// What the visitor was told (absent for items received before schema 2).
     pub outcome: Option<Outcome>,
     pub received_at: String,
-    /// The kind and payload as first received: a retry carries the same.
+    /// The kind and payload as first received: a retry carries the same. The payload is a
+    /// fingerprint (`sha256:<hex>`), or for rows stored before fingerprints the JSON as sent.
     pub kind: String,
     pub payload: String,
 }
@@ -30,7 +33,7 @@ pub struct NewSubmission<'a> {
     /// On the kiosk's clock, RFC 3339; empty when the item was too malformed to say.
     pub created_at: &'a str,
     pub received_at: &'a str,
-    /// The item's JSON as received.
+    /// The fingerprint of what was received (`sha256:<hex>`), never the payload itself.
     pub payload: &'a str,
     pub status: SubmissionStatus,
     pub message: &'a str,
@@ -128,4 +131,47 @@ pub fn insert(tx: &WriteTx<'_>, s: &NewSubmission<'_>) -> Result<(), DbError> {
         ],
     )?;
     Ok(())
+}
+
+/// Items `kiosk_id` handed in that were received after `since` (a [`super::time_text`]).
+pub fn count_since(tx: &ReadTx<'_>, kiosk_id: &str, since: &str) -> Result<u64, DbError> {
+    let n: i64 = tx.conn().query_row(
+        "SELECT COUNT(*) FROM submissions WHERE kiosk_id = ?1 AND received_at > ?2",
+        params![kiosk_id, since],
+        |r| r.get(0),
+    )?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// When the item `skip` places after the oldest one `kiosk_id` handed in after `since` was
+/// received, if there is one: the hourly cap opens again an hour after that.
+pub fn received_at_since(
+    tx: &ReadTx<'_>,
+    kiosk_id: &str,
+    since: &str,
+    skip: u64,
+) -> Result<Option<String>, DbError> {
+    Ok(tx
+        .conn()
+        .query_row(
+            "SELECT received_at FROM submissions WHERE kiosk_id = ?1 AND received_at > ?2
+             ORDER BY received_at, rowid LIMIT 1 OFFSET ?3",
+            params![kiosk_id, since, i64::try_from(skip).unwrap_or(i64::MAX)],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Keeps the newest `keep` refused items (`rejected` or `conflict`) of `kiosk_id` and removes
+/// the older ones; returns how many went. Refused items add no wish, sign-up or claim, so
+/// nothing refers to them; what a stolen kiosk token can make the server keep stays bounded.
+pub fn trim_rejected(tx: &WriteTx<'_>, kiosk_id: &str, keep: u64) -> Result<usize, DbError> {
+    // The `status IN (...)` term matches the partial index `submissions_kiosk_refused`.
+    Ok(tx.conn().execute(
+        "DELETE FROM submissions WHERE rowid IN (
+           SELECT rowid FROM submissions
+           WHERE kiosk_id = ?1 AND status IN ('rejected', 'conflict')
+           ORDER BY received_at DESC, rowid DESC LIMIT -1 OFFSET ?2)",
+        params![kiosk_id, i64::try_from(keep).unwrap_or(i64::MAX)],
+    )?)
 }

@@ -29,8 +29,14 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start() -> TestServer {
+        TestServer::start_with(|_| {}).await
+    }
+
+    /// A server whose default config `adjust` changes first.
+    pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> TestServer {
         let dir = tempfile::tempdir().expect("tempdir");
-        let config = Config::for_data_dir(dir.path().join("data"));
+        let mut config = Config::for_data_dir(dir.path().join("data"));
+        adjust(&mut config);
         let staff = admin::init(&config).expect("init");
         let state = AppState::open(config).expect("opens");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
