@@ -39,8 +39,14 @@ pub struct Server {
 
 impl Server {
     pub fn start() -> Server {
+        Server::start_with(|_| {})
+    }
+
+    /// A server whose default config `adjust` changes first.
+    pub fn start_with(adjust: impl FnOnce(&mut Config)) -> Server {
         let dir = tempfile::tempdir().expect("tempdir");
-        let config = Config::for_data_dir(dir.path().join("data"));
+        let mut config = Config::for_data_dir(dir.path().join("data"));
+        adjust(&mut config);
         let staff = admin::init(&config).expect("init");
         let state = AppState::open(config).expect("opens");
         let rt = tokio::runtime::Builder::new_multi_thread()

@@ -52,8 +52,8 @@ fn default_header_timeout_secs() -> u64 {
     30
 }
 
-/// A busy lobby sees a few dozen wishes and sign-ups an hour at one kiosk; a kiosk back from a
-/// day offline sends its backlog within two hours.
+/// A busy lobby sees a few dozen wishes and sign-ups an hour at one kiosk; 200 leaves room for
+/// the backlog of a network outage (a larger one goes over the following hours).
 fn default_max_submissions_per_kiosk_hour() -> u32 {
     200
 }
