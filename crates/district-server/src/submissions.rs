@@ -15,9 +15,8 @@ use protocol::content::{Event, Kind, Record, WishStatus};
 use protocol::visitor::{self, FieldError};
 use protocol::wire::{
     ClaimSubmission, Outcome, SignupSubmission, Submission, SubmissionKind, SubmissionResult,
-    SubmissionStatus, WishSubmission, canonical_json,
+    SubmissionStatus, WishSubmission,
 };
-use sha2::{Digest, Sha256};
 
 use crate::availability;
 use crate::storage::claims::NewClaim;
@@ -99,11 +98,9 @@ impl Item {
         }
     }
 
-    /// `sha256:<hex>` of the content's canonical JSON (sorted keys, no whitespace): stored
-    /// instead of the content, it tells a retry (same content) from a reused id (other content).
+    /// What is stored instead of the content ([`storage::submissions::fingerprint`]).
     fn fingerprint(&self) -> String {
-        let digest = Sha256::digest(canonical_json(self.content()).as_bytes());
-        format!("sha256:{}", hex::encode(digest))
+        storage::submissions::fingerprint(self.content())
     }
 
     /// Whether `stored` (a fingerprint, or for rows written before fingerprints the content's

@@ -793,8 +793,9 @@ async fn the_hourly_cap_answers_429_with_retry_after_and_stores_nothing() {
     assert_eq!(wishes(&server).await.wishes.len(), 6);
 }
 
-/// Rows written before fingerprints hold the payload's JSON as sent: a retry still compares
-/// against it, so the same content is a duplicate and other content a conflict.
+/// Rows written before fingerprints held the payload's JSON as sent (the migration replaces
+/// those it can read with fingerprints): a retry still compares against such a text, so the
+/// same content is a duplicate and other content a conflict.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retries_compare_with_fingerprints_and_with_rows_from_before_them() {
     use SubmissionStatus::*;

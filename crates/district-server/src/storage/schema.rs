@@ -1,7 +1,9 @@
 //! The database schema: migrations in order, applied by `rusqlite_migration` on open and
 //! tracked in SQLite's `user_version`. Append a migration; never edit one that has shipped.
+//! [`MIGRATIONS`] are the plain-SQL ones up to version 3; [`migrations`] appends version 4
+//! (which runs Rust code too): append newer ones there, after it.
 
-use rusqlite_migration::{M, Migrations};
+use rusqlite_migration::{HookResult, M, Migrations};
 
 pub(super) const MIGRATIONS: &[&str] = &[
     r#"
@@ -152,18 +154,54 @@ CREATE INDEX claims_status ON claims (status, received_at);
 ALTER TABLE signups ADD COLUMN cancelled_at TEXT;
 "#,
     super::console_schema::MIGRATION,
-    r#"
+    // Version 4 and later: in `migrations()`.
+];
+
+/// Submissions keep a fingerprint, not what was sent, and a bounded record of refusals. The
+/// hook ([`fingerprint_payloads`]) then rewrites what earlier versions kept.
+const BOUNDED_SUBMISSIONS: &str = r#"
 -- A kiosk's items by time: the hourly cap per kiosk counts them; the second keeps the refused
 -- ones (rejected or conflict) of a kiosk to a bounded number, oldest removed first.
 CREATE INDEX submissions_kiosk_time ON submissions (kiosk_id, received_at);
 CREATE INDEX submissions_kiosk_refused ON submissions (kiosk_id, received_at)
     WHERE status IN ('rejected', 'conflict');
-"#,
-];
+-- Reasons were stored whole, quoting whatever a kiosk sent.
+UPDATE submissions SET message = substr(message, 1, 300) || '…' WHERE length(message) > 300;
+-- Refused items beyond the newest 1,000 of each kiosk.
+DELETE FROM submissions WHERE rowid IN (
+    SELECT rowid FROM (
+        SELECT rowid, row_number() OVER (
+            PARTITION BY kiosk_id ORDER BY received_at DESC, rowid DESC) AS newer
+        FROM submissions WHERE status IN ('rejected', 'conflict'))
+    WHERE newer > 1000);
+"#;
 
 /// The migrations, ready to apply.
 pub(super) fn migrations() -> Migrations<'static> {
-    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
+    let mut all: Vec<M<'static>> = MIGRATIONS.iter().map(|sql| M::up(sql)).collect();
+    // Version 4.
+    all.push(M::up_with_hook(BOUNDED_SUBMISSIONS, fingerprint_payloads));
+    Migrations::new(all)
+}
+
+/// Replaces every payload stored as sent (earlier versions kept the JSON text, contacts
+/// included) with its fingerprint, the one [`super::submissions::fingerprint`] gives a retry.
+/// A text that is not JSON (none was written so) stays, and a retry is compared with it as text.
+fn fingerprint_payloads(tx: &rusqlite::Transaction<'_>) -> HookResult {
+    let rows: Vec<(i64, String)> = tx
+        .prepare("SELECT rowid, payload FROM submissions WHERE payload NOT LIKE 'sha256:%'")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut update = tx.prepare("UPDATE submissions SET payload = ?1 WHERE rowid = ?2")?;
+    for (rowid, text) in rows {
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) {
+            update.execute(rusqlite::params![
+                super::submissions::fingerprint(&value),
+                rowid
+            ])?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -206,5 +244,84 @@ mod tests {
             })
             .expect("checks");
         assert_eq!(fk, 0);
+    }
+
+    #[test]
+    fn earlier_submissions_keep_a_fingerprint_a_bounded_reason_and_1000_refusals_per_kiosk() {
+        let mut conn = Connection::open_in_memory().expect("opens");
+        conn.pragma_update(None, "foreign_keys", "ON").expect("fk");
+        let before = super::MIGRATIONS.len();
+        super::migrations()
+            .to_version(&mut conn, before)
+            .expect("the schema before");
+        let payload = r#"{"text":"想学太极拳","lang":"zh","display_name":"李"}"#;
+        conn.execute(
+            "INSERT INTO submissions VALUES ('w1', 'k1', 'wish', '', '2026-11-01T00:00:00.000Z',
+               ?1, 'accepted', 'ok', '{\"kind\":\"received\"}')",
+            [payload],
+        )
+        .expect("an accepted item");
+        conn.execute(
+            "INSERT INTO submissions VALUES ('big', 'k1', 'wish', '', '2026-11-03T00:00:00.000Z',
+               ?1, 'rejected', ?2, NULL)",
+            [
+                format!("{{\"pad\":\"{}\"}}", "x".repeat(10_000)),
+                "y".repeat(5_000),
+            ],
+        )
+        .expect("a padded refusal");
+        for i in 0..1_005 {
+            conn.execute(
+                "INSERT INTO submissions VALUES (?1, 'k1', 'wish', '', ?2, '{}', 'rejected', 'no', NULL)",
+                [format!("r{i}"), format!("2026-11-02T00:{:02}:{:02}.000Z", i / 60, i % 60)],
+            )
+            .expect("a refusal");
+        }
+        conn.execute(
+            "INSERT INTO submissions VALUES ('other', 'k2', 'wish', '', '2026-11-01T00:00:00.000Z',
+               '{}', 'conflict', 'no', NULL)",
+            [],
+        )
+        .expect("another kiosk's refusal");
+        super::migrations().to_latest(&mut conn).expect("migrates");
+
+        let stored = |id: &str| -> Option<(String, String)> {
+            conn.query_row(
+                "SELECT payload, message FROM submissions WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .ok()
+        };
+        let (fingerprint, _) = stored("w1").expect("accepted items stay");
+        let value: serde_json::Value = serde_json::from_str(payload).expect("json");
+        assert_eq!(
+            fingerprint,
+            crate::storage::submissions::fingerprint(&value)
+        );
+        assert!(fingerprint.starts_with("sha256:"), "{fingerprint}");
+        // The newest refusal stays, cut down; the oldest past the newest 1,000 are gone.
+        let (fingerprint, message) = stored("big").expect("the newest refusal stays");
+        assert!(fingerprint.starts_with("sha256:"), "{fingerprint:.80}");
+        assert_eq!(message.chars().count(), 301, "300 and the `…`");
+        assert_eq!(stored("r5"), None);
+        assert!(stored("r6").is_some());
+        assert!(stored("other").is_some(), "another kiosk's");
+        let refused: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM submissions WHERE kiosk_id = 'k1' AND status = 'rejected'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("counts");
+        assert_eq!(refused, 1_000);
+        let widest: i64 = conn
+            .query_row(
+                "SELECT MAX(length(payload) + length(message)) FROM submissions",
+                [],
+                |r| r.get(0),
+            )
+            .expect("measures");
+        assert!(widest < 400, "{widest}");
     }
 }

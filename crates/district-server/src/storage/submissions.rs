@@ -3,8 +3,9 @@
 //! is kept here (the validated fields live in `wishes`, `signups` and `claims`), and a kiosk's
 //! refused items are kept to a bounded number ([`trim_rejected`]).
 
-use protocol::wire::{Outcome, SubmissionStatus};
+use protocol::wire::{Outcome, SubmissionStatus, canonical_json};
 use rusqlite::{OptionalExtension, params};
+use sha2::{Digest, Sha256};
 
 use super::{DbError, ReadTx, WriteTx};
 
@@ -38,6 +39,14 @@ pub struct NewSubmission<'a> {
     pub status: SubmissionStatus,
     pub message: &'a str,
     pub outcome: &'a Outcome,
+}
+
+/// What is stored instead of an item's content: `sha256:<hex>` of its canonical JSON (sorted
+/// keys, no whitespace). It tells a retry (same content) from a reused id (other content)
+/// without keeping what a kiosk sent.
+pub fn fingerprint(content: &serde_json::Value) -> String {
+    let digest = Sha256::digest(canonical_json(content).as_bytes());
+    format!("sha256:{}", hex::encode(digest))
 }
 
 fn status_key(s: SubmissionStatus) -> &'static str {
