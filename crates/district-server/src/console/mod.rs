@@ -56,6 +56,12 @@ pub fn routes() -> Vec<ConsoleRoute> {
         ),
         route(
             M::GET,
+            "/console/static/console.js",
+            Public,
+            get(assets::script),
+        ),
+        route(
+            M::GET,
             "/console/lang/{lang}",
             Public,
             get(language::switch),
@@ -121,6 +127,18 @@ pub fn routes() -> Vec<ConsoleRoute> {
             "/console/content/articles/{id}/remove",
             EDITORS,
             post(content::remove_article),
+        ),
+        route(
+            M::GET,
+            "/console/content/section-order",
+            EDITORS,
+            get(section_order::page_get),
+        ),
+        route(
+            M::POST,
+            "/console/content/section-order",
+            EDITORS,
+            post(section_order::save),
         ),
         route(
             M::GET,

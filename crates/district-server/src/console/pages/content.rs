@@ -211,6 +211,7 @@ fn overview_page(
             a .button href="/console/content/articles/new" { (tr(lang, "content-new-article")) } " "
             a .button #edit-district href="/console/content/district" { (tr(lang, "district-title")) } " "
             a .button href="/console/content/sections/new" { (tr(lang, "section-new")) } " "
+            a .button #section-order-link href="/console/content/section-order" { (tr(lang, "sections-order-title")) } " "
             a .button href="/console/content/events/new" { (tr(lang, "event-new")) } " "
             a .button href="/console/content/stations/new" { (tr(lang, "station-new")) } " "
             a .button href="/console/content/rooms/new" { (tr(lang, "room-new")) } " "

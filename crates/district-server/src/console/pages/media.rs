@@ -18,7 +18,9 @@ use serde_json::json;
 
 use crate::console::gate::{Visit, url_escape};
 use crate::console::i18n::{issue, tr, tr_args};
-use crate::console::layout::{csrf, internal, message_page, notice, page, respond, when};
+use crate::console::layout::{
+    ImageLimits, csrf, image_file_input, internal, message_page, notice, page, respond, when,
+};
 use crate::drafting;
 use crate::server::AppState;
 use crate::storage::media::{self, MediaRow};
@@ -94,7 +96,7 @@ fn render(
             h2 { (tr(lang, "media-upload")) }
             form method="post" enctype="multipart/form-data" action={ "/console/media?csrf=" (url_escape(&visit.csrf)) } {
                 label for="file" { (tr(lang, "media-file")) }
-                input #file type="file" name="file" accept="image/png,image/jpeg" required;
+                (image_file_input(lang, "file", "image/png,image/jpeg", &ImageLimits::IMAGE, true, error.is_some()))
                 p .hint { (tr(lang, "media-limits")) }
                 button .primary type="submit" { (tr(lang, "media-upload")) }
             }
