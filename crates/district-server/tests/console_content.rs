@@ -1507,3 +1507,97 @@ async fn a_sections_own_icon_is_uploaded_checked_kept_published_and_can_go_back_
         "the built-in drawing the form chose"
     );
 }
+
+/// The image files on disk under the blob folder (not its `tmp`/`quarantine` folders).
+fn stored_blobs(root: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for dir in std::fs::read_dir(root).expect("blob folder").flatten() {
+        let name = dir.file_name().to_string_lossy().to_string();
+        if name.len() != 2 || !dir.path().is_dir() {
+            continue;
+        }
+        for f in std::fs::read_dir(dir.path())
+            .expect("blob subfolder")
+            .flatten()
+        {
+            out.push(f.file_name().to_string_lossy().to_string());
+        }
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blob_folder_that_cannot_be_written_is_said_next_to_the_field_and_changes_nothing() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    let root = server.config().blob_dir();
+    let blobs_before = stored_blobs(&root);
+    let media_before = server
+        .state
+        .db
+        .read(district_server::storage::media::list)
+        .await
+        .expect("reads")
+        .len();
+    // A file where the store's work folder should be: every write fails (chmod would not do:
+    // CI runs the tests as root, whom permissions do not stop).
+    let tmp = root.join("tmp");
+    std::fs::remove_dir_all(&tmp).expect("removes tmp");
+    std::fs::write(&tmp, b"not a folder").expect("plants a file");
+
+    let picture = common::png(61);
+    let sha = protocol::content::sha256_hex(&picture);
+    let page = upload(&b, "港湾.png", picture.clone()).await;
+    assert_eq!(page.status, 500, "{}", page.body);
+    let at_field = "<span class=\"field-error\" role=\"alert\" data-field=\"file\">服务器无法写入存放文件的文件夹";
+    assert!(page.body.contains(at_field), "{}", page.body);
+    assert!(!page.body.contains("os error"), "no io::Error text");
+    assert!(!page.body.contains("blob store"), "no English cause");
+    let en = Browser::new(&server.base);
+    en.get("/console/lang/en?next=%2Fconsole%2F").await;
+    en.login("ed").await;
+    let page = upload(&en, "harbour.png", picture.clone()).await;
+    assert_eq!(page.status, 500);
+    assert!(
+        page.body
+            .contains("The server cannot write to the folder it keeps files in"),
+        "{}",
+        page.body
+    );
+    // The section's own icon, uploaded through its own form, is refused the same way.
+    let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48"><path d="M8 40h32L24 8z" fill="#fff"/></svg>"##;
+    let page = post_icon(&b, "beautiful", Some(("tri.svg", svg.to_vec()))).await;
+    assert_eq!(page.status, 500, "{}", page.body);
+    assert!(
+        page.body
+            .contains("data-field=\"icon_file\">服务器无法写入存放文件的文件夹"),
+        "{}",
+        page.body
+    );
+    // Nothing changed: no file, no library row, no draft.
+    assert_eq!(stored_blobs(&root), blobs_before);
+    let media_after = server
+        .state
+        .db
+        .read(district_server::storage::media::list)
+        .await
+        .expect("reads");
+    assert_eq!(media_after.len(), media_before);
+    assert!(
+        b.get("/console/content")
+            .await
+            .body
+            .contains("草稿里没有待发布的修改")
+    );
+
+    // With the folder back, the same upload is stored: it was the folder, nothing else.
+    std::fs::remove_file(&tmp).expect("removes the file");
+    std::fs::create_dir(&tmp).expect("folder back");
+    let page = upload(&b, "港湾.png", picture).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert!(stored_blobs(&root).contains(&sha));
+}

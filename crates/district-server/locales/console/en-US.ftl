@@ -513,3 +513,6 @@ reorder-down = Move down
 reorder-moved = Moved to position { $n }
 done-sections-order-saved = The new order of sections is in the draft.
 done-sections-order-unchanged = The order did not change; the draft is as it was.
+upload-disk-full = The server's disk is full: the file was not saved and nothing changed. Ask the system administrator to free some space, then try again.
+upload-store-unwritable = The server cannot write to the folder it keeps files in: the file was not saved and nothing changed. Tell the system administrator.
+upload-store-damaged = The file did not read back from the server's disk as it was written: it was not saved and nothing changed. Try again; if it fails again, tell the system administrator.

@@ -513,3 +513,6 @@ reorder-down = 下移
 reorder-moved = 已移到第 { $n } 位
 done-sections-order-saved = 新的栏目顺序已存入草稿。
 done-sections-order-unchanged = 顺序没有变化，草稿未改动。
+upload-disk-full = 服务器磁盘已满，文件没有保存，什么都没有改变。请通知系统管理员清理空间后再试。
+upload-store-unwritable = 服务器无法写入存放文件的文件夹，文件没有保存，什么都没有改变。请通知系统管理员。
+upload-store-damaged = 文件写入服务器磁盘后读回不一致，没有保存，什么都没有改变。请再试一次；如仍失败，请通知系统管理员。

@@ -8,6 +8,7 @@ pub mod i18n;
 pub mod layout;
 pub mod limits;
 mod pages;
+pub mod upload;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -22,6 +22,7 @@ use crate::console::i18n::{issue, problem, tr, tr_args};
 use crate::console::layout::{
     ImageLimits, csrf, image_file_input, internal, message_page, page, respond,
 };
+use crate::console::upload::{StoreFailure, blob_failure};
 use crate::drafting;
 use crate::server::AppState;
 use crate::storage::drafts::{self, DraftRow};
@@ -570,8 +571,13 @@ pub async fn section_icon(
         let checked = tokio::task::spawn_blocking(move || {
             let (_, format) = protocol::icon::check_icon(&bytes).map_err(Ok)?;
             let sha256 = protocol::content::sha256_hex(&bytes);
-            store.put(&sha256, &bytes).map_err(|e| Err(e.to_string()))?;
-            Ok::<_, Result<protocol::icon::IconIssue, String>>(protocol::IconRef { sha256, format })
+            store
+                .put(&sha256, &bytes)
+                .map_err(|e| Err(blob_failure(&e)))?;
+            Ok::<_, Result<protocol::icon::IconIssue, StoreFailure>>(protocol::IconRef {
+                sha256,
+                format,
+            })
         })
         .await;
         match checked {
@@ -582,7 +588,7 @@ pub async fn section_icon(
                     StatusCode::UNPROCESSABLE_ENTITY,
                 );
             }
-            Ok(Err(Err(e))) => return internal(&visit, e),
+            Ok(Err(Err(failure))) => return refuse(failure.message(lang), failure.status()),
             Err(e) => return internal(&visit, e),
         }
     }
