@@ -1601,3 +1601,51 @@ async fn a_blob_folder_that_cannot_be_written_is_said_next_to_the_field_and_chan
     assert_eq!(page.status, 303, "{}", page.body);
     assert!(stored_blobs(&root).contains(&sha));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_texts_are_textareas_and_keep_the_line_breaks_a_browser_sends() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    for (path, fields) in [
+        ("/console/content/district", ["intro_zh", "intro_en"]),
+        ("/console/content/stations/s1", ["summary_zh", "summary_en"]),
+        ("/console/content/articles/harbour-walk", ["summary_zh", "summary_en"]),
+        ("/console/content/rooms/new", ["description_zh", "description_en"]),
+    ] {
+        let page = b.get(path).await;
+        assert_eq!(page.status, 200, "{path}: {}", page.body);
+        for f in fields {
+            assert!(
+                page.body.contains(&format!("<textarea id=\"{f}\"")),
+                "{path}: {f} is a textarea: {}",
+                page.body
+            );
+        }
+    }
+    // A browser sends a textarea's line breaks as CR LF; they are kept as line breaks, not
+    // refused as control characters.
+    let mut form = brand_form("Welcome", "#C0392B", "");
+    form.retain(|(k, _)| !k.starts_with("intro_"));
+    form.extend([
+        ("intro_zh", "城市与文化\r\n身边的服务"),
+        ("intro_en", "The city and its culture\r\nServices nearby"),
+    ]);
+    let page = b
+        .post(
+            "/console/content/district",
+            "/console/content/district",
+            &form,
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = b.get("/console/content/district").await;
+    assert!(
+        page.body.contains(">The city and its culture\nServices nearby</textarea>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(">城市与文化\n身边的服务</textarea>"));
+}

@@ -301,3 +301,12 @@ pub fn image_file_input(
             data-msg-unreadable=(tr(lang, "upload-preview-unreadable"));
     }
 }
+
+/// A text field as typed into a form: browsers send a textarea's line breaks as CR LF, which
+/// the bundle's rules refuse as control characters; they become the one line break it allows.
+pub fn typed_text(s: &str) -> String {
+    s.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .trim()
+        .to_string()
+}

@@ -18,7 +18,9 @@ use serde_json::json;
 
 use crate::console::gate::Visit;
 use crate::console::i18n::{issue, problem, tr, tr_args};
-use crate::console::layout::{csrf, internal, message_page, notice, page, respond, when};
+use crate::console::layout::{
+    csrf, internal, message_page, notice, page, respond, typed_text, when,
+};
 use crate::drafting::{self, PublishError};
 use crate::server::AppState;
 use crate::storage::drafts::{self, DraftRow};
@@ -539,7 +541,7 @@ impl ArticleForm {
             order,
             category,
             title: Text::new(self.title_zh.trim(), self.title_en.trim()),
-            summary: Text::new(self.summary_zh.trim(), self.summary_en.trim()),
+            summary: Text::new(typed_text(&self.summary_zh), typed_text(&self.summary_en)),
             body: zh
                 .into_iter()
                 .zip(en)
@@ -657,7 +659,7 @@ fn article_page(
                     (input("title_zh", &form.title_zh, Some("zh")))
                     (errors_at(errors, "title.zh"))
                     label for="summary_zh" { (tr(lang, "field-summary")) }
-                    (input("summary_zh", &form.summary_zh, Some("zh")))
+                    textarea #summary_zh name="summary_zh" rows="3" lang="zh" aria-invalid=[errors.iter().any(|(k, _)| k == "summary.zh").then_some("true")] { (form.summary_zh) }
                     (errors_at(errors, "summary.zh"))
                     label for="body_zh" { (tr(lang, "field-body")) }
                     textarea #body_zh name="body_zh" rows="10" lang="zh" { (form.body_zh) }
@@ -669,7 +671,7 @@ fn article_page(
                     (input("title_en", &form.title_en, Some("en")))
                     (errors_at(errors, "title.en"))
                     label for="summary_en" { (tr(lang, "field-summary")) }
-                    (input("summary_en", &form.summary_en, Some("en")))
+                    textarea #summary_en name="summary_en" rows="3" lang="en" aria-invalid=[errors.iter().any(|(k, _)| k == "summary.en").then_some("true")] { (form.summary_en) }
                     (errors_at(errors, "summary.en"))
                     label for="body_en" { (tr(lang, "field-body")) }
                     textarea #body_en name="body_en" rows="10" lang="en" { (form.body_en) }
