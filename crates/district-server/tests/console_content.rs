@@ -1612,8 +1612,14 @@ async fn long_texts_are_textareas_and_keep_the_line_breaks_a_browser_sends() {
     for (path, fields) in [
         ("/console/content/district", ["intro_zh", "intro_en"]),
         ("/console/content/stations/s1", ["summary_zh", "summary_en"]),
-        ("/console/content/articles/harbour-walk", ["summary_zh", "summary_en"]),
-        ("/console/content/rooms/new", ["description_zh", "description_en"]),
+        (
+            "/console/content/articles/harbour-walk",
+            ["summary_zh", "summary_en"],
+        ),
+        (
+            "/console/content/rooms/new",
+            ["description_zh", "description_en"],
+        ),
     ] {
         let page = b.get(path).await;
         assert_eq!(page.status, 200, "{path}: {}", page.body);
@@ -1643,9 +1649,93 @@ async fn long_texts_are_textareas_and_keep_the_line_breaks_a_browser_sends() {
     assert_eq!(page.status, 303, "{}", page.body);
     let page = b.get("/console/content/district").await;
     assert!(
-        page.body.contains(">The city and its culture\nServices nearby</textarea>"),
+        page.body
+            .contains(">The city and its culture\nServices nearby</textarea>"),
         "{}",
         page.body
     );
     assert!(page.body.contains(">城市与文化\n身边的服务</textarea>"));
+}
+
+/// The `img{N}_sha` values of an article's edit page, in the order shown.
+fn image_shas(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for i in 0.. {
+        let marker = format!("name=\"img{i}_sha\" value=\"");
+        let Some(at) = body.find(&marker) else { break };
+        let at = at + marker.len();
+        out.push(body[at..at + 64].to_string());
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_articles_images_are_reordered_by_their_numbers_into_the_draft() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    let second = common::png(55);
+    let second_sha = protocol::content::sha256_hex(&second);
+    assert_eq!(upload(&b, "second.png", second).await.status, 303);
+    let edit = "/console/content/articles/harbour-walk";
+    let first = image_shas(&b.get(edit).await.body);
+    assert_eq!(first.len(), 1);
+    let base = |extra: &[(&'static str, String)]| {
+        let mut form: Vec<(&str, String)> =
+            article_form("harbour-walk", "Harbour walk", "First paragraph")
+                .into_iter()
+                .filter(|(k, _)| *k != "body_zh" && *k != "id")
+                .map(|(k, v)| (k, v.to_string()))
+                .collect();
+        form.push(("body_zh", "第一段".into()));
+        form.extend(extra.iter().cloned());
+        form
+    };
+    let post = |form: Vec<(&'static str, String)>| {
+        let b = &b;
+        async move {
+            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            b.post(edit, edit, &pairs).await
+        }
+    };
+    // Add the second image after the first.
+    let page = post(base(&[
+        ("img0_sha", first[0].clone()),
+        ("img0_alt_zh", "海港".into()),
+        ("img0_alt_en", "The harbour".into()),
+        ("new_sha", second_sha.clone()),
+        ("new_alt_zh", "第二张".into()),
+        ("new_alt_en", "The second".into()),
+    ]))
+    .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert_eq!(
+        image_shas(&b.get(edit).await.body),
+        vec![first[0].clone(), second_sha.clone()]
+    );
+    // Numbers put the second first (what console.js writes when one is dragged).
+    let page = post(base(&[
+        ("img0_sha", first[0].clone()),
+        ("img0_alt_zh", "海港".into()),
+        ("img0_alt_en", "The harbour".into()),
+        ("img0_order", "2".into()),
+        ("img1_sha", second_sha.clone()),
+        ("img1_alt_zh", "第二张".into()),
+        ("img1_alt_en", "The second".into()),
+        ("img1_order", "1".into()),
+    ]))
+    .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = b.get(edit).await;
+    assert_eq!(
+        image_shas(&page.body),
+        vec![second_sha.clone(), first[0].clone()]
+    );
+    assert!(
+        page.body
+            .contains("name=\"img0_alt_en\" value=\"The second\""),
+        "the alt texts moved with their images"
+    );
 }

@@ -107,8 +107,16 @@ test('a picked PNG shows before upload with its pixel and file size; one too sma
   assert.match(await preview.locator('.field-warning').innerText(), /Sides must be 16–4096 pixels/);
   await picture(page, 'media-preview-warned-en');
   await Promise.all([page.waitForLoadState('load'), page.click('form[enctype="multipart/form-data"] button')]);
-  assert.match(await page.locator('.form-error').innerText(), /refused and nothing changed/, 'the server refuses it too');
+  assert.match(await page.locator('.field-error[data-field="file"]').innerText(), /refused and nothing changed/,
+    'the server refuses it too, next to the field');
   await page.goto(`${district.base}/console/lang/zh?next=%2Fconsole%2F`);
+
+  // A picture chosen from the library (here a station's) shows beside the list.
+  await page.goto(`${district.base}/console/content/stations/haizhiyun`);
+  await page.waitForFunction(() => document.querySelector('#image-preview img')?.naturalWidth > 0);
+  assert.equal(await page.locator('#image-preview').isVisible(), true);
+  await page.selectOption('#image', '');
+  assert.equal(await page.locator('#image-preview').isVisible(), false, 'no picture: nothing shown');
 
   // The section's own icon has the same preview, with the icon's limits.
   await page.goto(`${district.base}/console/content/sections/partnership`);

@@ -1,7 +1,8 @@
 // The console's progressive enhancement, served by the district server itself (no build step,
 // no framework). Every form works without it; with it:
 //  - a picked image file (input[data-preview]) shows as a picture with its pixel size and file
-//    size, with a warning when it is over the limits the server will enforce anyway;
+//    size, with a warning when it is over the limits the server will enforce anyway; an image
+//    chosen from the library (select[data-image-choice]) shows as a picture too;
 //  - a list of records with order numbers (ol[data-reorder]) can be reordered by dragging a
 //    handle, with the arrow keys on the handle, or with up/down buttons; the order numbers the
 //    form submits follow the new order, and nothing is saved until the form is.
@@ -91,6 +92,23 @@
       warn();
     };
     reader.readAsDataURL(file);
+  }
+
+  /** A picture chosen from the library (select[data-image-choice]): shown beside the list,
+   * captioned with the option's own text (its name and pixel size). */
+  function showChoice(select) {
+    var box = previewBox(select);
+    var img = box.querySelector('img');
+    var caption = box.querySelector('figcaption');
+    var option = select.selectedOptions[0];
+    if (!select.value || !/^[0-9a-f]{64}$/.test(select.value)) {
+      box.hidden = true;
+      return;
+    }
+    img.src = '/console/media/' + select.value;
+    img.alt = option ? option.textContent : '';
+    caption.textContent = option ? option.textContent : '';
+    box.hidden = false;
   }
 
   // ---- reordering ------------------------------------------------------------------------
@@ -215,6 +233,10 @@
     document.querySelectorAll('input[type=file][data-preview]').forEach(function (input) {
       input.addEventListener('change', function () { showPreview(input); });
       if (input.files && input.files.length) showPreview(input);
+    });
+    document.querySelectorAll('select[data-image-choice]').forEach(function (select) {
+      select.addEventListener('change', function () { showChoice(select); });
+      showChoice(select);
     });
     document.querySelectorAll('ol[data-reorder]').forEach(enhanceList);
   }

@@ -410,21 +410,32 @@ impl ArticleForm {
         self.images.get(name).map(String::as_str).unwrap_or("")
     }
 
-    /// The image rows of the form, in order: `(sha256, alt zh, alt en, removed)`.
+    /// The image rows of the form, in their order: `(sha256, alt zh, alt en, removed)`. Each
+    /// row's `img{N}_order` number orders them (typed, or rewritten by dragging); a row
+    /// without a number keeps its place.
     fn image_rows(&self) -> Vec<(String, String, String, bool)> {
         let mut rows = Vec::new();
         for i in 0.. {
             let Some(sha) = self.images.get(&format!("img{i}_sha")) else {
                 break;
             };
+            let order = self
+                .field(&format!("img{i}_order"))
+                .trim()
+                .parse::<u64>()
+                .unwrap_or(i as u64 + 1);
             rows.push((
-                sha.clone(),
-                self.field(&format!("img{i}_alt_zh")).to_string(),
-                self.field(&format!("img{i}_alt_en")).to_string(),
-                !self.field(&format!("img{i}_remove")).is_empty(),
+                order,
+                (
+                    sha.clone(),
+                    self.field(&format!("img{i}_alt_zh")).to_string(),
+                    self.field(&format!("img{i}_alt_en")).to_string(),
+                    !self.field(&format!("img{i}_remove")).is_empty(),
+                ),
             ));
         }
-        rows
+        rows.sort_by_key(|(order, _)| *order);
+        rows.into_iter().map(|(_, row)| row).collect()
     }
 
     /// The images the article will carry: kept rows, then the added one. Sizes come from what
@@ -708,22 +719,33 @@ fn article_page(
                 }
             }
             h3 { (tr(lang, "content-images")) }
-            div .images-edit {
+            // The article's images in their order: numbers without JavaScript, dragged with it.
+            ol .reorder .image-rows data-reorder=""
+                data-label-handle=(tr(lang, "reorder-handle"))
+                data-label-up=(tr(lang, "reorder-up"))
+                data-label-down=(tr(lang, "reorder-down"))
+                data-msg-moved=(tr_args(lang, "reorder-moved", &[("n", FluentValue::from("{n}"))])) {
                 @for (i, (sha, zh, en, removed)) in form.image_rows().into_iter().enumerate() {
-                    div .card data-image=(sha) {
+                    li data-reorder-item="" data-image=(sha) {
                         img src={ "/console/media/" (sha) } alt=(zh);
-                        input type="hidden" name={ "img" (i) "_sha" } value=(sha);
-                        label { (tr(lang, "content-image-alt")) " 中文"
-                            input type="text" name={ "img" (i) "_alt_zh" } value=(zh) lang="zh"; }
-                        label { (tr(lang, "content-image-alt")) " English"
-                            input type="text" name={ "img" (i) "_alt_en" } value=(en) lang="en"; }
-                        label .check { input type="checkbox" name={ "img" (i) "_remove" } value="1" checked[removed]; (tr(lang, "content-image-remove")) }
+                        div .fields {
+                            input type="hidden" name={ "img" (i) "_sha" } value=(sha);
+                            label { (tr(lang, "content-image-alt")) " 中文"
+                                input type="text" name={ "img" (i) "_alt_zh" } value=(zh) lang="zh"; }
+                            label { (tr(lang, "content-image-alt")) " English"
+                                input type="text" name={ "img" (i) "_alt_en" } value=(en) lang="en"; }
+                            label .check { input type="checkbox" name={ "img" (i) "_remove" } value="1" checked[removed]; (tr(lang, "content-image-remove")) }
+                        }
+                        label { (tr(lang, "field-order"))
+                            input type="number" name={ "img" (i) "_order" } min="0" value=(i + 1) data-order=""; }
                     }
                 }
+            }
+            div .images-edit {
                 @if !l.library.is_empty() {
                     div .card {
                         label for="new_sha" { (tr(lang, "content-image-add")) }
-                        select #new_sha name="new_sha" {
+                        select #new_sha name="new_sha" data-image-choice="" {
                             option value="" { (tr(lang, "content-image-none")) }
                             @for m in &l.library {
                                 option value=(m.sha256) selected[form.field("new_sha") == m.sha256] { (m.name) " (" (m.width) "×" (m.height) ")" }

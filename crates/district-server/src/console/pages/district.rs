@@ -178,7 +178,7 @@ fn district_page(
                 }
                 div {
                     label for="logo" { (tr(lang, "field-logo")) }
-                    select #logo name="logo" {
+                    select #logo name="logo" data-image-choice="" {
                         option value="" { (tr(lang, "content-image-none")) }
                         @if let Some(i) = current {
                             option value=(i.sha256) selected { (tr(lang, "district-logo-current")) " (" (i.width) "×" (i.height) ")" }

@@ -338,7 +338,7 @@ fn station_page(
             h3 { (tr(lang, "field-picture")) }
             div .row {
                 div {
-                    select #image name="image" {
+                    select #image name="image" data-image-choice="" {
                         option value="" { (tr(lang, "content-image-none")) }
                         @if let Some(i) = current {
                             option value=(i.sha256) selected { (tr(lang, "station-picture-current")) " (" (i.width) "×" (i.height) ")" }
