@@ -1739,3 +1739,82 @@ async fn an_articles_images_are_reordered_by_their_numbers_into_the_draft() {
         "the alt texts moved with their images"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_order_of_sections_is_saved_by_its_numbers_all_at_once_or_not_at_all() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    let page = b.get("/console/content/section-order").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let beautiful = page
+        .body
+        .find("data-section=\"beautiful\"")
+        .expect("listed");
+    let stations = page.body.find("data-section=\"stations\"").expect("listed");
+    assert!(beautiful < stations, "in their order");
+    // A number that is not one: said next to its field, nothing drafted.
+    let page = b
+        .post(
+            "/console/content/section-order",
+            "/console/content/section-order",
+            &[("order_beautiful", "first"), ("order_stations", "1")],
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(
+        page.body.contains("data-field=\"order_beautiful\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("value=\"first\""),
+        "what was typed stays"
+    );
+    let overview = b.get("/console/content").await;
+    assert!(overview.body.contains("草稿里没有待发布的修改"));
+    // The same numbers: nothing to save.
+    let page = b
+        .post(
+            "/console/content/section-order",
+            "/console/content/section-order",
+            &[("order_beautiful", "1"), ("order_stations", "2")],
+        )
+        .await;
+    assert_eq!(
+        page.location(),
+        "/console/content?done=sections-order-unchanged"
+    );
+    // Swapped: both sections drafted in one step, listed in the new order.
+    let page = b
+        .post(
+            "/console/content/section-order",
+            "/console/content/section-order",
+            &[("order_beautiful", "2"), ("order_stations", "1")],
+        )
+        .await;
+    assert_eq!(
+        page.location(),
+        "/console/content?done=sections-order-saved"
+    );
+    let overview = b.get("/console/content?done=sections-order-saved").await;
+    assert!(overview.body.contains("新的栏目顺序已存入草稿"));
+    let page = b.get("/console/content/section-order").await;
+    let beautiful = page
+        .body
+        .find("data-section=\"beautiful\"")
+        .expect("listed");
+    let stations = page.body.find("data-section=\"stations\"").expect("listed");
+    assert!(stations < beautiful, "the drafted order");
+    let drafted = server
+        .state
+        .db
+        .read(district_server::storage::drafts::list)
+        .await
+        .expect("reads");
+    let ids: Vec<&str> = drafted.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(drafted.len(), 2, "{ids:?}");
+    assert!(drafted.iter().all(|d| d.kind == Kind::Section));
+}

@@ -831,3 +831,59 @@ async fn admins_manage_people_but_never_lock_everyone_out() {
     }
     assert!(!audit.body.contains("argon2"), "no hashes in the audit log");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_one_script_is_served_by_the_binary_deferred_and_no_page_has_inline_script() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    add_user(&server.config(), "ada", StaffRole::Admin);
+    let b = Browser::new(&server.base);
+    let login = b.get("/console/login").await;
+    let policy = login.headers["content-security-policy"]
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    assert!(policy.contains("script-src 'self'"), "{policy}");
+    assert!(!policy.contains("unsafe-inline") && !policy.contains("unsafe-eval"));
+    b.login("ada").await;
+    assert!(
+        login
+            .body
+            .contains("<script src=\"/console/static/console.js\" defer></script>")
+    );
+    for path in [
+        "/console/",
+        "/console/content",
+        "/console/content/section-order",
+        "/console/content/articles/harbour-walk",
+        "/console/content/sections/beautiful",
+        "/console/media",
+    ] {
+        let page = b.get(path).await;
+        assert_eq!(page.status, 200, "{path}");
+        assert_eq!(
+            page.body.matches("<script").count(),
+            1,
+            "{path}: one script element"
+        );
+        assert!(
+            page.body
+                .contains("<script src=\"/console/static/console.js\" defer></script>"),
+            "{path}: loaded deferred, nothing inline"
+        );
+    }
+    let r = b
+        .http
+        .get(b.url("/console/static/console.js"))
+        .send()
+        .await
+        .expect("script");
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    let script = r.text().await.expect("text");
+    assert!(script.contains("data-reorder") && script.contains("data-preview"));
+}
