@@ -93,8 +93,9 @@ export async function startDistrict() {
   return district;
 }
 
-/** Debian's chromium, headless, with a fresh profile. */
-export async function launchBrowser() {
+/** Debian's chromium, headless, with a fresh profile (`javaScript: false`: as a browser with
+ * JavaScript turned off, to prove every form works without console.js). */
+export async function launchBrowser({ javaScript = true } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'console-e2e-profile-'));
   return chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -104,6 +105,7 @@ export async function launchBrowser() {
       '--disable-component-update', '--disable-sync', '--no-first-run',
     ],
     viewport: { width: 1280, height: 860 },
+    javaScriptEnabled: javaScript,
   });
 }
 

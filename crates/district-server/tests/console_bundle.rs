@@ -411,3 +411,41 @@ async fn staged_uploads_go_when_published_cancelled_stale_or_a_day_old() {
     );
     assert!(staged_files(&server).is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_the_disk_cannot_keep_is_refused_in_the_pages_language() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    let zipped = b
+        .http
+        .get(b.url("/console/content/export.zip"))
+        .send()
+        .await
+        .expect("export")
+        .bytes()
+        .await
+        .expect("body")
+        .to_vec();
+    // A file where the folder for uploaded bundles should be (root ignores chmod).
+    let staged = server.config().data_dir.join("console-imports");
+    let _ = std::fs::remove_dir_all(&staged);
+    std::fs::write(&staged, b"not a folder").expect("plants a file");
+    let page = upload(&b, zipped.clone()).await;
+    assert_eq!(page.status, 500, "{}", page.body);
+    assert!(page.body.contains("id=\"import-refused\""), "{}", page.body);
+    assert!(
+        page.body.contains("服务器无法写入存放文件的文件夹"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("dry-run"), "no dry run offered");
+    assert!(!page.body.contains("os error"), "no io::Error text");
+    // With the folder back the same zip gets its dry run.
+    std::fs::remove_file(&staged).expect("removes the file");
+    let page = upload(&b, zipped).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("id=\"dry-run\""));
+}

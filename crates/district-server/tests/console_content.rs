@@ -1507,3 +1507,314 @@ async fn a_sections_own_icon_is_uploaded_checked_kept_published_and_can_go_back_
         "the built-in drawing the form chose"
     );
 }
+
+/// The image files on disk under the blob folder (not its `tmp`/`quarantine` folders).
+fn stored_blobs(root: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for dir in std::fs::read_dir(root).expect("blob folder").flatten() {
+        let name = dir.file_name().to_string_lossy().to_string();
+        if name.len() != 2 || !dir.path().is_dir() {
+            continue;
+        }
+        for f in std::fs::read_dir(dir.path())
+            .expect("blob subfolder")
+            .flatten()
+        {
+            out.push(f.file_name().to_string_lossy().to_string());
+        }
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blob_folder_that_cannot_be_written_is_said_next_to_the_field_and_changes_nothing() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    let root = server.config().blob_dir();
+    let blobs_before = stored_blobs(&root);
+    let media_before = server
+        .state
+        .db
+        .read(district_server::storage::media::list)
+        .await
+        .expect("reads")
+        .len();
+    // A file where the store's work folder should be: every write fails (chmod would not do:
+    // CI runs the tests as root, whom permissions do not stop).
+    let tmp = root.join("tmp");
+    std::fs::remove_dir_all(&tmp).expect("removes tmp");
+    std::fs::write(&tmp, b"not a folder").expect("plants a file");
+
+    let picture = common::png(61);
+    let sha = protocol::content::sha256_hex(&picture);
+    let page = upload(&b, "港湾.png", picture.clone()).await;
+    assert_eq!(page.status, 500, "{}", page.body);
+    let at_field = "<span class=\"field-error\" role=\"alert\" data-field=\"file\">服务器无法写入存放文件的文件夹";
+    assert!(page.body.contains(at_field), "{}", page.body);
+    assert!(!page.body.contains("os error"), "no io::Error text");
+    assert!(!page.body.contains("blob store"), "no English cause");
+    let en = Browser::new(&server.base);
+    en.get("/console/lang/en?next=%2Fconsole%2F").await;
+    en.login("ed").await;
+    let page = upload(&en, "harbour.png", picture.clone()).await;
+    assert_eq!(page.status, 500);
+    assert!(
+        page.body
+            .contains("The server cannot write to the folder it keeps files in"),
+        "{}",
+        page.body
+    );
+    // The section's own icon, uploaded through its own form, is refused the same way.
+    let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48"><path d="M8 40h32L24 8z" fill="#fff"/></svg>"##;
+    let page = post_icon(&b, "beautiful", Some(("tri.svg", svg.to_vec()))).await;
+    assert_eq!(page.status, 500, "{}", page.body);
+    assert!(
+        page.body
+            .contains("data-field=\"icon_file\">服务器无法写入存放文件的文件夹"),
+        "{}",
+        page.body
+    );
+    // Nothing changed: no file, no library row, no draft.
+    assert_eq!(stored_blobs(&root), blobs_before);
+    let media_after = server
+        .state
+        .db
+        .read(district_server::storage::media::list)
+        .await
+        .expect("reads");
+    assert_eq!(media_after.len(), media_before);
+    assert!(
+        b.get("/console/content")
+            .await
+            .body
+            .contains("草稿里没有待发布的修改")
+    );
+
+    // With the folder back, the same upload is stored: it was the folder, nothing else.
+    std::fs::remove_file(&tmp).expect("removes the file");
+    std::fs::create_dir(&tmp).expect("folder back");
+    let page = upload(&b, "港湾.png", picture).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert!(stored_blobs(&root).contains(&sha));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_texts_are_textareas_and_keep_the_line_breaks_a_browser_sends() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    for (path, fields) in [
+        ("/console/content/district", ["intro_zh", "intro_en"]),
+        ("/console/content/stations/s1", ["summary_zh", "summary_en"]),
+        (
+            "/console/content/articles/harbour-walk",
+            ["summary_zh", "summary_en"],
+        ),
+        (
+            "/console/content/rooms/new",
+            ["description_zh", "description_en"],
+        ),
+    ] {
+        let page = b.get(path).await;
+        assert_eq!(page.status, 200, "{path}: {}", page.body);
+        for f in fields {
+            assert!(
+                page.body.contains(&format!("<textarea id=\"{f}\"")),
+                "{path}: {f} is a textarea: {}",
+                page.body
+            );
+        }
+    }
+    // A browser sends a textarea's line breaks as CR LF; they are kept as line breaks, not
+    // refused as control characters.
+    let mut form = brand_form("Welcome", "#C0392B", "");
+    form.retain(|(k, _)| !k.starts_with("intro_"));
+    form.extend([
+        ("intro_zh", "城市与文化\r\n身边的服务"),
+        ("intro_en", "The city and its culture\r\nServices nearby"),
+    ]);
+    let page = b
+        .post(
+            "/console/content/district",
+            "/console/content/district",
+            &form,
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = b.get("/console/content/district").await;
+    assert!(
+        page.body
+            .contains(">The city and its culture\nServices nearby</textarea>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(">城市与文化\n身边的服务</textarea>"));
+}
+
+/// The `img{N}_sha` values of an article's edit page, in the order shown.
+fn image_shas(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for i in 0.. {
+        let marker = format!("name=\"img{i}_sha\" value=\"");
+        let Some(at) = body.find(&marker) else { break };
+        let at = at + marker.len();
+        out.push(body[at..at + 64].to_string());
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_articles_images_are_reordered_by_their_numbers_into_the_draft() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    let second = common::png(55);
+    let second_sha = protocol::content::sha256_hex(&second);
+    assert_eq!(upload(&b, "second.png", second).await.status, 303);
+    let edit = "/console/content/articles/harbour-walk";
+    let first = image_shas(&b.get(edit).await.body);
+    assert_eq!(first.len(), 1);
+    let base = |extra: &[(&'static str, String)]| {
+        let mut form: Vec<(&str, String)> =
+            article_form("harbour-walk", "Harbour walk", "First paragraph")
+                .into_iter()
+                .filter(|(k, _)| *k != "body_zh" && *k != "id")
+                .map(|(k, v)| (k, v.to_string()))
+                .collect();
+        form.push(("body_zh", "第一段".into()));
+        form.extend(extra.iter().cloned());
+        form
+    };
+    let post = |form: Vec<(&'static str, String)>| {
+        let b = &b;
+        async move {
+            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            b.post(edit, edit, &pairs).await
+        }
+    };
+    // Add the second image after the first.
+    let page = post(base(&[
+        ("img0_sha", first[0].clone()),
+        ("img0_alt_zh", "海港".into()),
+        ("img0_alt_en", "The harbour".into()),
+        ("new_sha", second_sha.clone()),
+        ("new_alt_zh", "第二张".into()),
+        ("new_alt_en", "The second".into()),
+    ]))
+    .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert_eq!(
+        image_shas(&b.get(edit).await.body),
+        vec![first[0].clone(), second_sha.clone()]
+    );
+    // Numbers put the second first (what console.js writes when one is dragged).
+    let page = post(base(&[
+        ("img0_sha", first[0].clone()),
+        ("img0_alt_zh", "海港".into()),
+        ("img0_alt_en", "The harbour".into()),
+        ("img0_order", "2".into()),
+        ("img1_sha", second_sha.clone()),
+        ("img1_alt_zh", "第二张".into()),
+        ("img1_alt_en", "The second".into()),
+        ("img1_order", "1".into()),
+    ]))
+    .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = b.get(edit).await;
+    assert_eq!(
+        image_shas(&page.body),
+        vec![second_sha.clone(), first[0].clone()]
+    );
+    assert!(
+        page.body
+            .contains("name=\"img0_alt_en\" value=\"The second\""),
+        "the alt texts moved with their images"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_order_of_sections_is_saved_by_its_numbers_all_at_once_or_not_at_all() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    add_user(&server.config(), "ed", StaffRole::Editor);
+    let b = Browser::new(&server.base);
+    b.login("ed").await;
+    let page = b.get("/console/content/section-order").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let beautiful = page
+        .body
+        .find("data-section=\"beautiful\"")
+        .expect("listed");
+    let stations = page.body.find("data-section=\"stations\"").expect("listed");
+    assert!(beautiful < stations, "in their order");
+    // A number that is not one: said next to its field, nothing drafted.
+    let page = b
+        .post(
+            "/console/content/section-order",
+            "/console/content/section-order",
+            &[("order_beautiful", "first"), ("order_stations", "1")],
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(
+        page.body.contains("data-field=\"order_beautiful\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("value=\"first\""),
+        "what was typed stays"
+    );
+    let overview = b.get("/console/content").await;
+    assert!(overview.body.contains("草稿里没有待发布的修改"));
+    // The same numbers: nothing to save.
+    let page = b
+        .post(
+            "/console/content/section-order",
+            "/console/content/section-order",
+            &[("order_beautiful", "1"), ("order_stations", "2")],
+        )
+        .await;
+    assert_eq!(
+        page.location(),
+        "/console/content?done=sections-order-unchanged"
+    );
+    // Swapped: both sections drafted in one step, listed in the new order.
+    let page = b
+        .post(
+            "/console/content/section-order",
+            "/console/content/section-order",
+            &[("order_beautiful", "2"), ("order_stations", "1")],
+        )
+        .await;
+    assert_eq!(
+        page.location(),
+        "/console/content?done=sections-order-saved"
+    );
+    let overview = b.get("/console/content?done=sections-order-saved").await;
+    assert!(overview.body.contains("新的栏目顺序已存入草稿"));
+    let page = b.get("/console/content/section-order").await;
+    let beautiful = page
+        .body
+        .find("data-section=\"beautiful\"")
+        .expect("listed");
+    let stations = page.body.find("data-section=\"stations\"").expect("listed");
+    assert!(stations < beautiful, "the drafted order");
+    let drafted = server
+        .state
+        .db
+        .read(district_server::storage::drafts::list)
+        .await
+        .expect("reads");
+    let ids: Vec<&str> = drafted.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(drafted.len(), 2, "{ids:?}");
+    assert!(drafted.iter().all(|d| d.kind == Kind::Section));
+}

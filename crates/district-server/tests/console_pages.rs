@@ -831,3 +831,98 @@ async fn admins_manage_people_but_never_lock_everyone_out() {
     }
     assert!(!audit.body.contains("argon2"), "no hashes in the audit log");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_one_script_is_served_by_the_binary_deferred_and_no_page_has_inline_script() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    add_user(&server.config(), "ada", StaffRole::Admin);
+    let b = Browser::new(&server.base);
+    let login = b.get("/console/login").await;
+    let policy = login.headers["content-security-policy"]
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    assert!(policy.contains("script-src 'self'"), "{policy}");
+    assert!(!policy.contains("unsafe-inline") && !policy.contains("unsafe-eval"));
+    b.login("ada").await;
+    assert!(
+        login
+            .body
+            .contains("<script src=\"/console/static/console.js\" defer></script>")
+    );
+    for path in [
+        "/console/",
+        "/console/content",
+        "/console/content/section-order",
+        "/console/content/articles/harbour-walk",
+        "/console/content/sections/beautiful",
+        "/console/media",
+    ] {
+        let page = b.get(path).await;
+        assert_eq!(page.status, 200, "{path}");
+        assert_eq!(
+            page.body.matches("<script").count(),
+            1,
+            "{path}: one script element"
+        );
+        assert!(
+            page.body
+                .contains("<script src=\"/console/static/console.js\" defer></script>"),
+            "{path}: loaded deferred, nothing inline"
+        );
+    }
+    let r = b
+        .http
+        .get(b.url("/console/static/console.js"))
+        .send()
+        .await
+        .expect("script");
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    let script = r.text().await.expect("text");
+    assert!(script.contains("data-reorder") && script.contains("data-preview"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kiosks_page_shows_what_each_heartbeat_reported() {
+    let server = TestServer::start().await;
+    server.push(&manifest()).await;
+    add_user(&server.config(), "ada", StaffRole::Admin);
+    let token = server.kiosk("lobby-1", "s1");
+    let head = server.head().await;
+    assert!(head >= 3, "the manifest makes several changes");
+    let ahead = chrono::Utc::now() + chrono::Duration::seconds(300);
+    let r = server
+        .post_json(
+            "/v1/heartbeat",
+            &token,
+            &json!({ "kiosk_version": "9.8.7", "content_seq": head - 2, "outbox_depth": 4,
+                     "free_disk_bytes": 2_500_000_000u64,
+                     "clock": ahead.fixed_offset().to_rfc3339() }),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let b = Browser::new(&server.base);
+    b.login("ada").await;
+    let page = b.get("/console/kiosks").await;
+    let at = page.body.find("data-kiosk=\"lobby-1\"").expect("listed");
+    let row = &page.body[at..at + page.body[at..].find("</tr>").expect("row end")];
+    assert!(row.contains("9.8.7"), "version: {row}");
+    assert!(
+        row.contains(&format!("{} / {head}", head - 2)) && row.contains("落后 2 条"),
+        "content behind the head: {row}"
+    );
+    assert!(
+        row.contains("<span class=\"state warn\">4</span>"),
+        "outbox: {row}"
+    );
+    assert!(row.contains("2.5 GB"), "free disk: {row}");
+    let skew = (299..=301).any(|s| row.contains(&format!("时钟偏差 {s} 秒")));
+    assert!(skew, "clock skew, flagged: {row}");
+    assert!(row.contains("在线"), "online: {row}");
+}

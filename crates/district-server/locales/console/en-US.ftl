@@ -497,3 +497,22 @@ field-venues = Word for the venues (navigation bar)
 field-accent = Accent colour (#RRGGBB)
 field-logo = Logo (beside the kiosk name)
 district-logo-current = The current logo
+
+## Upload preview and reordering (console.js; the page gives it these words)
+upload-preview-label = Preview of the chosen picture
+upload-preview-size = { $width } × { $height } pixels · { $bytes }
+upload-preview-too-big = The file is larger than { $limit }; the server will refuse it.
+upload-preview-bad-sides = Sides must be { $min }–{ $max } pixels; the server will refuse it.
+upload-preview-unreadable = The browser cannot show this picture; the server checks it on upload.
+sections-order-title = Order of sections
+sections-order-hint = Drag a section by the handle on its left, use the up/down buttons, or type the numbers, then save. The new order goes into the draft and reaches kiosks when it is published.
+sections-order-save = Save the order (into the draft)
+reorder-handle = Drag to move (or use the up and down arrow keys)
+reorder-up = Move up
+reorder-down = Move down
+reorder-moved = Moved to position { $n }
+done-sections-order-saved = The new order of sections is in the draft.
+done-sections-order-unchanged = The order did not change; the draft is as it was.
+upload-disk-full = The server's disk is full: the file was not saved and nothing changed. Ask the system administrator to free some space, then try again.
+upload-store-unwritable = The server cannot write to the folder it keeps files in: the file was not saved and nothing changed. Tell the system administrator.
+upload-store-damaged = The file did not read back from the server's disk as it was written: it was not saved and nothing changed. Try again; if it fails again, tell the system administrator.

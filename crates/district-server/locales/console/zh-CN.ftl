@@ -497,3 +497,22 @@ field-venues = 场所称呼（导航栏）
 field-accent = 主题色（#RRGGBB）
 field-logo = 标志（终端名称旁）
 district-logo-current = 当前标志
+
+## Upload preview and reordering (console.js; the page gives it these words)
+upload-preview-label = 所选图片的预览
+upload-preview-size = { $width } × { $height } 像素 · { $bytes }
+upload-preview-too-big = 文件超过 { $limit }，服务器会拒收。
+upload-preview-bad-sides = 边长须在 { $min }–{ $max } 像素之间，服务器会拒收。
+upload-preview-unreadable = 浏览器无法显示这张图片；上传时服务器会再检查。
+sections-order-title = 栏目顺序
+sections-order-hint = 拖动栏目左侧的手柄、使用上移/下移按钮，或直接填写序号，然后保存。新顺序存入草稿，发布后才会到达终端。
+sections-order-save = 保存顺序（存入草稿）
+reorder-handle = 拖动调整顺序（也可按上下方向键）
+reorder-up = 上移
+reorder-down = 下移
+reorder-moved = 已移到第 { $n } 位
+done-sections-order-saved = 新的栏目顺序已存入草稿。
+done-sections-order-unchanged = 顺序没有变化，草稿未改动。
+upload-disk-full = 服务器磁盘已满，文件没有保存，什么都没有改变。请通知系统管理员清理空间后再试。
+upload-store-unwritable = 服务器无法写入存放文件的文件夹，文件没有保存，什么都没有改变。请通知系统管理员。
+upload-store-damaged = 文件写入服务器磁盘后读回不一致，没有保存，什么都没有改变。请再试一次；如仍失败，请通知系统管理员。

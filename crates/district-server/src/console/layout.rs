@@ -139,6 +139,8 @@ pub fn page(visit: &Visit, title: &str, active: &str, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · " (tr(lang, "console-name")) }
                 link rel="stylesheet" href="/console/static/console.css";
+                // Progressive enhancement only: every form works without it.
+                script src="/console/static/console.js" defer {}
             }
             body {
                 header .top {
@@ -222,4 +224,89 @@ pub fn field_error(message: Option<&str>) -> Markup {
         Some(m) => html! { span .field-error role="alert" { (m) } },
         None => html! {},
     }
+}
+
+/// Limits the browser checks a picked image against before it is sent (the server checks
+/// again, and it alone decides).
+pub struct ImageLimits {
+    pub max_bytes: usize,
+    pub min_side: u32,
+    pub max_side: u32,
+}
+
+impl ImageLimits {
+    /// A content image's (bundle) limits.
+    pub const IMAGE: ImageLimits = ImageLimits {
+        max_bytes: protocol::bundle::MAX_IMAGE_BYTES,
+        min_side: protocol::bundle::MIN_IMAGE_SIDE,
+        max_side: protocol::bundle::MAX_IMAGE_SIDE,
+    };
+    /// A section's own icon's limits (the sides apply to a PNG; an SVG has none).
+    pub const ICON: ImageLimits = ImageLimits {
+        max_bytes: protocol::icon::MAX_ICON_BYTES,
+        min_side: protocol::icon::MIN_ICON_SIDE,
+        max_side: protocol::icon::MAX_ICON_SIDE,
+    };
+}
+
+/// A size in bytes as staff read it ("8 MB", "256 KB").
+fn size_words(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
+        format!("{} MB", bytes / (1024 * 1024))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+/// An image file field (`name="file"`) that `console.js` previews with its pixel size and file
+/// size, warning in the page's language when it is over `limits`.
+pub fn image_file_input(
+    lang: Lang,
+    id: &str,
+    accept: &str,
+    limits: &ImageLimits,
+    required: bool,
+    invalid: bool,
+) -> Markup {
+    let placeholder = |name: &str| FluentValue::from(format!("{{{name}}}"));
+    let size = tr_args(
+        lang,
+        "upload-preview-size",
+        &[
+            ("width", placeholder("width")),
+            ("height", placeholder("height")),
+            ("bytes", placeholder("bytes")),
+        ],
+    );
+    let too_big = tr_args(
+        lang,
+        "upload-preview-too-big",
+        &[("limit", FluentValue::from(size_words(limits.max_bytes)))],
+    );
+    let sides = tr_args(
+        lang,
+        "upload-preview-bad-sides",
+        &[
+            ("min", FluentValue::from(limits.min_side)),
+            ("max", FluentValue::from(limits.max_side)),
+        ],
+    );
+    html! {
+        input id=(id) type="file" name="file" accept=(accept) required[required]
+            aria-invalid=[invalid.then_some("true")]
+            data-preview=""
+            data-max-bytes=(limits.max_bytes) data-min-side=(limits.min_side) data-max-side=(limits.max_side)
+            data-label=(tr(lang, "upload-preview-label"))
+            data-msg-size=(size) data-msg-too-big=(too_big) data-msg-sides=(sides)
+            data-msg-unreadable=(tr(lang, "upload-preview-unreadable"));
+    }
+}
+
+/// A text field as typed into a form: browsers send a textarea's line breaks as CR LF, which
+/// the bundle's rules refuse as control characters; they become the one line break it allows.
+pub fn typed_text(s: &str) -> String {
+    s.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .trim()
+        .to_string()
 }

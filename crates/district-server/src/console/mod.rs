@@ -8,6 +8,7 @@ pub mod i18n;
 pub mod layout;
 pub mod limits;
 mod pages;
+pub mod upload;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -53,6 +54,12 @@ pub fn routes() -> Vec<ConsoleRoute> {
             "/console/static/console.css",
             Public,
             get(assets::stylesheet),
+        ),
+        route(
+            M::GET,
+            "/console/static/console.js",
+            Public,
+            get(assets::script),
         ),
         route(
             M::GET,
@@ -121,6 +128,18 @@ pub fn routes() -> Vec<ConsoleRoute> {
             "/console/content/articles/{id}/remove",
             EDITORS,
             post(content::remove_article),
+        ),
+        route(
+            M::GET,
+            "/console/content/section-order",
+            EDITORS,
+            get(section_order::page_get),
+        ),
+        route(
+            M::POST,
+            "/console/content/section-order",
+            EDITORS,
+            post(section_order::save),
         ),
         route(
             M::GET,

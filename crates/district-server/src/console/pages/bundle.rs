@@ -17,6 +17,7 @@ use crate::bundle_zip::{self, ZipError};
 use crate::console::gate::{Visit, url_escape};
 use crate::console::i18n::{problem, tr, tr_args};
 use crate::console::layout::{csrf, internal, notice, page, respond};
+use crate::console::upload::{StoreFailure, blob_failure};
 use crate::ctl::{PushOutcome, format_push};
 use crate::drafting;
 use crate::server::AppState;
@@ -228,7 +229,10 @@ pub async fn import(
         Err(e) => return internal(&visit, e),
     };
     if let Err(e) = stage {
-        return internal(&visit, e);
+        // The zip is kept for its publish step; a disk that cannot take it is said as such.
+        tracing::error!(error = %e, "staging an uploaded bundle failed");
+        let failure = StoreFailure::of_io(&e);
+        return refused(failure.status(), failure.message(lang), Vec::new());
     }
     let content = bundle.content;
     let already_there = bundle.blobs.len() - missing.len();
@@ -328,7 +332,7 @@ pub async fn publish(
         let bundle = bundle_zip::load(&bytes).ok()?;
         for (sha, blob) in &bundle.blobs {
             if let Err(e) = blobs.put(sha, &blob.bytes) {
-                return Some(Err(e.to_string()));
+                return Some(Err(blob_failure(&e)));
             }
         }
         Some(Ok(bundle.content))
@@ -336,7 +340,15 @@ pub async fn publish(
     .await;
     let content = match loaded {
         Ok(Some(Ok(c))) => c,
-        Ok(Some(Err(e))) => return internal(&visit, e),
+        Ok(Some(Err(failure))) => {
+            // Images stored before the failure are unused files; the content is unchanged.
+            return render(
+                &visit,
+                failure.status(),
+                None,
+                &Outcome::Refused(failure.message(lang), Vec::new()),
+            );
+        }
         Ok(None) => {
             return render(
                 &visit,

@@ -18,7 +18,9 @@ use serde_json::json;
 
 use crate::console::gate::Visit;
 use crate::console::i18n::{issue, problem, tr, tr_args};
-use crate::console::layout::{csrf, internal, message_page, notice, page, respond, when};
+use crate::console::layout::{
+    csrf, internal, message_page, notice, page, respond, typed_text, when,
+};
 use crate::drafting::{self, PublishError};
 use crate::server::AppState;
 use crate::storage::drafts::{self, DraftRow};
@@ -211,6 +213,7 @@ fn overview_page(
             a .button href="/console/content/articles/new" { (tr(lang, "content-new-article")) } " "
             a .button #edit-district href="/console/content/district" { (tr(lang, "district-title")) } " "
             a .button href="/console/content/sections/new" { (tr(lang, "section-new")) } " "
+            a .button #section-order-link href="/console/content/section-order" { (tr(lang, "sections-order-title")) } " "
             a .button href="/console/content/events/new" { (tr(lang, "event-new")) } " "
             a .button href="/console/content/stations/new" { (tr(lang, "station-new")) } " "
             a .button href="/console/content/rooms/new" { (tr(lang, "room-new")) } " "
@@ -407,21 +410,32 @@ impl ArticleForm {
         self.images.get(name).map(String::as_str).unwrap_or("")
     }
 
-    /// The image rows of the form, in order: `(sha256, alt zh, alt en, removed)`.
+    /// The image rows of the form, in their order: `(sha256, alt zh, alt en, removed)`. Each
+    /// row's `img{N}_order` number orders them (typed, or rewritten by dragging); a row
+    /// without a number keeps its place.
     fn image_rows(&self) -> Vec<(String, String, String, bool)> {
         let mut rows = Vec::new();
         for i in 0.. {
             let Some(sha) = self.images.get(&format!("img{i}_sha")) else {
                 break;
             };
+            let order = self
+                .field(&format!("img{i}_order"))
+                .trim()
+                .parse::<u64>()
+                .unwrap_or(i as u64 + 1);
             rows.push((
-                sha.clone(),
-                self.field(&format!("img{i}_alt_zh")).to_string(),
-                self.field(&format!("img{i}_alt_en")).to_string(),
-                !self.field(&format!("img{i}_remove")).is_empty(),
+                order,
+                (
+                    sha.clone(),
+                    self.field(&format!("img{i}_alt_zh")).to_string(),
+                    self.field(&format!("img{i}_alt_en")).to_string(),
+                    !self.field(&format!("img{i}_remove")).is_empty(),
+                ),
             ));
         }
-        rows
+        rows.sort_by_key(|(order, _)| *order);
+        rows.into_iter().map(|(_, row)| row).collect()
     }
 
     /// The images the article will carry: kept rows, then the added one. Sizes come from what
@@ -538,7 +552,7 @@ impl ArticleForm {
             order,
             category,
             title: Text::new(self.title_zh.trim(), self.title_en.trim()),
-            summary: Text::new(self.summary_zh.trim(), self.summary_en.trim()),
+            summary: Text::new(typed_text(&self.summary_zh), typed_text(&self.summary_en)),
             body: zh
                 .into_iter()
                 .zip(en)
@@ -656,7 +670,7 @@ fn article_page(
                     (input("title_zh", &form.title_zh, Some("zh")))
                     (errors_at(errors, "title.zh"))
                     label for="summary_zh" { (tr(lang, "field-summary")) }
-                    (input("summary_zh", &form.summary_zh, Some("zh")))
+                    textarea #summary_zh name="summary_zh" rows="3" lang="zh" aria-invalid=[errors.iter().any(|(k, _)| k == "summary.zh").then_some("true")] { (form.summary_zh) }
                     (errors_at(errors, "summary.zh"))
                     label for="body_zh" { (tr(lang, "field-body")) }
                     textarea #body_zh name="body_zh" rows="10" lang="zh" { (form.body_zh) }
@@ -668,7 +682,7 @@ fn article_page(
                     (input("title_en", &form.title_en, Some("en")))
                     (errors_at(errors, "title.en"))
                     label for="summary_en" { (tr(lang, "field-summary")) }
-                    (input("summary_en", &form.summary_en, Some("en")))
+                    textarea #summary_en name="summary_en" rows="3" lang="en" aria-invalid=[errors.iter().any(|(k, _)| k == "summary.en").then_some("true")] { (form.summary_en) }
                     (errors_at(errors, "summary.en"))
                     label for="body_en" { (tr(lang, "field-body")) }
                     textarea #body_en name="body_en" rows="10" lang="en" { (form.body_en) }
@@ -705,22 +719,33 @@ fn article_page(
                 }
             }
             h3 { (tr(lang, "content-images")) }
-            div .images-edit {
+            // The article's images in their order: numbers without JavaScript, dragged with it.
+            ol .reorder .image-rows data-reorder=""
+                data-label-handle=(tr(lang, "reorder-handle"))
+                data-label-up=(tr(lang, "reorder-up"))
+                data-label-down=(tr(lang, "reorder-down"))
+                data-msg-moved=(tr_args(lang, "reorder-moved", &[("n", FluentValue::from("{n}"))])) {
                 @for (i, (sha, zh, en, removed)) in form.image_rows().into_iter().enumerate() {
-                    div .card data-image=(sha) {
+                    li data-reorder-item="" data-image=(sha) {
                         img src={ "/console/media/" (sha) } alt=(zh);
-                        input type="hidden" name={ "img" (i) "_sha" } value=(sha);
-                        label { (tr(lang, "content-image-alt")) " 中文"
-                            input type="text" name={ "img" (i) "_alt_zh" } value=(zh) lang="zh"; }
-                        label { (tr(lang, "content-image-alt")) " English"
-                            input type="text" name={ "img" (i) "_alt_en" } value=(en) lang="en"; }
-                        label .check { input type="checkbox" name={ "img" (i) "_remove" } value="1" checked[removed]; (tr(lang, "content-image-remove")) }
+                        div .fields {
+                            input type="hidden" name={ "img" (i) "_sha" } value=(sha);
+                            label { (tr(lang, "content-image-alt")) " 中文"
+                                input type="text" name={ "img" (i) "_alt_zh" } value=(zh) lang="zh"; }
+                            label { (tr(lang, "content-image-alt")) " English"
+                                input type="text" name={ "img" (i) "_alt_en" } value=(en) lang="en"; }
+                            label .check { input type="checkbox" name={ "img" (i) "_remove" } value="1" checked[removed]; (tr(lang, "content-image-remove")) }
+                        }
+                        label { (tr(lang, "field-order"))
+                            input type="number" name={ "img" (i) "_order" } min="0" value=(i + 1) data-order=""; }
                     }
                 }
+            }
+            div .images-edit {
                 @if !l.library.is_empty() {
                     div .card {
                         label for="new_sha" { (tr(lang, "content-image-add")) }
-                        select #new_sha name="new_sha" {
+                        select #new_sha name="new_sha" data-image-choice="" {
                             option value="" { (tr(lang, "content-image-none")) }
                             @for m in &l.library {
                                 option value=(m.sha256) selected[form.field("new_sha") == m.sha256] { (m.name) " (" (m.width) "×" (m.height) ")" }

@@ -15,10 +15,10 @@ use serde::Deserialize;
 
 use super::content::{Loaded, errors_at};
 use super::sections::{Refusal, loaded, save_draft};
-use super::stations::{pair, refusal_banner};
+use super::stations::{pair, pair_area, refusal_banner};
 use crate::console::gate::Visit;
 use crate::console::i18n::tr;
-use crate::console::layout::{csrf, page, respond};
+use crate::console::layout::{csrf, page, respond, typed_text};
 use crate::server::AppState;
 
 /// The brand form's fields as typed.
@@ -57,8 +57,8 @@ pub struct DistrictForm {
 
 fn text(zh: &str, en: &str) -> Text {
     Text {
-        zh: zh.trim().to_string(),
-        en: en.trim().to_string(),
+        zh: typed_text(zh),
+        en: typed_text(en),
     }
 }
 
@@ -167,7 +167,7 @@ fn district_page(
             (pair(lang, errors, "name", "field-district-name", &form.name_zh, &form.name_en))
             (pair(lang, errors, "kiosk_name", "field-kiosk-name", &form.kiosk_name_zh, &form.kiosk_name_en))
             (pair(lang, errors, "welcome", "field-welcome", &form.welcome_zh, &form.welcome_en))
-            (pair(lang, errors, "intro", "field-intro", &form.intro_zh, &form.intro_en))
+            (pair_area(lang, errors, "intro", "field-intro", &form.intro_zh, &form.intro_en))
             (pair(lang, errors, "venues", "field-venues", &form.venues_zh, &form.venues_en))
             div .row {
                 div {
@@ -178,7 +178,7 @@ fn district_page(
                 }
                 div {
                     label for="logo" { (tr(lang, "field-logo")) }
-                    select #logo name="logo" {
+                    select #logo name="logo" data-image-choice="" {
                         option value="" { (tr(lang, "content-image-none")) }
                         @if let Some(i) = current {
                             option value=(i.sha256) selected { (tr(lang, "district-logo-current")) " (" (i.width) "×" (i.height) ")" }

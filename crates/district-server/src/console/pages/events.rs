@@ -17,7 +17,7 @@ use super::content::{Loaded, errors_at};
 use super::sections::{Refusal, loaded, not_found, save_draft};
 use crate::console::gate::Visit;
 use crate::console::i18n::{problem, tr, tr_args};
-use crate::console::layout::{csrf, page, respond};
+use crate::console::layout::{csrf, page, respond, typed_text};
 use crate::server::AppState;
 
 /// How `<input type="datetime-local">` writes a local time.
@@ -136,8 +136,8 @@ impl EventForm {
             .map(|r| r.station.clone())
             .unwrap_or_default();
         let text = |zh: &str, en: &str| Text {
-            zh: zh.trim().to_string(),
-            en: en.trim().to_string(),
+            zh: typed_text(zh),
+            en: typed_text(en),
         };
         Ok(Event {
             id: self.id.trim().to_string(),

@@ -18,7 +18,10 @@ use serde_json::json;
 
 use crate::console::gate::{Visit, url_escape};
 use crate::console::i18n::{issue, tr, tr_args};
-use crate::console::layout::{csrf, internal, message_page, notice, page, respond, when};
+use crate::console::layout::{
+    ImageLimits, csrf, image_file_input, internal, message_page, notice, page, respond, when,
+};
+use crate::console::upload::{StoreFailure, blob_failure};
 use crate::drafting;
 use crate::server::AppState;
 use crate::storage::media::{self, MediaRow};
@@ -64,6 +67,12 @@ async fn library(state: &AppState) -> Result<Library, DbError> {
         .await
 }
 
+/// Why an action was refused: the upload (said next to its field) or the page's action.
+enum Refusal {
+    Upload(String),
+    Page(String),
+}
+
 #[derive(Deserialize, Default)]
 pub struct Done {
     done: Option<String>,
@@ -75,7 +84,7 @@ fn render(
     status: StatusCode,
     l: &Library,
     done: Option<&str>,
-    error: Option<String>,
+    error: Option<Refusal>,
 ) -> Response {
     let _ = state;
     let lang = visit.lang;
@@ -87,14 +96,17 @@ fn render(
         .collect();
     let body = html! {
         (notice(lang, done))
-        @if let Some(e) = &error {
+        @if let Some(Refusal::Page(e)) = &error {
             p .form-error role="alert" { (e) }
         }
         section .card {
             h2 { (tr(lang, "media-upload")) }
             form method="post" enctype="multipart/form-data" action={ "/console/media?csrf=" (url_escape(&visit.csrf)) } {
                 label for="file" { (tr(lang, "media-file")) }
-                input #file type="file" name="file" accept="image/png,image/jpeg" required;
+                (image_file_input(lang, "file", "image/png,image/jpeg", &ImageLimits::IMAGE, true, matches!(error, Some(Refusal::Upload(_)))))
+                @if let Some(Refusal::Upload(e)) = &error {
+                    span .field-error role="alert" data-field="file" { (e) }
+                }
                 p .hint { (tr(lang, "media-limits")) }
                 button .primary type="submit" { (tr(lang, "media-upload")) }
             }
@@ -156,8 +168,17 @@ pub async fn page_get(
 }
 
 async fn refuse(state: &AppState, visit: &Visit, status: StatusCode, message: String) -> Response {
+    refuse_with(state, visit, status, Refusal::Upload(message)).await
+}
+
+async fn refuse_with(
+    state: &AppState,
+    visit: &Visit,
+    status: StatusCode,
+    refusal: Refusal,
+) -> Response {
     match library(state).await {
-        Ok(l) => render(state, visit, status, &l, None, Some(message)),
+        Ok(l) => render(state, visit, status, &l, None, Some(refusal)),
         Err(e) => internal(visit, e),
     }
 }
@@ -235,15 +256,25 @@ pub async fn upload(
     let store = state.blobs.clone();
     let checked = tokio::task::spawn_blocking(move || {
         // The image's own problem, said in the console's language from its typed code.
-        let blob = check_image(&bytes).map_err(|p| issue(lang, &Issue::Image(p)))?;
+        let blob = check_image(&bytes).map_err(|p| Ok(issue(lang, &Issue::Image(p))))?;
         let sha = sha256_hex(&bytes);
-        store.put(&sha, &bytes).map_err(|e| e.to_string())?;
-        Ok::<_, String>((sha, blob.mime, blob.width, blob.height, bytes.len() as u64))
+        // A disk that cannot take it is said as such, in the page's language; nothing changed.
+        store.put(&sha, &bytes).map_err(|e| Err(blob_failure(&e)))?;
+        Ok::<_, Result<String, StoreFailure>>((
+            sha,
+            blob.mime,
+            blob.width,
+            blob.height,
+            bytes.len() as u64,
+        ))
     })
     .await;
     let (sha, mime, width, height, size) = match checked {
         Ok(Ok(x)) => x,
-        Ok(Err(problem)) => {
+        Ok(Err(Err(failure))) => {
+            return refuse(&state, &visit, failure.status(), failure.message(lang)).await;
+        }
+        Ok(Err(Ok(problem))) => {
             let message = tr_args(
                 lang,
                 "media-refused",
@@ -382,7 +413,7 @@ pub async fn delete(
                 "media-in-use",
                 &[("uses", FluentValue::from(list.join(", ")))],
             );
-            refuse(&state, &visit, StatusCode::CONFLICT, message).await
+            refuse_with(&state, &visit, StatusCode::CONFLICT, Refusal::Page(message)).await
         }
         Err(e) => internal(&visit, e),
     }

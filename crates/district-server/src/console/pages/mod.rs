@@ -15,6 +15,7 @@ pub mod media;
 pub mod notices;
 pub mod preview;
 pub mod removal;
+pub mod section_order;
 pub mod sections;
 pub mod signups;
 pub mod stations;

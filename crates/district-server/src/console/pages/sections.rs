@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use fluent_bundle::FluentValue;
 use maud::html;
 use protocol::bundle::Problem;
-use protocol::content::{Content, Record, Section};
+use protocol::content::{Content, Kind, Record, Section};
 use protocol::text::{Lang, Text};
 use serde::Deserialize;
 
@@ -19,7 +19,10 @@ use super::content::{Loaded, errors_at, field_key, load};
 use crate::console::gate::Visit;
 use crate::console::gate::url_escape;
 use crate::console::i18n::{issue, problem, tr, tr_args};
-use crate::console::layout::{csrf, internal, message_page, page, respond};
+use crate::console::layout::{
+    ImageLimits, csrf, image_file_input, internal, message_page, page, respond,
+};
+use crate::console::upload::{StoreFailure, blob_failure};
 use crate::drafting;
 use crate::server::AppState;
 use crate::storage::drafts::{self, DraftRow};
@@ -36,19 +39,33 @@ pub(super) async fn draft_record(
     l: &Loaded,
     record: Record,
 ) -> Result<Result<(), Refusal>, String> {
+    draft_records(state, visit, l, vec![record]).await
+}
+
+/// [`draft_record`] for several records at once (a new order of sections): the draft is
+/// checked with all of them in it and they are drafted together in one transaction, or none.
+pub(super) async fn draft_records(
+    state: &AppState,
+    visit: &Visit,
+    l: &Loaded,
+    records: Vec<Record>,
+) -> Result<Result<(), Refusal>, String> {
     let lang = visit.lang;
-    let kind = record.kind();
-    let id = record.id().to_string();
-    let data = record.to_json();
+    let changes: Vec<(Kind, String, serde_json::Value)> = records
+        .iter()
+        .map(|r| (r.kind(), r.id().to_string(), r.to_json()))
+        .collect();
     let mut trial = l.drafts.clone();
-    trial.retain(|d| !(d.kind == kind && d.id == id));
-    trial.push(DraftRow {
-        kind,
-        id: id.clone(),
-        data: Some(data.clone()),
-        author: String::new(),
-        updated_at: String::new(),
-    });
+    trial.retain(|d| !changes.iter().any(|(k, id, _)| d.kind == *k && d.id == *id));
+    for (kind, id, data) in &changes {
+        trial.push(DraftRow {
+            kind: *kind,
+            id: id.clone(),
+            data: Some(data.clone()),
+            author: String::new(),
+            updated_at: String::new(),
+        });
+    }
     let combined = drafting::with_drafts(&l.published, &trial).map_err(|e| e.to_string())?;
     let before_change =
         drafting::with_drafts(&l.published, &l.drafts).map_err(|e| e.to_string())?;
@@ -68,9 +85,10 @@ pub(super) async fn draft_record(
         earlier.iter().map(ToString::to_string).collect();
     // The bundle names the one district `district`, other records by their id.
     let concerns = |p: &Problem| {
-        drafting::concerns(p, &id)
-            || (kind == protocol::content::Kind::District
-                && p.record.as_deref() == Some("district"))
+        changes.iter().any(|(kind, id, _)| {
+            drafting::concerns(p, id)
+                || (*kind == Kind::District && p.record.as_deref() == Some("district"))
+        })
     };
     let (mine, others): (Vec<Problem>, Vec<Problem>) = problems
         .into_iter()
@@ -92,29 +110,36 @@ pub(super) async fn draft_record(
         return Ok(Err((errors, others)));
     }
     let actor = visit.member().name.clone();
-    let before = l
-        .published
-        .records()
-        .into_iter()
-        .find(|r| r.kind() == kind && r.id() == id)
-        .map(|r| r.to_json());
+    let befores: Vec<Option<serde_json::Value>> = changes
+        .iter()
+        .map(|(kind, id, _)| {
+            l.published
+                .records()
+                .into_iter()
+                .find(|r| r.kind() == *kind && r.id() == id)
+                .map(|r| r.to_json())
+        })
+        .collect();
     state
         .db
         .write(move |tx| {
             let now = now_text();
-            drafts::put(tx, kind, &id, Some(&data), &actor, &now)?;
-            audit::record(
-                tx,
-                audit::Change {
-                    actor: &actor,
-                    kind: "content",
-                    action: "drafted",
-                    target: &format!("{} {id}", kind.key()),
-                    before: before.as_ref(),
-                    after: Some(&data),
-                },
-                &now,
-            )
+            for ((kind, id, data), before) in changes.iter().zip(&befores) {
+                drafts::put(tx, *kind, id, Some(data), &actor, &now)?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        actor: &actor,
+                        kind: "content",
+                        action: "drafted",
+                        target: &format!("{} {id}", kind.key()),
+                        before: before.as_ref(),
+                        after: Some(data),
+                    },
+                    &now,
+                )?;
+            }
+            Ok(())
         })
         .await
         .map_err(|e: DbError| e.to_string())?;
@@ -304,8 +329,8 @@ fn section_page(
                     }
                 }
                 label for="icon_file" { (tr(lang, "section-icon-file")) }
-                input #icon_file type="file" name="file" accept="image/svg+xml,image/png"
-                    aria-invalid=[errors.iter().any(|(k, _)| k == "icon_file").then_some("true")];
+                (image_file_input(lang, "icon_file", "image/svg+xml,image/png", &ImageLimits::ICON, false,
+                    errors.iter().any(|(k, _)| k == "icon_file")))
                 (errors_at(errors, "icon_file"))
                 p .hint { (tr(lang, "section-icon-limits")) }
                 button .primary type="submit" { (tr(lang, "section-icon-upload")) }
@@ -546,8 +571,13 @@ pub async fn section_icon(
         let checked = tokio::task::spawn_blocking(move || {
             let (_, format) = protocol::icon::check_icon(&bytes).map_err(Ok)?;
             let sha256 = protocol::content::sha256_hex(&bytes);
-            store.put(&sha256, &bytes).map_err(|e| Err(e.to_string()))?;
-            Ok::<_, Result<protocol::icon::IconIssue, String>>(protocol::IconRef { sha256, format })
+            store
+                .put(&sha256, &bytes)
+                .map_err(|e| Err(blob_failure(&e)))?;
+            Ok::<_, Result<protocol::icon::IconIssue, StoreFailure>>(protocol::IconRef {
+                sha256,
+                format,
+            })
         })
         .await;
         match checked {
@@ -558,7 +588,7 @@ pub async fn section_icon(
                     StatusCode::UNPROCESSABLE_ENTITY,
                 );
             }
-            Ok(Err(Err(e))) => return internal(&visit, e),
+            Ok(Err(Err(failure))) => return refuse(failure.message(lang), failure.status()),
             Err(e) => return internal(&visit, e),
         }
     }

@@ -16,13 +16,13 @@ use super::content::{Loaded, errors_at};
 use super::sections::{Refusal, loaded, not_found, save_draft};
 use crate::console::gate::Visit;
 use crate::console::i18n::{problem, tr, tr_args};
-use crate::console::layout::{csrf, page, respond};
+use crate::console::layout::{csrf, page, respond, typed_text};
 use crate::server::AppState;
 
 fn text(zh: &str, en: &str) -> Text {
     Text {
-        zh: zh.trim().to_string(),
-        en: en.trim().to_string(),
+        zh: typed_text(zh),
+        en: typed_text(en),
     }
 }
 
@@ -45,6 +45,35 @@ pub(super) fn pair(
             div lang="en" {
                 label for={ (name) "_en" } { (tr(lang, label)) " · English" }
                 input type="text" id={ (name) "_en" } name={ (name) "_en" } value=(en) lang="en";
+                (errors_at(errors, &format!("{name}.en")))
+            }
+        }
+    }
+}
+
+/// [`pair`] for a longer text (an introduction, a summary, a description): a textarea each.
+pub(super) fn pair_area(
+    lang: Lang,
+    errors: &[(String, String)],
+    name: &str,
+    label: &str,
+    zh: &str,
+    en: &str,
+) -> Markup {
+    let invalid = |l: &str| {
+        let key = format!("{name}.{l}");
+        errors.iter().any(|(k, _)| *k == key).then_some("true")
+    };
+    html! {
+        div .sides {
+            div lang="zh" {
+                label for={ (name) "_zh" } { (tr(lang, label)) " · 中文" }
+                textarea id={ (name) "_zh" } name={ (name) "_zh" } rows="3" lang="zh" aria-invalid=[invalid("zh")] { (zh) }
+                (errors_at(errors, &format!("{name}.zh")))
+            }
+            div lang="en" {
+                label for={ (name) "_en" } { (tr(lang, label)) " · English" }
+                textarea id={ (name) "_en" } name={ (name) "_en" } rows="3" lang="en" aria-invalid=[invalid("en")] { (en) }
                 (errors_at(errors, &format!("{name}.en")))
             }
         }
@@ -291,7 +320,7 @@ fn station_page(
             (pair(lang, errors, "floor", "field-floor", &form.floor_zh, &form.floor_en))
             (pair(lang, errors, "address", "field-address", &form.address_zh, &form.address_en))
             (pair(lang, errors, "hours", "field-hours", &form.hours_zh, &form.hours_en))
-            (pair(lang, errors, "summary", "field-summary", &form.summary_zh, &form.summary_en))
+            (pair_area(lang, errors, "summary", "field-summary", &form.summary_zh, &form.summary_en))
             div .sides {
                 div lang="zh" {
                     label for="serves_zh" { (tr(lang, "field-serves")) " · 中文" }
@@ -309,7 +338,7 @@ fn station_page(
             h3 { (tr(lang, "field-picture")) }
             div .row {
                 div {
-                    select #image name="image" {
+                    select #image name="image" data-image-choice="" {
                         option value="" { (tr(lang, "content-image-none")) }
                         @if let Some(i) = current {
                             option value=(i.sha256) selected { (tr(lang, "station-picture-current")) " (" (i.width) "×" (i.height) ")" }
@@ -529,7 +558,7 @@ fn room_page(
                 }
             }
             (pair(lang, errors, "name", "field-room-name", &form.name_zh, &form.name_en))
-            (pair(lang, errors, "description", "field-description", &form.description_zh, &form.description_en))
+            (pair_area(lang, errors, "description", "field-description", &form.description_zh, &form.description_en))
             button .primary type="submit" { (tr(lang, "content-save")) }
         }
         @if !new {
