@@ -8,7 +8,7 @@
 //!
 //! [window]
 //! mode = "fullscreen"                 # or "windowed"
-//! renderer = "auto"                   # or "software" (no GPU) or "gpu"
+//! renderer = "auto"                   # or "software" (no GPU) or "gpu"; on KMS auto is software
 //! width = 1080                        # windowed size
 //! height = 1920
 //!
@@ -52,7 +52,8 @@ pub enum WindowMode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Renderer {
-    /// Slint's choice (OpenGL through femtovg where it works).
+    /// Slint's choice (OpenGL through femtovg where it works); on the KMS path the software
+    /// renderer (`display::choose`).
     #[default]
     Auto,
     /// OpenGL through femtovg: for machines with a real GPU driver.

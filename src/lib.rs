@@ -7,6 +7,7 @@
 //! - [`app`]: the UI thread: navigation state machine, one controller per page, the channel
 //!   other threads (worker, sync) use to reach it.
 //! - [`submitter`]: the outbox thread that commits what visitors submit.
+//! - [`display`]: which display system the kiosk draws on (a session's window, or DRM/KMS).
 //! - [`watchdog`]: supervision by systemd (ready, watchdog keepalives, a panic ends the process).
 //! - [`input`]: the on-screen keyboard's logic and pinyin input through librime.
 //! - [`i18n`], [`media`], [`malloc`], [`clock`], [`config`], [`demo`], [`headless`], [`pin`], [`glyphs`]:
@@ -16,6 +17,7 @@ pub mod app;
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod display;
 #[cfg(feature = "fault-hooks")]
 pub mod faults;
 pub mod fonts;

@@ -12,6 +12,7 @@ use lobby_kiosk::app::App;
 use lobby_kiosk::app::idle::{IdleTimes, InputHooks, Ticks};
 use lobby_kiosk::clock::{Clock, DEFAULT_TZ};
 use lobby_kiosk::config::{Config, WindowMode};
+use lobby_kiosk::display::{self, DisplayPath};
 use lobby_kiosk::headless;
 use lobby_kiosk::i18n::Localizer;
 use lobby_kiosk::sync::{self, Settings, SyncStatus};
@@ -191,16 +192,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn run_kiosk(config: &Config, data_dir: PathBuf, screen: Option<Screen>) -> anyhow::Result<()> {
-    if cfg!(target_os = "linux")
-        && ["DISPLAY", "WAYLAND_DISPLAY"]
-            .iter()
-            .all(|v| std::env::var_os(v).is_none_or(|s| s.is_empty()))
-    {
-        bail!(
-            "no display: neither DISPLAY nor WAYLAND_DISPLAY is set. The kiosk needs a graphical \
-             session; to render screens without one, run `kiosk snapshot --screen home --out home.png`"
-        );
-    }
+    // A window of an X11/Wayland session, or (a `kms` build) the screen itself: chosen before
+    // anything starts, so a kiosk that cannot draw says why at once.
+    let output = display::choose(&display::Environment::current(), config.window.renderer)?;
     // A panicking worker or sync thread must not leave a frozen screen: end, and be restarted.
     lobby_kiosk::watchdog::exit_on_panic();
     let loc = Arc::new(Localizer::new()?);
@@ -215,13 +209,17 @@ fn run_kiosk(config: &Config, data_dir: PathBuf, screen: Option<Screen>) -> anyh
         config.cache.picture_bytes(),
     )
     .context("cannot start the content worker")?;
-    if let Some(renderer) = config.window.renderer.slint_name() {
-        slint::BackendSelector::new()
-            .backend_name("winit".into())
-            .renderer_name(renderer.into())
-            .select()
-            .with_context(|| format!("cannot start the {renderer} renderer"))?;
+    let mut backend = slint::BackendSelector::new().backend_name(output.backend.into());
+    if let Some(renderer) = output.renderer {
+        backend = backend.renderer_name(renderer.into());
     }
+    backend.select().with_context(|| match output.path {
+        DisplayPath::Session => format!("cannot start the {} backend", output.backend),
+        DisplayPath::Kms => "cannot draw on the screen through DRM/KMS (is the kiosk's user in \
+                             the video and input groups, and no other display server running? \
+                             docs/OPERATIONS.md)"
+            .to_owned(),
+    })?;
     let app = App::new(source, loc, Clock::system(DEFAULT_TZ), config.language)
         .context("cannot open a window (is the display reachable?)")?;
     app.set_idle_times(IdleTimes::from(&config.idle));
@@ -243,13 +241,14 @@ fn run_kiosk(config: &Config, data_dir: PathBuf, screen: Option<Screen>) -> anyh
     }
     app.set_maintenance_pin(config.maintenance_pin_hash.clone());
     let window = app.window().window();
+    // (On KMS the window is the whole screen: size and mode do not apply.)
     // The configured size first: without a window manager a full-screen request is ignored and
     // the window would otherwise stay at the toolkit's default 800×600.
     window.set_size(slint::LogicalSize::new(
         config.window.width as f32,
         config.window.height as f32,
     ));
-    if config.window.mode == WindowMode::Fullscreen {
+    if config.window.mode == WindowMode::Fullscreen && output.path == DisplayPath::Session {
         window.set_fullscreen(true);
     }
     if let Some(screen) = screen {
@@ -257,7 +256,7 @@ fn run_kiosk(config: &Config, data_dir: PathBuf, screen: Option<Screen>) -> anyh
     }
     let _clock = app.start_clock();
     // systemd: READY=1 after the first frame, WATCHDOG=1 while frames are drawn when asked for.
-    let _watchdog = lobby_kiosk::watchdog::Watchdog::start(app.window());
+    let _watchdog = lobby_kiosk::watchdog::Watchdog::start(app.window(), output.path);
     #[cfg(feature = "fault-hooks")]
     let _ui_hang = lobby_kiosk::faults::arm_ui_hang();
     match Settings::from_config(config) {

@@ -14,6 +14,10 @@
 //! which the software renderer does not support; drawing follows that event synchronously on
 //! the UI thread, so the next tick runs only once the frame is done.
 //!
+//! On the KMS path (a `kms` build drawing without X or Wayland) there is no winit window: there
+//! `READY=1` follows the event loop's first turn (the window is shown, and the first frame drawn,
+//! as it starts), and, as on Wayland, the tick on the UI thread is the proof of life.
+//!
 //! Outside systemd (no `NOTIFY_SOCKET`) none of this sends anything and nothing redraws for it.
 
 use std::cell::Cell;
@@ -23,6 +27,8 @@ use std::time::Duration;
 use sd_notify::NotifyState;
 use slint::ComponentHandle;
 use slint::winit_030::{EventResult, WinitWindowAccessor, winit};
+
+use crate::display::DisplayPath;
 
 /// The status a panicking thread ends the process with: Rust's own for a panicking main thread.
 pub const PANIC_EXIT_CODE: i32 = 101;
@@ -85,12 +91,22 @@ impl Watchdog {
     /// Under systemd: `READY=1` after the first frame; with `WatchdogSec=` also a timer every
     /// [`keepalive_interval`] that sends `WATCHDOG=1` when the frame requested at the previous
     /// tick was drawn, and requests the next one. Elsewhere: does nothing.
-    pub fn start<C: ComponentHandle + 'static>(component: &C) -> Watchdog {
+    pub fn start<C: ComponentHandle + 'static>(component: &C, path: DisplayPath) -> Watchdog {
         if std::env::var_os("NOTIFY_SOCKET").is_none() {
             return Watchdog { _timer: None };
         }
         // The first tick already confirms the first frame, one interval after READY=1.
         let frames = Rc::new(Frames::default());
+        if path == DisplayPath::Kms {
+            // No winit events here: ready once the event loop turns (the timer runs inside it).
+            let f = frames.clone();
+            slint::Timer::single_shot(Duration::ZERO, move || {
+                if !f.ready.replace(true) {
+                    f.send(&[NotifyState::Ready, NotifyState::Status("showing content")]);
+                    tracing::info!("told systemd the kiosk is ready (KMS)");
+                }
+            });
+        }
         let f = frames.clone();
         // A winit window event, so it works with every renderer (the software renderer has no
         // rendering notifier). Drawing follows RedrawRequested synchronously on this thread, so
@@ -130,7 +146,8 @@ impl Watchdog {
             // at all. Demanding a drawn frame there would restart a healthy kiosk every
             // WatchdogSec, so there (and on any other platform) this tick running on the UI
             // thread, which a frame stuck in drawing would block, is the proof of life.
-            let proven = frames.drawn.get() || !draws_when_asked(window);
+            let proven =
+                frames.drawn.get() || path == DisplayPath::Kms || !draws_when_asked(window);
             // Nothing before READY=1: until the first frame the start-up timeout applies.
             if frames.ready.get() && proven {
                 frames.send(&[NotifyState::Watchdog]);

@@ -257,6 +257,81 @@ fn an_article_expiring_leaves_its_section_at_that_instant() {
     assert!(!cards().contains(&id), "expired at 10:30");
 }
 
+/// The ids of the section page's cards.
+fn section_cards(app: &App) -> Vec<String> {
+    app.window()
+        .global::<ui::SectionAdapter>()
+        .get_cards()
+        .iter()
+        .map(|c| c.id.to_string())
+        .collect()
+}
+
+#[test]
+fn publish_and_expire_follow_the_servers_time_on_a_kiosk_whose_clock_is_wrong() {
+    // Behind by 3 h: an article the server published an hour ago must show, one that expired an
+    // hour ago must not, although the kiosk's own clock says the opposite. Ahead by 3 h: an
+    // article the server publishes in an hour must not show yet, one expiring in an hour must.
+    i_slint_backend_testing::init_no_event_loop();
+    for error_hours in [-3, 3] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let now = chrono::Utc::now().fixed_offset();
+        let hour = Duration::hours(1);
+        let mut bundle = bundle();
+        let mut articles = bundle
+            .content
+            .articles
+            .iter_mut()
+            .filter(|a| a.section == "folk-culture");
+        let publishing = articles.next().expect("an article of the section");
+        let expiring = articles.next().expect("a second article of the section");
+        let (publishing, expiring) = (publishing.id.clone(), expiring.id.clone());
+        let behind = error_hours < 0;
+        for a in &mut bundle.content.articles {
+            if a.id == publishing {
+                a.publish_at = Some(if behind { now - hour } else { now + hour });
+            } else if a.id == expiring {
+                a.expire_at = Some(if behind { now - hour } else { now + hour });
+            }
+        }
+        let (mut store, _) = ContentStore::open_or_rebuild(dir.path()).expect("cache");
+        store.import_bundle(&bundle, "import").expect("import");
+        drop(store);
+        let loc = Arc::new(Localizer::new().expect("locales"));
+        let worker = Worker::open(dir.path(), loc.clone()).expect("worker");
+        let error = Duration::hours(error_hours);
+        let clock = Clock::skewed(DEFAULT_TZ, error);
+        let app = App::new(ContentSource::inline(worker), loc, clock, Lang::En).expect("app");
+        app.navigate(Screen::Section("folk-culture".into()));
+
+        // By the kiosk's own clock.
+        let cards = section_cards(&app);
+        assert_eq!(
+            (cards.contains(&publishing), cards.contains(&expiring)),
+            (!behind, behind),
+            "{error_hours} h, own clock: {cards:?}"
+        );
+
+        // The sync measured the skew (server minus kiosk): the screen follows the server.
+        app.handle().clock_skew(-error);
+        app.process_events();
+        let cards = section_cards(&app);
+        assert_eq!(
+            (cards.contains(&publishing), cards.contains(&expiring)),
+            (behind, !behind),
+            "{error_hours} h, server's time: {cards:?}"
+        );
+        // The article page too: the one not live in the server's time is not shown.
+        let gone = if behind { &expiring } else { &publishing };
+        app.navigate(Screen::Article(gone.clone()));
+        assert_ne!(
+            app.current(),
+            Screen::Article(gone.clone()),
+            "{error_hours} h"
+        );
+    }
+}
+
 /// The date the district server's clock shows now, in the district's zone (either side of a
 /// midnight that falls inside the test).
 fn server_dates() -> [NaiveDate; 2] {

@@ -308,6 +308,7 @@ fn a_sign_up_offline_is_queued_normalised_and_the_visitor_hears_staff_will_call(
         Screen::Form(FormKind::Signup { .. })
     ));
     assert_eq!(form.get_max_party(), 10, "30 seats, at most 10 a party");
+    assert_eq!(form.get_seats(), "30 seats left");
 
     key(&app, "One person more");
     key(&app, "One person more");
@@ -621,4 +622,43 @@ fn a_form_the_outbox_cannot_save_keeps_what_was_typed_and_a_retry_queues_it_once
     assert_eq!(items[0].id, id);
     assert_eq!(items[0].payload["text"], text);
     assert_eq!(items[0].payload["display_name"], "L.W.");
+}
+
+#[test]
+fn event_details_show_the_seats_left_where_the_cache_knows_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = kiosk(dir.path(), Lang::En);
+    app.navigate(Screen::schedule());
+    let schedule = app.window().global::<ui::ScheduleAdapter>();
+    let key = "social-insurance-qa@2026-11-24T14:00";
+    schedule.invoke_open_event(key.into());
+    assert_eq!(
+        schedule.get_detail().seats,
+        "30 of 30 seats left",
+        "nothing taken yet"
+    );
+
+    // The district says 27 are taken: the details, the form and its count agree.
+    let start = NaiveDateTime::parse_from_str("2026-11-24T14:00", "%Y-%m-%dT%H:%M").expect("t");
+    let taken = |taken| {
+        Op::Put(Record::Availability(protocol::content::Availability {
+            id: protocol::content::Availability::id_for("social-insurance-qa", start),
+            event: "social-insurance-qa".into(),
+            start,
+            taken,
+            capacity: Some(30),
+            scope: None,
+        }))
+    };
+    let mut store = ContentStore::open(dir.path()).expect("cache");
+    store.apply_synced(&[taken(27)], 90, &[]).expect("applies");
+    app.refresh();
+    assert_eq!(schedule.get_detail().seats, "3 of 30 seats left");
+    app.set_lang(Lang::Zh);
+    assert_eq!(schedule.get_detail().seats, "剩余 3 个名额（共 30 人）");
+    app.set_lang(Lang::En);
+    store.apply_synced(&[taken(30)], 91, &[]).expect("applies");
+    app.refresh();
+    assert_eq!(schedule.get_detail().seats, "Full: all 30 seats taken");
+    assert!(!schedule.get_detail().can_sign_up);
 }

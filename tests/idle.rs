@@ -256,10 +256,12 @@ fn the_slideshow_starts_after_the_configured_time_and_a_tap_wakes_it_home_withou
     assert!(first.has_picture, "the first slide's picture is decoded");
     assert_eq!(first.picture.size().width, 1080, "at the screen's width");
     assert!(!first.title.is_empty() && !first.title_other.is_empty());
-    assert!(
-        slides.iter().any(|s| s.events.row_count() > 0),
-        "a slide of the coming events"
-    );
+    let events = slides
+        .iter()
+        .find(|s| s.events.row_count() > 0)
+        .expect("a slide of the coming events");
+    // Its small line names what it shows, as an article slide names its section.
+    assert_eq!(events.kicker, "活动", "not the word for the venues");
     assert_eq!(attract.get_current(), 0);
     wait(&ticks, 5);
     assert_eq!(attract.get_current(), 0, "a slide stays its time");

@@ -35,6 +35,35 @@ slint::slint! {
             selected: root.selected;
         }
     }
+
+    // One text alone, in the kiosk's font: the width it needs on one line, and the height it
+    // needs when broken between words at `limit`.
+    export component TextProbe inherits Window {
+        default-font-family: Theme.font-family;
+        in property <string> text;
+        in property <length> size;
+        in property <bool> bold;
+        in property <length> limit;
+        out property <length> line-width: line.preferred-width;
+        out property <length> wrapped-height: wrapped.preferred-height;
+        line := Text {
+            text: root.text;
+            font-size: root.size;
+            font-weight: root.bold ? 700 : 400;
+        }
+        wrapped := Text {
+            width: root.limit;
+            text: root.text;
+            font-size: root.size;
+            font-weight: root.bold ? 700 : 400;
+            wrap: word-wrap;
+        }
+    }
+}
+
+fn huanglong() -> protocol::Bundle {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/huanglong");
+    protocol::Bundle::load(&|path: &str| std::fs::read(dir.join(path))).expect("fixture loads")
 }
 
 fn small_district() -> protocol::Bundle {
@@ -185,6 +214,145 @@ fn station_chips_show_full_names_in_both_languages_and_orientations() {
                 .collect();
             let at = format!("schedule filter, {lang} at {size:?}, small district {small}");
             assert_chips_whole(&app, &chips, &at);
+        }
+    }
+}
+
+/// What `text` needs in the kiosk's font at `size`: its width on one line, and its height
+/// broken between words at `limit`.
+fn measure(text: &str, size: f32, bold: bool, limit: f32) -> (f32, f32) {
+    let probe = TextProbe::new().expect("probe");
+    probe.set_text(text.into());
+    probe.set_size(size);
+    probe.set_bold(bold);
+    probe.set_limit(limit);
+    (probe.get_line_width(), probe.get_wrapped_height())
+}
+
+/// The elements with element id `id` (`Component::id`), with their text.
+fn texts_by_id(app: &App, id: &str) -> Vec<(String, ElementHandle)> {
+    ElementHandle::find_by_element_id(app.window(), id)
+        .map(|e| (e.accessible_label().unwrap_or_default().to_string(), e))
+        .collect()
+}
+
+/// `text` drawn whole in `e`: every word (in Chinese every character) fits on a line of it
+/// (nothing has to break inside a word), and the text broken between words at its width fits
+/// its height (nothing elided).
+fn assert_whole(e: &ElementHandle, text: &str, size: f32, bold: bool, at: &str) {
+    let width = e.size().width;
+    let height = e.size().height;
+    // Chinese breaks between any two characters: each is a "word".
+    let words = text.split_whitespace().flat_map(|w| {
+        if w.chars().any(|c| c >= '\u{2E80}') {
+            w.chars().map(String::from).collect::<Vec<_>>()
+        } else {
+            vec![w.to_string()]
+        }
+    });
+    for word in words {
+        let (w, _) = measure(&word, size, bold, width);
+        assert!(w <= width + 0.5, "{at}: {word:?} needs {w} px, has {width}");
+    }
+    let (_, needed) = measure(text, size, bold, width);
+    assert!(
+        needed <= height + 0.5,
+        "{at}: {text:?} needs {needed} px of height at {width} px, has {height}"
+    );
+}
+
+#[test]
+fn home_tile_subtitles_break_between_words_and_show_whole() {
+    for (lang, size) in [
+        (Lang::En, (1080.0, 1920.0)),
+        (Lang::Zh, (1080.0, 1920.0)),
+        (Lang::En, (1920.0, 1080.0)),
+        (Lang::Zh, (1920.0, 1080.0)),
+    ] {
+        for (name, bundle) in [("demo", None), ("huanglong", Some(huanglong()))] {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let app = kiosk(dir.path(), bundle, lang, size);
+            let tiles: Vec<ui::SectionTile> = app
+                .window()
+                .global::<ui::HomeAdapter>()
+                .get_tiles()
+                .iter()
+                .collect();
+            let shown = texts_by_id(&app, "SectionTileView::subtitle");
+            assert_eq!(shown.len(), tiles.len(), "one subtitle a tile");
+            // The longest English subtitle of the demo (43 characters) is among them.
+            if lang == Lang::En && name == "demo" {
+                assert!(tiles.iter().any(|t| t.subtitle.len() >= 43));
+            }
+            for tile in &tiles {
+                let (text, e) = shown
+                    .iter()
+                    .find(|(t, _)| t == tile.subtitle.as_str())
+                    .unwrap_or_else(|| panic!("no subtitle {:?}", tile.subtitle));
+                let at = format!("{name} home, {lang} at {size:?}");
+                // The subtitle's type: smaller in the four narrow columns of a wide screen.
+                let type_size = if size.0 > size.1 { 24.0 } else { 28.0 };
+                assert_whole(e, text, type_size, false, &at);
+                // And inside its tile, above the tile's padding (the tile clips).
+                let tile_e = button(&app, tile.title.as_str());
+                let bottom = e.absolute_position().y + e.size().height;
+                let tile_bottom = tile_e.absolute_position().y + tile_e.size().height;
+                assert!(
+                    bottom <= tile_bottom - 12.0,
+                    "{at}: {text:?} ends at {bottom}, its tile at {tile_bottom}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_status_band_shows_the_full_name_and_district_of_dalian_and_huanglong() {
+    for (lang, size) in [
+        (Lang::En, (1080.0, 1920.0)),
+        (Lang::Zh, (1080.0, 1920.0)),
+        (Lang::En, (1920.0, 1080.0)),
+        (Lang::Zh, (1920.0, 1080.0)),
+    ] {
+        for (name, bundle) in [("dalian", None), ("huanglong", Some(huanglong()))] {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let app = kiosk(dir.path(), bundle, lang, size);
+            let brand = app.window().global::<ui::Brand>();
+            let status = app.window().global::<ui::Status>();
+            let at = format!("{name}, {lang} at {size:?}");
+            assert_eq!(
+                brand.get_logo().size().width > 0,
+                name == "huanglong",
+                "{at}: Huanglong's band has its logo"
+            );
+            let kiosk_name = brand.get_kiosk_name().to_string();
+            let district = status.get_district().to_string();
+            assert!(!district.is_empty());
+            let (_, name_e) = texts_by_id(&app, "StatusBar::name")
+                .into_iter()
+                .next()
+                .expect("the kiosk's name");
+            let (_, district_e) = texts_by_id(&app, "StatusBar::district")
+                .into_iter()
+                .next()
+                .expect("the district's name");
+            // The name on one line, the district broken between words.
+            let (w, _) = measure(&kiosk_name, 36.0, true, name_e.size().width);
+            assert!(
+                w <= name_e.size().width + 0.5,
+                "{at}: {kiosk_name:?} needs {w} px, has {}",
+                name_e.size().width
+            );
+            assert_whole(&district_e, &district, 20.0, false, &at);
+            // Both inside the band.
+            for e in [&name_e, &district_e] {
+                let top = e.absolute_position().y;
+                assert!(
+                    top >= 0.0 && top + e.size().height <= 112.0 + 0.5,
+                    "{at}: a text of the band runs from {top} to {}",
+                    top + e.size().height
+                );
+            }
         }
     }
 }

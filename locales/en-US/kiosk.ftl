@@ -42,6 +42,11 @@ schedule-view-station = View station
 action-close = Close
 
 event-seats = { $capacity } places
+event-seats-left = { $left ->
+    [0] Full: all { $capacity } seats taken
+    [one] 1 of { $capacity } seats left
+   *[other] { $left } of { $capacity } seats left
+}
 event-no-limit = Open to all
 event-signup-open = Sign-up open
 event-signup-closed = No sign-up needed
@@ -122,6 +127,7 @@ idle-notice-label = Still there? Tap to continue
 
 attract-touch = Touch the screen to start
 attract-today = Today
+attract-events-kicker = Events
 attract-events-title = Coming up
 
 maint-title = Maintenance

@@ -39,6 +39,10 @@ schedule-view-station = 查看驿站
 action-close = 关闭
 
 event-seats = 名额 { $capacity } 人
+event-seats-left = { $left ->
+    [0] 名额已满（共 { $capacity } 人）
+   *[other] 剩余 { $left } 个名额（共 { $capacity } 人）
+}
 event-no-limit = 不限名额
 event-signup-open = 可报名
 event-signup-closed = 无需报名
@@ -113,6 +117,7 @@ idle-notice-label = 还在吗？轻触继续
 
 attract-touch = 轻触屏幕开始
 attract-today = 今天
+attract-events-kicker = 活动
 attract-events-title = 近期活动
 
 maint-title = 维护

@@ -116,10 +116,11 @@ fn events_slide(store: &ContentStore, ctx: &Ctx) -> Result<Option<Slide>, StoreE
     if coming.is_empty() {
         return Ok(None);
     }
-    // The district's own word for its venues and its accent (the theme's red without a brand).
-    let brand = store.district()?.map(|d| d.brand).unwrap_or_default();
-    let venues = (brand.venues.missing().is_none()).then_some(brand.venues);
-    let accent = brand.accent;
+    // The district's accent (the theme's red without a brand).
+    let accent = store
+        .district()?
+        .map(|d| d.brand.accent)
+        .unwrap_or_default();
     let mut lines = event_lines(store, &coming, false, ctx)?;
     for (line, o) in lines.iter_mut().zip(&coming) {
         line.time = if o.start.date() == now.date() {
@@ -134,7 +135,8 @@ fn events_slide(store: &ContentStore, ctx: &Ctx) -> Result<Option<Slide>, StoreE
     }
     Ok(Some(Slide {
         key: "events".into(),
-        kicker: venues.map_or_else(|| ctx.ui("nav-venues"), |v| ctx.t(&v)),
+        // What the slide is about, as an article slide names its section.
+        kicker: ctx.ui("attract-events-kicker"),
         title: ctx.ui("attract-events-title"),
         title_other: ctx.loc.text(ctx.lang.other(), "attract-events-title"),
         summary: String::new(),

@@ -212,11 +212,21 @@ pub fn event_lines(
         let station = station_of.get(o.event.station.as_str());
         let station_name = station.map(|s| ctx.t(&s.name)).unwrap_or_default();
         let room_name = room.as_ref().map(|r| ctx.t(&r.name)).unwrap_or_default();
-        let seats = match o.event.capacity {
-            Some(c) => ctx
-                .loc
-                .format(ctx.lang, "event-seats", &[("capacity", c.into())]),
-            None => ctx.ui("event-no-limit"),
+        // With sign-up, what a visitor wants to know is the seats still free (the feed's
+        // availability, as the form and its confirmation show); without, the room's size.
+        let available = store.seats(&o.event, o.start)?;
+        let seats = match (o.event.signup_open, available.capacity, available.left()) {
+            (true, Some(capacity), Some(left)) => ctx.loc.format(
+                ctx.lang,
+                "event-seats-left",
+                &[("left", left.into()), ("capacity", capacity.into())],
+            ),
+            _ => match o.event.capacity {
+                Some(c) => ctx
+                    .loc
+                    .format(ctx.lang, "event-seats", &[("capacity", c.into())]),
+                None => ctx.ui("event-no-limit"),
+            },
         };
         let signup = ctx.ui(if o.event.signup_open {
             "event-signup-open"
@@ -224,9 +234,7 @@ pub fn event_lines(
             "event-signup-closed"
         });
         let time = ctx.loc.time_range(ctx.lang, o.start, o.end);
-        let can_sign_up = o.event.signup_open
-            && o.start > ctx.local_now()
-            && !store.seats(&o.event, o.start)?.is_full();
+        let can_sign_up = o.event.signup_open && o.start > ctx.local_now() && !available.is_full();
         let title = ctx.t(&o.event.title);
         let address = station
             .map(|s| {

@@ -49,6 +49,9 @@ pub enum Mode {
     Faults { rate: f64 },
     /// Every request is answered with this raw response by the proxy itself.
     Fixed(Vec<u8>),
+    /// Requests whose path ends with `path` are answered with `raw` by the proxy itself (a
+    /// lying server for one resource); the others pass.
+    Answer { path: String, raw: Vec<u8> },
     /// Every request gets this fault.
     Always(Fault),
     /// The next `pass` requests pass, then every request gets `then`.
@@ -124,7 +127,7 @@ impl Proxy {
         std::mem::take(&mut self.shared.lock().expect("lock").log)
     }
 
-    fn decide(&self) -> (Fault, Option<Vec<u8>>, u64) {
+    fn decide(&self, path: &str) -> (Fault, Option<Vec<u8>>, u64) {
         let mut s = self.shared.lock().expect("lock");
         let roll = s.rng.f64();
         let pick = s.rng.usize(..FAULTS.len());
@@ -132,6 +135,10 @@ impl Proxy {
         match &mut s.mode {
             Mode::Pass => (Fault::Pass, None, salt),
             Mode::Fixed(raw) => (Fault::Pass, Some(raw.clone()), salt),
+            Mode::Answer { path: p, raw } if path.ends_with(p.as_str()) => {
+                (Fault::Pass, Some(raw.clone()), salt)
+            }
+            Mode::Answer { .. } => (Fault::Pass, None, salt),
             Mode::Faults { rate } if roll < *rate => (FAULTS[pick], None, salt),
             Mode::Faults { .. } => (Fault::Pass, None, salt),
             Mode::Always(fault) => (*fault, None, salt),
@@ -172,7 +179,9 @@ impl Proxy {
             let Some(request) = read_message(&mut cr, None).await? else {
                 return Ok(());
             };
-            let (fault, fixed, salt) = self.decide();
+            let head = String::from_utf8_lossy(&request.head).to_string();
+            let path = head.split_whitespace().nth(1).unwrap_or_default();
+            let (fault, fixed, salt) = self.decide(path);
             if let Some(raw) = fixed {
                 cw.write_all(&raw).await?;
                 self.log(&request, Fault::Pass, status_of(&raw));

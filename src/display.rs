@@ -1,0 +1,204 @@
+//! Which display system the kiosk draws on: a window of an X11 or Wayland session (Slint's winit
+//! backend), or, in a build with the `kms` feature, the screen itself through DRM/KMS and the
+//! touch screen through libinput (Slint's linuxkms backend), for terminals with no X or Wayland.
+//!
+//! Chosen once at start-up from the environment and the config (docs/OPERATIONS.md):
+//! - `SLINT_BACKEND=linuxkms…` (e.g. `linuxkms-software`) asks for KMS;
+//! - otherwise a session (`DISPLAY` or `WAYLAND_DISPLAY`) means a window in it;
+//! - otherwise a KMS build draws on the screen directly, and any other build refuses to start
+//!   with an error that says what to do.
+
+use thiserror::Error;
+
+use crate::config::Renderer;
+
+/// Whether this binary can draw through DRM/KMS (built with `--features kms`).
+pub const KMS_BUILT: bool = cfg!(feature = "kms");
+
+/// Where the pixels go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisplayPath {
+    /// A window of an X11 or Wayland session (Weston's or cage's kiosk shell, Xorg).
+    Session,
+    /// The screen itself, through DRM/KMS, with no display server.
+    Kms,
+}
+
+/// The backend and renderer to ask Slint for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selection {
+    pub path: DisplayPath,
+    /// Slint's backend name: `winit` or `linuxkms`.
+    pub backend: &'static str,
+    /// Slint's renderer name, when the kiosk forces one; `None` leaves it to `SLINT_BACKEND`'s
+    /// renderer part, else to Slint.
+    pub renderer: Option<&'static str>,
+}
+
+/// What the choice depends on, read from the process environment by [`Environment::current`].
+#[derive(Debug, Clone, Default)]
+pub struct Environment {
+    /// `SLINT_BACKEND`, lower-cased.
+    pub slint_backend: Option<String>,
+    /// `DISPLAY` or `WAYLAND_DISPLAY` is set and not empty.
+    pub has_session: bool,
+    /// The binary has the linuxkms backend ([`KMS_BUILT`]).
+    pub kms_built: bool,
+}
+
+impl Environment {
+    pub fn current() -> Environment {
+        let set = |v: &str| std::env::var_os(v).is_some_and(|s| !s.is_empty());
+        Environment {
+            slint_backend: std::env::var("SLINT_BACKEND")
+                .ok()
+                .filter(|s| !s.is_empty())
+                .map(|s| s.to_lowercase()),
+            has_session: set("DISPLAY") || set("WAYLAND_DISPLAY"),
+            kms_built: KMS_BUILT,
+        }
+    }
+
+    /// `SLINT_BACKEND` names the linuxkms backend, with or without a renderer.
+    fn asks_for_kms(&self) -> bool {
+        self.slint_backend
+            .as_deref()
+            .is_some_and(|b| b == "linuxkms" || b.starts_with("linuxkms-"))
+    }
+
+    /// `SLINT_BACKEND` names a renderer (`linuxkms-software`, `winit-femtovg`, `software`…).
+    fn names_renderer(&self) -> bool {
+        self.slint_backend
+            .as_deref()
+            .is_some_and(|b| b.contains('-') || !matches!(b, "linuxkms" | "winit" | "gl"))
+    }
+}
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum DisplayError {
+    #[error(
+        "SLINT_BACKEND={0} asks for drawing on the screen through DRM/KMS, but this kiosk was \
+         built without it: build it with `cargo build --release --features kms` \
+         (docs/OPERATIONS.md), or unset SLINT_BACKEND to run in an X11 or Wayland session"
+    )]
+    KmsNotBuilt(String),
+    #[error(
+        "no display: neither DISPLAY nor WAYLAND_DISPLAY is set. The kiosk needs a graphical \
+         session, or a build with `--features kms` to draw on the screen without one \
+         (docs/OPERATIONS.md); to render screens without any, run \
+         `kiosk snapshot --screen home --out home.png`"
+    )]
+    NoDisplay,
+}
+
+/// Chooses the display path and what to ask Slint for. `renderer` is the config's
+/// `[window] renderer`: on KMS `auto` means the software renderer (no GPU driver needed: the
+/// point of the KMS path); `SLINT_BACKEND`'s renderer part, when it names one, wins over `auto`.
+pub fn choose(env: &Environment, renderer: Renderer) -> Result<Selection, DisplayError> {
+    let kms = if env.asks_for_kms() {
+        if !env.kms_built {
+            return Err(DisplayError::KmsNotBuilt(
+                env.slint_backend.clone().unwrap_or_default(),
+            ));
+        }
+        true
+    } else if env.has_session {
+        false
+    } else if env.kms_built {
+        true
+    } else {
+        return Err(DisplayError::NoDisplay);
+    };
+    let forced = renderer.slint_name();
+    Ok(if kms {
+        Selection {
+            path: DisplayPath::Kms,
+            backend: "linuxkms",
+            renderer: match forced {
+                Some(r) => Some(r),
+                None if env.asks_for_kms() && env.names_renderer() => None,
+                None => Some("software"),
+            },
+        }
+    } else {
+        Selection {
+            path: DisplayPath::Session,
+            backend: "winit",
+            renderer: forced,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(slint_backend: Option<&str>, has_session: bool, kms_built: bool) -> Environment {
+        Environment {
+            slint_backend: slint_backend.map(str::to_owned),
+            has_session,
+            kms_built,
+        }
+    }
+
+    #[test]
+    fn a_session_gets_a_window_whatever_the_build() {
+        for kms_built in [false, true] {
+            let s = choose(&env(None, true, kms_built), Renderer::Auto).unwrap();
+            assert_eq!(
+                (s.path, s.backend, s.renderer),
+                (DisplayPath::Session, "winit", None)
+            );
+            let s = choose(&env(None, true, kms_built), Renderer::Software).unwrap();
+            assert_eq!(s.renderer, Some("software"));
+        }
+    }
+
+    #[test]
+    fn without_a_session_a_kms_build_draws_on_the_screen_with_the_software_renderer() {
+        let s = choose(&env(None, false, true), Renderer::Auto).unwrap();
+        assert_eq!(
+            (s.path, s.backend, s.renderer),
+            (DisplayPath::Kms, "linuxkms", Some("software"))
+        );
+        let s = choose(&env(None, false, true), Renderer::Gpu).unwrap();
+        assert_eq!(s.renderer, Some("femtovg"));
+    }
+
+    #[test]
+    fn without_a_session_any_other_build_says_what_to_do() {
+        let e = choose(&env(None, false, false), Renderer::Auto).unwrap_err();
+        assert_eq!(e, DisplayError::NoDisplay);
+        assert!(e.to_string().contains("--features kms"), "{e}");
+    }
+
+    #[test]
+    fn slint_backend_linuxkms_wins_over_a_session_and_its_renderer_over_auto() {
+        let s = choose(&env(Some("linuxkms-software"), true, true), Renderer::Auto).unwrap();
+        assert_eq!((s.path, s.renderer), (DisplayPath::Kms, None));
+        let s = choose(&env(Some("linuxkms"), true, true), Renderer::Auto).unwrap();
+        assert_eq!((s.path, s.renderer), (DisplayPath::Kms, Some("software")));
+        let s = choose(
+            &env(Some("linuxkms-femtovg"), false, true),
+            Renderer::Software,
+        )
+        .unwrap();
+        assert_eq!(s.renderer, Some("software"));
+    }
+
+    #[test]
+    fn slint_backend_linuxkms_in_a_build_without_it_is_refused_not_ignored() {
+        let e = choose(&env(Some("linuxkms-software"), true, false), Renderer::Auto).unwrap_err();
+        assert_eq!(e, DisplayError::KmsNotBuilt("linuxkms-software".into()));
+        assert!(e.to_string().contains("--features kms"), "{e}");
+    }
+
+    #[test]
+    fn other_slint_backend_values_keep_the_session_path() {
+        let s = choose(&env(Some("winit-software"), true, true), Renderer::Auto).unwrap();
+        assert_eq!(
+            (s.path, s.backend, s.renderer),
+            (DisplayPath::Session, "winit", None)
+        );
+    }
+}
