@@ -1,13 +1,14 @@
 //! The kiosk's outbox against the real district server on 127.0.0.1 with an hourly cap of one
-//! item: what does not fit stays in the outbox, durable and unanswered, and goes through once
+//! item: what does not fit stays in the outbox, durable and unanswered, the kiosk waits as long
+//! as the server's Retry-After says while content keeps syncing, and the item goes through once
 //! the server's hour has moved on. The hour is moved by ageing the server's record of the first
 //! item, not by waiting.
 
 mod support;
 
 use lobby_kiosk::store::Outbox;
-use lobby_kiosk::store::outbox::Answer;
-use lobby_kiosk::sync::{SyncError, Syncer};
+use lobby_kiosk::store::outbox::{Answer, Progress};
+use lobby_kiosk::sync::Syncer;
 use protocol::wire::Outcome;
 use support::Server;
 
@@ -25,6 +26,14 @@ fn age_server_items(server: &Server, ago: chrono::Duration) {
         .expect("opens the server's database")
         .execute("UPDATE submissions SET received_at = ?1", [at])
         .expect("ages the items");
+}
+
+/// Sends tried so far of an item still waiting.
+fn attempts(outbox: &Outbox, id: uuid::Uuid) -> u32 {
+    match outbox.item(id).expect("reads").expect("tracked").progress {
+        Progress::Waiting { attempts, .. } => attempts,
+        other => panic!("not waiting: {other:?}"),
+    }
 }
 
 #[test]
@@ -51,21 +60,34 @@ fn items_past_the_hourly_cap_stay_in_the_outbox_until_the_hour_moves_on() {
     assert_eq!(outbox.depth().expect("depth"), 1);
     assert_eq!(server.count_rows("submissions"), 1);
 
-    // Within the hour the server says 429: a transient failure, the item stays.
-    let refused = rt.block_on(syncer.cycle()).expect_err("over the cap");
-    assert!(
-        matches!(refused, SyncError::Server { status: 429, .. }),
-        "{refused}"
-    );
-    assert!(refused.is_transient(), "{refused}");
+    // Within the hour the server says 429 with Retry-After: the item stays, the kiosk holds
+    // its submissions that long, and content still flows (a change staff published meanwhile
+    // arrives in the same cycle).
+    server.push(&support::generated(0, 0, 1, 2));
+    let report = rt.block_on(syncer.cycle()).expect("content still syncs");
+    let held = report.push_error.clone().expect("the hold is reported");
+    assert!(held.contains("hourly cap"), "{held}");
+    assert!(report.puts > 0, "the new content arrived: {report:?}");
     assert_eq!(outbox.depth().expect("depth"), 1, "still in the outbox");
     assert_eq!(support::answer_of(&outbox, second), None);
     assert_eq!(server.count_rows("submissions"), 1, "nothing stored");
+    let tried = attempts(&outbox, second);
 
-    // An hour later it goes through, once.
+    // An hour later on the server; this kiosk still honours the Retry-After it was given and
+    // sends nothing (no request, no attempt counted) until then.
     age_server_items(&server, chrono::Duration::minutes(61));
     let report = rt.block_on(syncer.cycle()).expect("sync");
+    assert_eq!(report.pushed.sent, 0, "{:?}", report.pushed);
+    assert!(report.push_error.is_some());
+    assert_eq!(attempts(&outbox, second), tried, "nothing sent");
+
+    // A kiosk started afresh (the hold lives in memory) sends it, once.
+    drop(syncer);
+    let mut syncer =
+        Syncer::open(dir.path(), Server::settings(&server.base, &token)).expect("opens");
+    let report = rt.block_on(syncer.cycle()).expect("sync");
     assert_eq!(report.pushed.accepted, 1, "{:?}", report.pushed);
+    assert!(report.push_error.is_none());
     assert_eq!(
         support::answer_of(&outbox, second),
         Some((Answer::Accepted, Some(Outcome::Received)))

@@ -261,9 +261,19 @@ impl Client {
             .get(SUPPORTED_SCHEMAS_HEADER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
         let body = self.error_body(response).await;
         let code = status.as_u16();
         match status {
+            // The server's cap on submissions: wait as long as it says (bounded, so a lying
+            // server cannot silence the outbox for days), never hammer it.
+            StatusCode::TOO_MANY_REQUESTS => SyncError::Throttled {
+                retry_after_secs: retry_after.unwrap_or(60).clamp(1, 3600),
+            },
             StatusCode::UPGRADE_REQUIRED => SyncError::UpgradeRequired {
                 supported: supported.unwrap_or_else(|| "?".into()),
                 ours: SCHEMA_VERSION,
@@ -272,7 +282,7 @@ impl Client {
                 status: code,
                 message: body.message,
             },
-            s if s.is_server_error() || s == StatusCode::TOO_MANY_REQUESTS => SyncError::Server {
+            s if s.is_server_error() => SyncError::Server {
                 status: code,
                 message: body.message,
             },

@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use backon::{ExponentialBuilder, Retryable};
 use chrono::{DateTime, Utc};
@@ -174,6 +174,9 @@ pub struct Syncer {
     /// When this syncer last checked the images of the whole content and collected unused
     /// ones; `None` until its first successful cycle.
     housekept: Option<Instant>,
+    /// Until when the server asked this kiosk to hold its submissions (429 + Retry-After):
+    /// cycles before then pull content but send nothing.
+    push_held_until: Option<Instant>,
     data_dir: PathBuf,
     _lock: File,
 }
@@ -225,6 +228,7 @@ impl Syncer {
             outbox,
             answered: Vec::new(),
             housekept: None,
+            push_held_until: None,
             data_dir: data_dir.to_path_buf(),
             _lock: lock,
         })
@@ -381,6 +385,19 @@ impl Syncer {
     /// `Ok(Some(e))` when the server refused a request in a way retrying will not fix: the
     /// items stay pending and the pull goes on.
     async fn push(&mut self, report: &mut Report) -> Result<Option<SyncError>, SyncError> {
+        if let Some(until) = self.push_held_until {
+            let left = until.saturating_duration_since(Instant::now());
+            if !left.is_zero() {
+                report.push_error = Some(
+                    SyncError::Throttled {
+                        retry_after_secs: left.as_secs().max(1),
+                    }
+                    .to_string(),
+                );
+                return Ok(None);
+            }
+            self.push_held_until = None;
+        }
         for _ in 0..MAX_PUSH_BATCHES {
             let items = self.outbox.pending(MAX_SUBMISSIONS_PER_REQUEST)?;
             if items.is_empty() {
@@ -405,6 +422,14 @@ impl Syncer {
                     Ok(results) => results,
                     Err(e) => {
                         self.outbox.attempted(&ids, Some(&e.to_string()))?;
+                        if let SyncError::Throttled { retry_after_secs } = e {
+                            // Not a failure of this kiosk: the items wait, content flows.
+                            tracing::warn!(retry_after_secs, "the server holds submissions");
+                            self.push_held_until =
+                                Instant::now().checked_add(Duration::from_secs(retry_after_secs));
+                            report.push_error = Some(e.to_string());
+                            return Ok(None);
+                        }
                         if !matches!(e, SyncError::Refused { .. }) {
                             return Err(e);
                         }

@@ -56,6 +56,10 @@ pub enum SyncError {
         code: String,
         message: String,
     },
+    #[error(
+        "the district server takes no more submissions from this kiosk for {retry_after_secs} s (its hourly cap); they stay queued on this kiosk and are sent then, while content keeps coming"
+    )]
+    Throttled { retry_after_secs: u64 },
     #[error("the district server can no longer serve changes from this kiosk's cursor: {0}")]
     CursorExpired(String),
     #[error("a page from the district server was damaged in transit and was not applied: {0}")]
