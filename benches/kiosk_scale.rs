@@ -24,7 +24,7 @@ use lobby_kiosk::worker::{ContentSource, PICTURE_CACHE_BYTES, Worker};
 use protocol::text::Lang;
 use slint::platform::WindowEvent;
 use slint::platform::software_renderer::MinimalSoftwareWindow;
-use slint::{ComponentHandle, Rgb8Pixel};
+use slint::{ComponentHandle, Model, Rgb8Pixel};
 
 fn env_or(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -264,6 +264,20 @@ fn main() -> anyhow::Result<()> {
 
     if let Some((section, count)) = &largest_list {
         flick(&app, &window, section, *count, if full { 12 } else { 3 })?;
+        // The list holds thumbnails only for rows near the view, wherever it was scrolled to.
+        let cards = app
+            .window()
+            .global::<lobby_kiosk::ui::SectionAdapter>()
+            .get_cards();
+        if let Some(list) = cards
+            .as_any()
+            .downcast_ref::<lobby_kiosk::app::SectionCards>()
+        {
+            println!(
+                "  thumbnails the scrolled list holds               {} of {count} cards",
+                list.rows_with_thumb().len(),
+            );
+        }
     }
 
     // Memory stability: the same walk over and over.

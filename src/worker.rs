@@ -21,6 +21,11 @@ pub const PICTURE_CACHE_BYTES: usize = 24 * 1024 * 1024;
 /// Pictures delivered together: half a screenful of a section's cards, so the rows in view
 /// show after a few decodes instead of after the whole list's.
 pub const PICTURE_BATCH: usize = 4;
+/// Thumbnails a section's screen comes with: the cards of its first screenful and a screenful
+/// more. The rest are asked for by the section's list as they come into view
+/// ([`ContentSource::request_pictures`]), so a section of 1,000 articles never decodes (or
+/// holds) 1,000 thumbnails.
+pub const FIRST_THUMBS: usize = 16;
 /// Pixels per QR module.
 const QR_MODULE_PX: u32 = 6;
 /// A temporary image file untouched this long is a crash's leftover, not a write under way.
@@ -32,6 +37,17 @@ pub struct Request {
     pub screen: Screen,
     pub lang: Lang,
     pub now: DateTime<FixedOffset>,
+}
+
+/// Pictures of the screen shown, asked for after its view: the thumbnails of a section's rows
+/// as they come into view. `specs` are every picture the page keeps from now on (in the order
+/// they should come): pictures of the page's last screen not among them are no longer held
+/// for it.
+#[derive(Debug, Clone)]
+pub struct PictureRequest {
+    /// The screen the pictures are for; answered only while it is the last one asked for.
+    pub screen: Screen,
+    pub specs: Vec<PictureSpec>,
 }
 
 /// What the status band shows about the content.
@@ -75,6 +91,8 @@ pub struct Worker {
     data_dir: PathBuf,
     /// Opened when the maintenance screen first asks for it.
     outbox: Option<Outbox>,
+    /// The last screen answered, and its page: what a [`PictureRequest`] may be for.
+    shown: Option<(Screen, media::Page)>,
 }
 
 impl Worker {
@@ -98,6 +116,7 @@ impl Worker {
             icons: IconCache::default(),
             data_dir,
             outbox: None,
+            shown: None,
         })
     }
 
@@ -165,9 +184,30 @@ impl Worker {
             .into_iter()
             .chain(view.pictures())
             .collect();
+        let specs = first_thumbs_only(specs);
         let page = std::mem::discriminant(&view);
+        self.shown = Some((request.screen.clone(), page));
         deliver(Delivery::View(Box::new(view), Box::new(status)));
         self.make_pictures(&request.screen, page, specs, deliver, superseded);
+    }
+
+    /// Makes the pictures a page asks for after its view (see [`PictureRequest`]), in batches
+    /// like a screen's; nothing when the request is for a screen other than the last one
+    /// answered (the visitor has moved on).
+    pub fn handle_pictures(
+        &mut self,
+        request: &PictureRequest,
+        deliver: &mut dyn FnMut(Delivery),
+        superseded: &dyn Fn() -> bool,
+    ) {
+        let Some((screen, page)) = self.shown.clone() else {
+            return;
+        };
+        if screen != request.screen {
+            tracing::debug!(?screen, asked = ?request.screen, "pictures for a screen left");
+            return;
+        }
+        self.make_pictures(&screen, page, request.specs.clone(), deliver, superseded);
     }
 
     /// Makes `specs` in their order (the view's order: what is on screen first) and delivers
@@ -252,6 +292,22 @@ impl Worker {
     }
 }
 
+/// `specs` with only the first [`FIRST_THUMBS`] card thumbnails (a section's list asks for the
+/// others as they come into view); every other picture stays.
+fn first_thumbs_only(specs: Vec<PictureSpec>) -> Vec<PictureSpec> {
+    let mut thumbs = 0;
+    specs
+        .into_iter()
+        .filter(|spec| {
+            if !matches!(spec.slot, PictureSlot::Thumb(_)) {
+                return true;
+            }
+            thumbs += 1;
+            thumbs <= FIRST_THUMBS
+        })
+        .collect()
+}
+
 /// Opens the cache and makes sure it has content.
 pub fn open_seeded(data_dir: &Path) -> anyhow::Result<ContentStore> {
     let (mut store, opened) = ContentStore::open_or_rebuild(data_dir)?;
@@ -280,19 +336,47 @@ pub enum ContentSource {
     Thread(Mailbox),
 }
 
-/// The worker thread's queue, bounded to ONE waiting request: only the screen shown last
-/// matters (the app drops answers to any older request), so a newer request replaces a
-/// waiting one (whose reply is dropped unanswered) and tells the one being answered to skip
-/// its remaining pictures. Taps faster than the disk can never pile up work.
+/// The worker thread's queue, bounded to ONE waiting screen request and ONE waiting picture
+/// request: only the screen shown last matters (the app drops answers to any older request),
+/// so a newer request replaces a waiting one of its kind (whose reply is dropped unanswered)
+/// and tells the one being answered to skip its remaining pictures. A screen request also
+/// drops a waiting picture request (those pictures were for the screen being left) and is
+/// answered first. Taps and scrolling faster than the disk can never pile up work.
 pub struct Mailbox {
     shared: Arc<MailboxState>,
 }
 
+/// The two waiting requests.
+#[derive(Default)]
+struct Slots {
+    screen: Option<(Request, Reply)>,
+    pictures: Option<(PictureRequest, Reply)>,
+}
+
+/// What the worker thread takes next, with the numbers that tell when it is superseded.
+enum Job {
+    Screen {
+        number: u64,
+        request: Request,
+        reply: Reply,
+    },
+    Pictures {
+        screens: u64,
+        number: u64,
+        request: PictureRequest,
+        reply: Reply,
+    },
+}
+
 struct MailboxState {
-    waiting: std::sync::Mutex<Option<(Request, Reply)>>,
+    waiting: std::sync::Mutex<Slots>,
     wake: std::sync::Condvar,
-    /// Requests posted so far; the one being answered is superseded once this moves on.
+    /// Screen requests posted so far; the one being answered is superseded once this moves on
+    /// (and so is a picture request).
     posted: std::sync::atomic::AtomicU64,
+    /// Picture requests posted so far; the one being answered is superseded once this moves
+    /// on.
+    pictures_posted: std::sync::atomic::AtomicU64,
     /// The app dropped its source: the thread ends.
     closed: std::sync::atomic::AtomicBool,
     /// The thread has ended (or died): requests are answered with a failure at once.
@@ -300,23 +384,46 @@ struct MailboxState {
 }
 
 impl MailboxState {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<(Request, Reply)>> {
-        // A panic while holding this lock cannot leave the slot half-written.
+    fn new() -> MailboxState {
+        MailboxState {
+            waiting: std::sync::Mutex::new(Slots::default()),
+            wake: std::sync::Condvar::new(),
+            posted: std::sync::atomic::AtomicU64::new(0),
+            pictures_posted: std::sync::atomic::AtomicU64::new(0),
+            closed: std::sync::atomic::AtomicBool::new(false),
+            stopped: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Slots> {
+        // A panic while holding this lock cannot leave a slot half-written.
         self.waiting.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The next request and its number, waiting for one; `None` once closed.
-    fn next(&self) -> Option<(u64, Request, Reply)> {
+    /// The next request, a screen before pictures, waiting for one; `None` once closed.
+    fn next(&self) -> Option<Job> {
         use std::sync::atomic::Ordering;
-        let mut slot = self.lock();
+        let mut slots = self.lock();
         loop {
-            if let Some((request, reply)) = slot.take() {
-                return Some((self.posted.load(Ordering::SeqCst), request, reply));
+            if let Some((request, reply)) = slots.screen.take() {
+                return Some(Job::Screen {
+                    number: self.posted.load(Ordering::SeqCst),
+                    request,
+                    reply,
+                });
+            }
+            if let Some((request, reply)) = slots.pictures.take() {
+                return Some(Job::Pictures {
+                    screens: self.posted.load(Ordering::SeqCst),
+                    number: self.pictures_posted.load(Ordering::SeqCst),
+                    request,
+                    reply,
+                });
             }
             if self.closed.load(Ordering::SeqCst) {
                 return None;
             }
-            slot = self.wake.wait(slot).unwrap_or_else(|e| e.into_inner());
+            slots = self.wake.wait(slots).unwrap_or_else(|e| e.into_inner());
         }
     }
 }
@@ -329,8 +436,13 @@ impl Drop for StoppedOnExit {
         self.0
             .stopped
             .store(true, std::sync::atomic::Ordering::SeqCst);
-        // Whoever is waiting in the slot hears it was not answered.
-        if let Some((_, mut reply)) = self.0.lock().take() {
+        let mut slots = self.0.lock();
+        // Whoever is waiting for a screen hears it was not answered; waiting pictures are
+        // simply not made (the screen keeps its placeholders).
+        let screen = slots.screen.take();
+        slots.pictures = None;
+        drop(slots);
+        if let Some((_, mut reply)) = screen {
             reply(Delivery::Failed("content worker stopped".into()));
         }
     }
@@ -352,11 +464,27 @@ impl Mailbox {
             reply(Delivery::Failed("content worker stopped".into()));
             return;
         }
-        let mut slot = self.shared.lock();
+        let mut slots = self.shared.lock();
         self.shared.posted.fetch_add(1, Ordering::SeqCst);
-        // A request still waiting is for a screen already left: dropped unanswered.
-        *slot = Some((request, reply));
-        drop(slot);
+        // A request still waiting is for a screen already left: dropped unanswered, and so
+        // are the pictures asked for it.
+        slots.screen = Some((request, reply));
+        let dropped = slots.pictures.take();
+        drop(slots);
+        drop(dropped);
+        self.shared.wake.notify_one();
+    }
+
+    fn post_pictures(&self, request: PictureRequest, reply: Reply) {
+        use std::sync::atomic::Ordering;
+        if self.shared.stopped.load(Ordering::SeqCst) {
+            return;
+        }
+        let mut slots = self.shared.lock();
+        self.shared.pictures_posted.fetch_add(1, Ordering::SeqCst);
+        let dropped = slots.pictures.replace((request, reply));
+        drop(slots);
+        drop(dropped);
         self.shared.wake.notify_one();
     }
 }
@@ -378,17 +506,12 @@ impl ContentSource {
         loc: Arc<Localizer>,
         picture_bytes: usize,
     ) -> std::io::Result<ContentSource> {
-        let shared = Arc::new(MailboxState {
-            waiting: std::sync::Mutex::new(None),
-            wake: std::sync::Condvar::new(),
-            posted: std::sync::atomic::AtomicU64::new(0),
-            closed: std::sync::atomic::AtomicBool::new(false),
-            stopped: std::sync::atomic::AtomicBool::new(false),
-        });
+        let shared = Arc::new(MailboxState::new());
         let state = shared.clone();
         std::thread::Builder::new()
             .name("content".into())
             .spawn(move || {
+                use std::sync::atomic::Ordering;
                 let _stopped = StoppedOnExit(state.clone());
                 let mut worker = match Worker::open(&data_dir, loc) {
                     Ok(mut w) => {
@@ -397,18 +520,39 @@ impl ContentSource {
                     }
                     Err(e) => {
                         tracing::error!(error = %e, "no content cache could be opened");
-                        while let Some((_, _, mut reply)) = state.next() {
-                            reply(Delivery::Failed(e.to_string()));
+                        while let Some(job) = state.next() {
+                            if let Job::Screen { mut reply, .. } = job {
+                                reply(Delivery::Failed(e.to_string()));
+                            }
                         }
                         return;
                     }
                 };
-                while let Some((number, request, mut reply)) = state.next() {
-                    let superseded =
-                        || state.posted.load(std::sync::atomic::Ordering::SeqCst) != number;
-                    #[cfg(feature = "fault-hooks")]
-                    crate::faults::panic_if("content-worker-panic");
-                    worker.handle_until(&request, &mut reply, &superseded);
+                while let Some(job) = state.next() {
+                    match job {
+                        Job::Screen {
+                            number,
+                            request,
+                            mut reply,
+                        } => {
+                            let superseded = || state.posted.load(Ordering::SeqCst) != number;
+                            #[cfg(feature = "fault-hooks")]
+                            crate::faults::panic_if("content-worker-panic");
+                            worker.handle_until(&request, &mut reply, &superseded);
+                        }
+                        Job::Pictures {
+                            screens,
+                            number,
+                            request,
+                            mut reply,
+                        } => {
+                            let superseded = || {
+                                state.posted.load(Ordering::SeqCst) != screens
+                                    || state.pictures_posted.load(Ordering::SeqCst) != number
+                            };
+                            worker.handle_pictures(&request, &mut reply, &superseded);
+                        }
+                    }
                 }
             })?;
         Ok(ContentSource::Thread(Mailbox { shared }))
@@ -426,6 +570,25 @@ impl ContentSource {
                 Err(_) => reply(Delivery::Failed("the content worker is busy".into())),
             },
             ContentSource::Thread(mailbox) => mailbox.post(request, reply),
+        }
+    }
+
+    /// Asks for pictures of the screen shown (see [`PictureRequest`]); `reply` gets them in
+    /// batches. On the worker thread a newer picture request or any screen request supersedes
+    /// this one the same way as [`ContentSource::request`]; nothing is answered for a screen
+    /// the worker has moved past.
+    pub fn request_pictures(
+        &self,
+        request: PictureRequest,
+        reply: impl FnMut(Delivery) + Send + 'static,
+    ) {
+        let mut reply: Reply = Box::new(reply);
+        match self {
+            ContentSource::Inline(worker) => match worker.try_borrow_mut() {
+                Ok(mut worker) => worker.handle_pictures(&request, &mut reply, &|| false),
+                Err(_) => tracing::debug!("pictures asked for while the worker answers"),
+            },
+            ContentSource::Thread(mailbox) => mailbox.post_pictures(request, reply),
         }
     }
 }
@@ -600,6 +763,116 @@ mod tests {
             in_view_order,
             "the first cards' thumbnails come first"
         );
+    }
+
+    #[test]
+    fn pictures_asked_after_the_view_come_for_the_screen_shown_only() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let loc = Arc::new(Localizer::new().expect("locales"));
+        let mut worker = Worker::open(dir.path(), loc).expect("opens");
+        let (section, view) = largest_section(&mut worker);
+        worker.set_picture_budget(0);
+        answer(&mut worker, Screen::Section(section.clone()));
+        let thumbs: Vec<PictureSpec> = view
+            .pictures()
+            .into_iter()
+            .filter(|p| matches!(p.slot, PictureSlot::Thumb(_)))
+            .collect();
+        assert!(thumbs.len() >= 2);
+        let asked = |worker: &mut Worker, screen: Screen, specs: Vec<PictureSpec>| {
+            let mut slots = Vec::new();
+            let request = PictureRequest { screen, specs };
+            worker.handle_pictures(
+                &request,
+                &mut |d| match d {
+                    Delivery::Pictures(p) => slots.extend(p.into_iter().map(|(slot, _)| slot)),
+                    Delivery::View(..) => panic!("no view for pictures"),
+                    Delivery::Failed(e) => panic!("failed: {e}"),
+                },
+                &|| false,
+            );
+            slots
+        };
+        // The last two rows only, as a list scrolled to its end asks: those, in that order,
+        // and the page now holds just them.
+        let last_two: Vec<PictureSpec> = thumbs[thumbs.len() - 2..].iter().rev().cloned().collect();
+        let slots = asked(
+            &mut worker,
+            Screen::Section(section.clone()),
+            last_two.clone(),
+        );
+        assert_eq!(
+            slots,
+            last_two.iter().map(|p| p.slot.clone()).collect::<Vec<_>>()
+        );
+        let one = match &last_two[0].source {
+            PictureSource::Blob(b) => b.width as usize * b.height as usize * 4,
+            other => panic!("not a blob: {other:?}"),
+        };
+        let two = match &last_two[1].source {
+            PictureSource::Blob(b) => b.width as usize * b.height as usize * 4,
+            other => panic!("not a blob: {other:?}"),
+        };
+        assert_eq!(worker.pictures().held_bytes(), one + two);
+
+        // The visitor opened another screen: pictures asked for the section are not made.
+        answer(&mut worker, Screen::Home);
+        let decodes = worker.pictures().decodes();
+        assert!(asked(&mut worker, Screen::Section(section), thumbs).is_empty());
+        assert_eq!(worker.pictures().decodes(), decodes);
+    }
+
+    #[test]
+    fn a_section_comes_with_its_first_thumbnails_only() {
+        let specs: Vec<PictureSpec> = (0..FIRST_THUMBS + 5)
+            .map(|i| PictureSpec::qr(PictureSlot::Thumb(format!("a{i}")), "x"))
+            .chain([PictureSpec::qr(
+                PictureSlot::Qr(crate::view::QrFor::ArticleLink("b".into())),
+                "y",
+            )])
+            .collect();
+        let kept = first_thumbs_only(specs.clone());
+        assert_eq!(kept.len(), FIRST_THUMBS + 1);
+        assert_eq!(kept[..FIRST_THUMBS], specs[..FIRST_THUMBS]);
+        assert!(matches!(kept[FIRST_THUMBS].slot, PictureSlot::Qr(_)));
+    }
+
+    #[test]
+    fn a_screen_request_drops_the_pictures_waiting_for_the_screen_left() {
+        // No thread takes from this mailbox: what waits in it is what the test sees.
+        let mailbox = Mailbox {
+            shared: Arc::new(MailboxState::new()),
+        };
+        let pictures = |tx: mpsc::Sender<()>| -> Reply {
+            Box::new(move |_| {
+                let _ = tx.send(());
+            })
+        };
+        let asked = |n: usize| PictureRequest {
+            screen: Screen::Home,
+            specs: vec![PictureSpec::qr(PictureSlot::Thumb("a".into()), "x"); n],
+        };
+        let (first, first_rx) = mpsc::channel();
+        mailbox.post_pictures(asked(1), pictures(first));
+        let (second, second_rx) = mpsc::channel();
+        mailbox.post_pictures(asked(2), pictures(second));
+        // A newer picture request replaced the waiting one (its reply dropped unanswered).
+        assert_eq!(first_rx.recv(), Err(mpsc::RecvError));
+        let (screen, screen_rx) = mpsc::channel();
+        mailbox.post(request(Screen::Home), pictures(screen));
+        assert_eq!(
+            second_rx.recv(),
+            Err(mpsc::RecvError),
+            "the screen request dropped the pictures waiting"
+        );
+        // The thread takes the screen, then finds nothing more waiting.
+        let Some(Job::Screen { mut reply, .. }) = mailbox.shared.next() else {
+            panic!("the screen request first")
+        };
+        reply(Delivery::Failed("test".into()));
+        assert_eq!(screen_rx.recv(), Ok(()));
+        let slots = mailbox.shared.lock();
+        assert!(slots.screen.is_none() && slots.pictures.is_none());
     }
 
     fn a_last(answers: &[(usize, &'static str)]) -> (usize, &'static str) {

@@ -33,7 +33,7 @@ use crate::pin::PinHash;
 use crate::sync::SyncHandle;
 use crate::ui;
 use crate::view::{InfoLine, Screen, ScreenView};
-use crate::worker::{ContentSource, ContentStatus, Delivery, Request};
+use crate::worker::{ContentSource, ContentStatus, Delivery, PictureRequest, Request};
 use brand::BrandLine;
 use idle::{Due, Idle, IdleTimes, Ticks, TypedInputs};
 use maintenance::Maintenance;
@@ -42,6 +42,7 @@ use pages::Pages;
 use status::StatusLine;
 
 pub use events::{AppHandle, UiEvent};
+pub use pages::SectionCards;
 
 /// The running kiosk UI. Cloning shares it.
 #[derive(Clone)]
@@ -114,6 +115,14 @@ impl Navigator {
     pub fn touched(&self) {
         if let Some(inner) = self.app.upgrade() {
             inner.touched();
+        }
+    }
+
+    /// Asks the content worker for pictures of the screen shown after its view (a section's
+    /// thumbnails as its rows come into view); they arrive like the screen's own.
+    pub fn want_pictures(&self, request: PictureRequest) {
+        if let Some(inner) = self.app.upgrade() {
+            Inner::request_pictures(&inner, request);
         }
     }
 
@@ -616,6 +625,24 @@ impl Inner {
             });
         });
         // An inline worker has answered already: show it before the tap returns.
+        Inner::drain(this, None);
+    }
+
+    /// Asks for pictures of the current screen, answered as part of its request (a newer
+    /// screen drops them); ignored when the visitor has left the screen they are for.
+    fn request_pictures(this: &Rc<Inner>, request: PictureRequest) {
+        if *this.nav.borrow().current() != request.screen {
+            return;
+        }
+        let id = this.request.get();
+        let handle = this.handle.clone();
+        this.source.request_pictures(request, move |delivery| {
+            handle.send(UiEvent::Content {
+                request: id,
+                delivery,
+            });
+        });
+        // An inline worker has answered already.
         Inner::drain(this, None);
     }
 

@@ -27,6 +27,8 @@ mod station;
 
 use slint::{Image, Rgba8Pixel, SharedPixelBuffer};
 
+pub use section::SectionCards;
+
 use super::Navigator;
 use super::nav::Nav;
 use crate::ui;
