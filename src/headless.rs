@@ -5,7 +5,9 @@
 use std::path::Path;
 use std::rc::Rc;
 
-use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
+use slint::platform::software_renderer::{
+    LineBufferProvider, MinimalSoftwareWindow, RepaintBufferType,
+};
 use slint::platform::{Platform, WindowAdapter};
 use slint::{PhysicalSize, PlatformError, Rgb8Pixel};
 
@@ -51,22 +53,72 @@ pub fn install(width: u32, height: u32) -> Result<Rc<MinimalSoftwareWindow>, Hea
 }
 
 /// Draws the window's current scene into an RGB image.
+///
+/// Line by line, straight into the image's own bytes: a whole-frame pixel buffer beside the
+/// image would hold a second copy of the frame (6 MB at 1080×1920) and cost a pass to convert.
 pub fn render(window: &MinimalSoftwareWindow) -> image::RgbImage {
     let size = window.size();
     let (width, height) = (size.width, size.height);
-    let mut pixels = vec![Rgb8Pixel::new(0, 0, 0); width as usize * height as usize];
-    // Two passes: the first lays out and instantiates lazily created list rows, the second
-    // draws them all.
-    for _ in 0..2 {
-        slint::platform::update_timers_and_animations();
-        window.request_redraw();
-        window.draw_if_needed(|renderer| {
-            renderer.render(&mut pixels, width as usize);
-        });
+    let mut image = image::RgbImage::new(width, height);
+    let mut lines = IntoImage {
+        bytes: &mut image,
+        width: width as usize,
+        line: vec![Rgb8Pixel::new(0, 0, 0); width as usize],
+    };
+    // The first pass lays out, instantiates lazily created list rows and draws; a second pass
+    // draws again only if that left something to redraw (rows created while drawing), so a
+    // screen without lazy rows is drawn once.
+    slint::platform::update_timers_and_animations();
+    window.request_redraw();
+    window.draw_if_needed(|renderer| {
+        renderer.render_by_line(&mut lines);
+    });
+    slint::platform::update_timers_and_animations();
+    window.draw_if_needed(|renderer| {
+        renderer.render_by_line(&mut lines);
+    });
+    image
+}
+
+/// Hands the renderer one line at a time and copies it into the image's RGB bytes.
+struct IntoImage<'a> {
+    bytes: &'a mut [u8],
+    width: usize,
+    /// One line of the renderer's own pixel type, reused for every line.
+    line: Vec<Rgb8Pixel>,
+}
+
+impl LineBufferProvider for &mut IntoImage<'_> {
+    type TargetPixel = Rgb8Pixel;
+
+    fn process_line(
+        &mut self,
+        line: usize,
+        range: std::ops::Range<usize>,
+        render_fn: impl FnOnce(&mut [Rgb8Pixel]),
+    ) {
+        let start = line * self.width * 3;
+        let Some(row) = self.bytes.get_mut(start..start + self.width * 3) else {
+            return;
+        };
+        let Some(pixels) = self.line.get_mut(range.clone()) else {
+            return;
+        };
+        // The renderer blends onto what the line holds: start from the image's pixels.
+        for (p, rgb) in pixels
+            .iter_mut()
+            .zip(row[range.start * 3..].chunks_exact(3))
+        {
+            *p = Rgb8Pixel::new(rgb[0], rgb[1], rgb[2]);
+        }
+        render_fn(pixels);
+        for (p, rgb) in pixels
+            .iter()
+            .zip(row[range.start * 3..].chunks_exact_mut(3))
+        {
+            rgb.copy_from_slice(&[p.r, p.g, p.b]);
+        }
     }
-    let raw: Vec<u8> = pixels.iter().flat_map(|p| [p.r, p.g, p.b]).collect();
-    image::RgbImage::from_raw(width, height, raw)
-        .unwrap_or_else(|| image::RgbImage::new(width, height))
 }
 
 /// Renders and writes a PNG.
