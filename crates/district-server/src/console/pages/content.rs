@@ -588,6 +588,30 @@ pub(super) fn field_key(field: &str) -> String {
     format!("{base}{lang}")
 }
 
+/// A picture chosen from the media library (`name` is the form field): "none", the picture a
+/// record has now when it is not in the library (it came with a bundle; labelled with
+/// `current_label`), then every library picture with its size. `data-image-choice` lets the
+/// console's script show the chosen picture beside the list.
+pub(super) fn library_choice(
+    lang: Lang,
+    name: &str,
+    current: Option<(&ImageRef, &str)>,
+    library: &[crate::storage::media::MediaRow],
+    selected: &str,
+) -> Markup {
+    html! {
+        select id=(name) name=(name) data-image-choice="" {
+            option value="" { (tr(lang, "content-image-none")) }
+            @if let Some((i, label)) = current {
+                option value=(i.sha256) selected { (tr(lang, label)) " (" (i.width) "×" (i.height) ")" }
+            }
+            @for m in library {
+                option value=(m.sha256) selected[m.sha256 == selected] { (m.name) " (" (m.width) "×" (m.height) ")" }
+            }
+        }
+    }
+}
+
 pub(super) fn errors_at(errors: &[(String, String)], key: &str) -> Markup {
     html! {
         @for (k, m) in errors.iter().filter(|(k, _)| k == key) {
@@ -745,12 +769,7 @@ fn article_page(
                 @if !l.library.is_empty() {
                     div .card {
                         label for="new_sha" { (tr(lang, "content-image-add")) }
-                        select #new_sha name="new_sha" data-image-choice="" {
-                            option value="" { (tr(lang, "content-image-none")) }
-                            @for m in &l.library {
-                                option value=(m.sha256) selected[form.field("new_sha") == m.sha256] { (m.name) " (" (m.width) "×" (m.height) ")" }
-                            }
-                        }
+                        (library_choice(lang, "new_sha", None, &l.library, form.field("new_sha")))
                         label { (tr(lang, "content-image-alt")) " 中文"
                             input type="text" name="new_alt_zh" value=(form.field("new_alt_zh")) lang="zh"; }
                         label { (tr(lang, "content-image-alt")) " English"

@@ -13,7 +13,7 @@ use protocol::content::{Brand, District, ImageRef, Record};
 use protocol::text::Text;
 use serde::Deserialize;
 
-use super::content::{Loaded, errors_at};
+use super::content::{Loaded, errors_at, library_choice};
 use super::sections::{Refusal, loaded, save_draft};
 use super::stations::{pair, pair_area, refusal_banner};
 use crate::console::gate::Visit;
@@ -178,15 +178,7 @@ fn district_page(
                 }
                 div {
                     label for="logo" { (tr(lang, "field-logo")) }
-                    select #logo name="logo" data-image-choice="" {
-                        option value="" { (tr(lang, "content-image-none")) }
-                        @if let Some(i) = current {
-                            option value=(i.sha256) selected { (tr(lang, "district-logo-current")) " (" (i.width) "×" (i.height) ")" }
-                        }
-                        @for m in &l.library {
-                            option value=(m.sha256) selected[m.sha256 == form.logo] { (m.name) " (" (m.width) "×" (m.height) ")" }
-                        }
-                    }
+                    (library_choice(lang, "logo", current.map(|i| (i, "district-logo-current")), &l.library, &form.logo))
                     (errors_at(errors, "logo"))
                 }
             }

@@ -12,7 +12,7 @@ use protocol::content::{ImageRef, Record, Room, Station};
 use protocol::text::{Lang, Text};
 use serde::Deserialize;
 
-use super::content::{Loaded, errors_at};
+use super::content::{Loaded, errors_at, library_choice};
 use super::sections::{Refusal, loaded, not_found, save_draft};
 use crate::console::gate::Visit;
 use crate::console::i18n::{problem, tr, tr_args};
@@ -338,15 +338,7 @@ fn station_page(
             h3 { (tr(lang, "field-picture")) }
             div .row {
                 div {
-                    select #image name="image" data-image-choice="" {
-                        option value="" { (tr(lang, "content-image-none")) }
-                        @if let Some(i) = current {
-                            option value=(i.sha256) selected { (tr(lang, "station-picture-current")) " (" (i.width) "×" (i.height) ")" }
-                        }
-                        @for m in &l.library {
-                            option value=(m.sha256) selected[m.sha256 == form.image] { (m.name) " (" (m.width) "×" (m.height) ")" }
-                        }
-                    }
+                    (library_choice(lang, "image", current.map(|i| (i, "station-picture-current")), &l.library, &form.image))
                     (errors_at(errors, "image"))
                 }
             }
