@@ -15,7 +15,8 @@
 //! `cargo bench -p district-server --bench polls` (with `--bench`): 1,000 kiosks, 10 s a run,
 //! 64 connections. Without `--bench` (`cargo test --benches`, CI): 20 kiosks, 1 s, 4
 //! connections, the Rust generator unless wrk is installed. `KIOSKS`, `LOAD_SECONDS`,
-//! `CLIENTS` override; `LOAD=rust` forces the Rust generator.
+//! `CLIENTS` override; `LOAD=rust` forces the Rust generator; `SERVER_BIN=PATH` loads another
+//! build of the server (an older commit's, to compare).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -79,7 +80,11 @@ struct Server {
 
 impl Server {
     fn start(config: &Path) -> anyhow::Result<Server> {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_district-server"))
+        // `SERVER_BIN`: another build of the server (an older commit's, for a comparison).
+        let bin = std::env::var_os("SERVER_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_district-server")));
+        let mut child = Command::new(bin)
             .arg("--config")
             .arg(config)
             .arg("serve")

@@ -13,7 +13,7 @@ use crate::accounts::{self, Access};
 use crate::error::ApiError;
 use crate::server::AppState;
 use crate::storage::accounts::Member;
-use crate::storage::{self, DbError, ReadTx, WriteTx};
+use crate::storage::{self, Db, DbError, ReadTx, Watch, WriteTx};
 
 /// Who a token belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,34 +128,158 @@ async fn holder(parts: &Parts, state: &AppState) -> Result<Holder, ApiError> {
             .read(move |tx| lookup(tx, &token).map_err(ApiError::from))
             .await?
     };
-    found.ok_or_else(|| {
-        unauthorized("the token is not known to this server (revoked, or from another server)")
-    })
+    found.ok_or_else(unknown_token)
 }
 
 /// An authenticated kiosk.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KioskAuth {
     pub kiosk_id: String,
     pub station: String,
+    /// The hash of the token it came with (a new token, after a rotation or a new
+    /// registration under the same name, is a new hash).
+    pub token_hash: String,
+}
+
+/// Where the change feed stands: its head and the highest purged tombstone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FeedMarks {
+    pub head: u64,
+    pub purged_through: u64,
+}
+
+/// What every kiosk request asks the database (whose is this token; where is the feed), kept
+/// in memory while nobody commits, so the no-change poll every kiosk sends every minute and
+/// the token check of every kiosk route cost no trip to the blocking pool.
+///
+/// Everything kept was read in one snapshot whose [`Watch`] version is kept beside it. Before
+/// it is used the watch is asked again (without waiting, on the request's own thread): an
+/// unchanged version means no connection committed since — neither this server's writer nor
+/// another process such as `district-server kiosk remove` — so what is kept is exactly what a
+/// read would find now, and a revoked token or a publish is seen on the very next request. Any
+/// commit empties it; it fills again a token at a time ([`KioskCache::load`], one read on the
+/// blocking pool), with the feed's marks of that newer snapshot. Only kiosk tokens are kept:
+/// unknown, staff and personal tokens are looked up every time, as before.
+pub struct KioskCache {
+    db: Db,
+    inner: std::sync::Mutex<Kept>,
+}
+
+#[derive(Default)]
+struct Kept {
+    /// Opened on first use.
+    watch: Option<Watch>,
+    /// The version `marks` and `kiosks` were read at; `None`: nothing kept.
+    version: Option<i64>,
+    marks: FeedMarks,
+    /// Kiosks by the hash of their token.
+    kiosks: std::collections::HashMap<String, KioskAuth>,
+}
+
+impl KioskCache {
+    pub fn new(db: Db) -> KioskCache {
+        KioskCache {
+            db,
+            inner: std::sync::Mutex::default(),
+        }
+    }
+
+    /// Without waiting: the kiosk holding the token with this hash and the feed's marks, when
+    /// nothing was committed since they were read. `None` (not known, something changed, the
+    /// cache is in use by another thread, or the database is busy): ask [`KioskCache::load`].
+    pub fn fresh(&self, token_hash: &str) -> Option<(KioskAuth, FeedMarks)> {
+        let kept = self.inner.try_lock().ok()?;
+        let kiosk = kept.kiosks.get(token_hash)?;
+        let now = kept.watch.as_ref()?.version().ok()?;
+        (Some(now) == kept.version).then(|| (kiosk.clone(), kept.marks))
+    }
+
+    /// Who holds the token with this hash and where the feed stands, read in one snapshot on
+    /// the blocking pool; a kiosk's token is kept for [`KioskCache::fresh`].
+    pub async fn load(
+        self: &std::sync::Arc<Self>,
+        token_hash: String,
+    ) -> Result<(Option<Holder>, FeedMarks), DbError> {
+        let cache = std::sync::Arc::clone(self);
+        tokio::task::spawn_blocking(move || cache.load_blocking(&token_hash))
+            .await
+            .map_err(|e| DbError::Task(e.to_string()))?
+    }
+
+    /// [`KioskCache::load`] on the calling thread.
+    pub fn load_blocking(&self, token_hash: &str) -> Result<(Option<Holder>, FeedMarks), DbError> {
+        let mut guard = self
+            .inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let kept = &mut *guard;
+        let watch = match &mut kept.watch {
+            Some(watch) => watch,
+            None => kept.watch.insert(self.db.watch()?),
+        };
+        let read = watch.read(|tx| {
+            let holder = storage::tokens::holder(tx, token_hash)?;
+            let marks = FeedMarks {
+                head: storage::records::head(tx)?,
+                purged_through: storage::records::purged_through(tx)?,
+            };
+            Ok::<_, DbError>((holder, marks))
+        });
+        let (version, (holder, marks)) = match read {
+            Ok(read) => read,
+            Err(e) => {
+                // Keep nothing that could not be checked.
+                kept.version = None;
+                kept.kiosks.clear();
+                return Err(e);
+            }
+        };
+        if kept.version != Some(version) {
+            kept.kiosks.clear();
+            kept.version = Some(version);
+            kept.marks = marks;
+        }
+        if let Some(Holder::Kiosk { id, station }) = &holder {
+            kept.kiosks.insert(
+                token_hash.to_string(),
+                KioskAuth {
+                    kiosk_id: id.clone(),
+                    station: station.clone(),
+                    token_hash: token_hash.to_string(),
+                },
+            );
+        }
+        Ok((holder, marks))
+    }
 }
 
 impl FromRequestParts<AppState> for KioskAuth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        match holder(parts, state).await? {
-            Holder::Kiosk { id, station } => Ok(KioskAuth {
-                kiosk_id: id,
-                station,
-            }),
-            Holder::Staff | Holder::Person(_) => Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                codes::FORBIDDEN,
-                "this route is for kiosks; a staff token cannot use it",
-            )),
+        let token = KioskToken(bearer(parts)?);
+        if token.is_personal() {
+            // A member's token: looked up (and its use recorded) as on staff routes, then refused.
+            return match holder(parts, state).await? {
+                Holder::Kiosk { .. } | Holder::Staff | Holder::Person(_) => {
+                    Err(staff_on_kiosk_route())
+                }
+            };
         }
+        Ok(token.check(state).await?.0)
     }
+}
+
+fn staff_on_kiosk_route() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        codes::FORBIDDEN,
+        "this route is for kiosks; a staff token cannot use it",
+    )
+}
+
+fn unknown_token() -> ApiError {
+    unauthorized("the token is not known to this server (revoked, or from another server)")
 }
 
 /// A kiosk route's bearer token, checked by the handler inside the database transaction it
@@ -174,8 +298,49 @@ impl FromRequestParts<AppState> for KioskToken {
 }
 
 impl KioskToken {
-    /// The kiosk holding the token; `401` for a token the server does not know, `403` for a
-    /// staff or personal token.
+    fn is_personal(&self) -> bool {
+        self.0.starts_with(accounts::PERSONAL_TOKEN_PREFIX)
+    }
+
+    /// The kiosk holding a kiosk's token and where the feed stands, from the
+    /// [`KioskCache`] (no trip to the blocking pool when nothing was committed since it last
+    /// read this token), else one read on the pool. `401` for a token the server does not know,
+    /// `403` for a staff token. Personal tokens are not for this (see [`KioskToken::kiosk`]).
+    pub async fn check(&self, state: &AppState) -> Result<(KioskAuth, FeedMarks), ApiError> {
+        let hash = hash_token(&self.0);
+        if let Some(known) = state.kiosks.fresh(&hash) {
+            return Ok(known);
+        }
+        match state.kiosks.load(hash.clone()).await? {
+            (Some(Holder::Kiosk { id, station }), marks) => Ok((
+                KioskAuth {
+                    kiosk_id: id,
+                    station,
+                    token_hash: hash,
+                },
+                marks,
+            )),
+            (Some(Holder::Staff | Holder::Person(_)), _) => Err(staff_on_kiosk_route()),
+            (None, _) => Err(unknown_token()),
+        }
+    }
+
+    /// [`KioskToken::check`] without the trip to the blocking pool: `None` unless the cache
+    /// knows the token and nothing was committed since.
+    pub fn known(&self, state: &AppState) -> Option<(KioskAuth, FeedMarks)> {
+        if self.is_personal() {
+            return None;
+        }
+        state.kiosks.fresh(&hash_token(&self.0))
+    }
+
+    /// Whether [`KioskToken::check`] may be used: not a staff member's personal token.
+    pub fn is_kiosk_kind(&self) -> bool {
+        !self.is_personal()
+    }
+
+    /// The kiosk holding the token, read in the caller's transaction; `401` for a token the
+    /// server does not know, `403` for a staff or personal token.
     pub fn kiosk(&self, tx: &ReadTx<'_>) -> Result<KioskAuth, ApiError> {
         let holder = if self.0.starts_with(accounts::PERSONAL_TOKEN_PREFIX) {
             storage::accounts::token_member(tx, &accounts::secret_hash(&self.0))?
@@ -187,15 +352,10 @@ impl KioskToken {
             Some(Holder::Kiosk { id, station }) => Ok(KioskAuth {
                 kiosk_id: id,
                 station,
+                token_hash: hash_token(&self.0),
             }),
-            Some(Holder::Staff | Holder::Person(_)) => Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                codes::FORBIDDEN,
-                "this route is for kiosks; a staff token cannot use it",
-            )),
-            None => Err(unauthorized(
-                "the token is not known to this server (revoked, or from another server)",
-            )),
+            Some(Holder::Staff | Holder::Person(_)) => Err(staff_on_kiosk_route()),
+            None => Err(unknown_token()),
         }
     }
 }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use tokio::net::TcpListener;
 
+use crate::auth::KioskCache;
 use crate::blobs::{BlobError, BlobStore};
 use crate::config::Config;
 use crate::storage::records::{self, Purged};
@@ -22,6 +23,10 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Failed console logins per account and address (in memory).
     pub login_limits: Arc<crate::console::limits::LoginLimits>,
+    /// Kiosk tokens and the feed's head, kept while nothing is committed (the poll's fast path).
+    pub kiosks: Arc<KioskCache>,
+    /// Heartbeats lately written, to skip rewriting an unchanged one.
+    pub beats: Arc<crate::routes::RecentBeats>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -51,10 +56,12 @@ impl AppState {
         }
         let blobs = BlobStore::open(&config.blob_dir())?;
         Ok(AppState {
+            kiosks: Arc::new(KioskCache::new(db.clone())),
             db,
             blobs: Arc::new(blobs),
             config: Arc::new(config),
             login_limits: Arc::default(),
+            beats: Arc::default(),
         })
     }
 

@@ -42,6 +42,10 @@ pub async fn changes(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let if_none_match = headers.get(header::IF_NONE_MATCH).cloned();
+    if let Some(head) = not_modified(&state, &token, &query, if_none_match.as_ref()).await? {
+        return Ok(respond(Answer::NotModified(head)));
+    }
+    // Everything else (a page, a 4xx, a personal token) is read in one snapshot.
     // The token is checked in the same read as the feed (one trip to the database pool for
     // the request every kiosk sends every minute), and before the query is judged.
     let answer = state
@@ -77,6 +81,43 @@ pub async fn changes(
             Ok(Answer::Page(records::changes(tx, since, limit, &kiosk.station)?))
         })
         .await?;
+    Ok(respond(answer))
+}
+
+/// The poll every kiosk sends every minute, answered `304` without reading the feed: a kiosk's
+/// token, a cursor at the head and that head's ETag (with a valid `limit`). The token and the
+/// head come from the [`crate::auth::KioskCache`], with no trip to the blocking pool when
+/// nothing was committed since the cache last read them, else from one read there. `None`:
+/// the poll is not that one (or the token is not a kiosk's), and [`changes`] answers it in
+/// full, as before. A cursor at the head is never below the purge horizon (the highest
+/// purged tombstone is at most the head), so no `410` rule applies to it.
+async fn not_modified(
+    state: &AppState,
+    token: &KioskToken,
+    query: &Result<Query<ChangesQuery>, ApiError>,
+    if_none_match: Option<&HeaderValue>,
+) -> Result<Option<u64>, ApiError> {
+    let Ok(Query(q)) = query else {
+        return Ok(None);
+    };
+    if q.limit == Some(0)
+        || !token.is_kiosk_kind()
+        || !super::etag_matches(if_none_match, &etag(q.since))
+    {
+        return Ok(None);
+    }
+    let marks = match token.known(state) {
+        Some((_, marks)) => marks,
+        None => match token.check(state).await {
+            Ok((_, marks)) => marks,
+            // The full path gives the same answer, from its own read.
+            Err(_) => return Ok(None),
+        },
+    };
+    Ok((q.since == marks.head).then_some(marks.head))
+}
+
+fn respond(answer: Answer) -> Response {
     let (status, head, body) = match answer {
         Answer::NotModified(head) => (StatusCode::NOT_MODIFIED, head, None),
         Answer::Page(page) => (StatusCode::OK, page.head, Some(page)),
@@ -93,5 +134,5 @@ pub async fn changes(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-cache"),
     );
-    Ok(response)
+    response
 }

@@ -6,6 +6,8 @@ mod kiosk;
 mod staff;
 mod submissions;
 
+pub use kiosk::{REWRITE_AFTER, RecentBeats};
+
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::Method;
 use axum::http::{HeaderValue, StatusCode, header};

@@ -33,4 +33,4 @@ pub mod submissions;
 pub mod tokens;
 pub mod wishes;
 
-pub use db::{Db, DbError, ReadTx, WriteTx, now_text, time_text};
+pub use db::{Db, DbError, ReadTx, Watch, WriteTx, now_text, time_text};
