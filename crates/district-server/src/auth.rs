@@ -152,50 +152,72 @@ pub struct FeedMarks {
 /// in memory while nobody commits, so the no-change poll every kiosk sends every minute and
 /// the token check of every kiosk route cost no trip to the blocking pool.
 ///
-/// Everything kept was read in one snapshot whose [`Watch`] version is kept beside it. Before
-/// it is used the watch is asked again (without waiting, on the request's own thread): an
-/// unchanged version means no connection committed since — neither this server's writer nor
-/// another process such as `district-server kiosk remove` — so what is kept is exactly what a
-/// read would find now, and a revoked token or a publish is seen on the very next request. Any
-/// commit empties it; it fills again a token at a time ([`KioskCache::load`], one read on the
-/// blocking pool), with the feed's marks of that newer snapshot. Only kiosk tokens are kept:
-/// unknown, staff and personal tokens are looked up every time, as before.
+/// Every kiosk token with its kiosk, and the feed's marks, are read in one snapshot between
+/// two equal [`Watch`] versions, and kept with that version. Before they are used the watch is
+/// asked again (on the request's own thread, without waiting for any lock): an unchanged
+/// version means no connection committed since — neither this server's writer nor another
+/// process such as `district-server kiosk remove` — so what is kept is exactly what a read
+/// would find now, and a revoked token or a publish is seen on the very next request. After
+/// any commit the first request that finds it stale reads everything again on the blocking
+/// pool (one query over the kiosk tokens: a district's hundreds of kiosks cost well under a
+/// millisecond); requests that come meanwhile wait for that read instead of repeating it.
+/// Tokens it does not hold (unknown, staff, personal) are looked up every time, as before.
 pub struct KioskCache {
     db: Db,
-    inner: std::sync::Mutex<Kept>,
+    /// Opened on first use; locked for one version check at a time (microseconds).
+    watch: std::sync::Mutex<Option<Watch>>,
+    kept: std::sync::RwLock<Kept>,
+    /// Held by the one request that reads the cache again after a commit.
+    reloading: std::sync::Mutex<()>,
 }
 
 #[derive(Default)]
 struct Kept {
-    /// Opened on first use.
-    watch: Option<Watch>,
-    /// The version `marks` and `kiosks` were read at; `None`: nothing kept.
+    /// The version everything here was read at; `None`: nothing kept.
     version: Option<i64>,
     marks: FeedMarks,
     /// Kiosks by the hash of their token.
     kiosks: std::collections::HashMap<String, KioskAuth>,
 }
 
+fn unpoison<G>(r: Result<G, std::sync::PoisonError<G>>) -> G {
+    // What is behind these locks is replaced whole; a panic cannot leave it half-written.
+    r.unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 impl KioskCache {
     pub fn new(db: Db) -> KioskCache {
         KioskCache {
             db,
-            inner: std::sync::Mutex::default(),
+            watch: std::sync::Mutex::default(),
+            kept: std::sync::RwLock::default(),
+            reloading: std::sync::Mutex::default(),
+        }
+    }
+
+    /// The database's version now (see [`Watch::version`]); never waits for a database lock.
+    fn version(&self) -> Result<i64, DbError> {
+        let mut watch = unpoison(self.watch.lock());
+        match &*watch {
+            Some(w) => w.version(),
+            None => watch.insert(self.db.watch()?).version(),
         }
     }
 
     /// Without waiting: the kiosk holding the token with this hash and the feed's marks, when
-    /// nothing was committed since they were read. `None` (not known, something changed, the
-    /// cache is in use by another thread, or the database is busy): ask [`KioskCache::load`].
+    /// nothing was committed since they were read. `None` (not a kiosk token, or something
+    /// changed, or the database is busy): ask [`KioskCache::load`].
     pub fn fresh(&self, token_hash: &str) -> Option<(KioskAuth, FeedMarks)> {
-        let kept = self.inner.try_lock().ok()?;
-        let kiosk = kept.kiosks.get(token_hash)?;
-        let now = kept.watch.as_ref()?.version().ok()?;
-        (Some(now) == kept.version).then(|| (kiosk.clone(), kept.marks))
+        let now = self.version().ok()?;
+        let kept = unpoison(self.kept.read());
+        if kept.version != Some(now) {
+            return None;
+        }
+        kept.kiosks.get(token_hash).map(|k| (k.clone(), kept.marks))
     }
 
-    /// Who holds the token with this hash and where the feed stands, read in one snapshot on
-    /// the blocking pool; a kiosk's token is kept for [`KioskCache::fresh`].
+    /// Who holds the token with this hash and where the feed stands, from one snapshot, on the
+    /// blocking pool; the cache is read again first if anything was committed.
     pub async fn load(
         self: &std::sync::Arc<Self>,
         token_hash: String,
@@ -208,46 +230,53 @@ impl KioskCache {
 
     /// [`KioskCache::load`] on the calling thread.
     pub fn load_blocking(&self, token_hash: &str) -> Result<(Option<Holder>, FeedMarks), DbError> {
-        let mut guard = self
-            .inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let kept = &mut *guard;
-        let watch = match &mut kept.watch {
-            Some(watch) => watch,
-            None => kept.watch.insert(self.db.watch()?),
+        let _one_at_a_time = unpoison(self.reloading.lock());
+        let before = self.version()?;
+        let stale = {
+            let kept = unpoison(self.kept.read());
+            if kept.version == Some(before)
+                && let Some(k) = kept.kiosks.get(token_hash)
+            {
+                // Another request read it all again while this one waited.
+                let holder = Holder::Kiosk {
+                    id: k.kiosk_id.clone(),
+                    station: k.station.clone(),
+                };
+                return Ok((Some(holder), kept.marks));
+            }
+            kept.version != Some(before)
         };
-        let read = watch.read(|tx| {
-            let holder = storage::tokens::holder(tx, token_hash)?;
+        let (holder, marks, all) = self.db.read_blocking(|tx| {
             let marks = FeedMarks {
                 head: storage::records::head(tx)?,
                 purged_through: storage::records::purged_through(tx)?,
             };
-            Ok::<_, DbError>((holder, marks))
-        });
-        let (version, (holder, marks)) = match read {
-            Ok(read) => read,
-            Err(e) => {
-                // Keep nothing that could not be checked.
-                kept.version = None;
-                kept.kiosks.clear();
-                return Err(e);
-            }
-        };
-        if kept.version != Some(version) {
-            kept.kiosks.clear();
-            kept.version = Some(version);
-            kept.marks = marks;
-        }
-        if let Some(Holder::Kiosk { id, station }) = &holder {
-            kept.kiosks.insert(
-                token_hash.to_string(),
-                KioskAuth {
-                    kiosk_id: id.clone(),
-                    station: station.clone(),
-                    token_hash: token_hash.to_string(),
-                },
-            );
+            let all = stale
+                .then(|| storage::tokens::kiosk_holders(tx))
+                .transpose()?;
+            Ok::<_, DbError>((storage::tokens::holder(tx, token_hash)?, marks, all))
+        })?;
+        // The read's snapshot began after `before` was seen; the same version after it means
+        // nothing was committed in between, so the snapshot is the state at `before`.
+        if let Some(all) = all
+            && self.version()? == before
+        {
+            let kiosks = all
+                .into_iter()
+                .map(|(hash, kiosk_id, station)| {
+                    let auth = KioskAuth {
+                        kiosk_id,
+                        station,
+                        token_hash: hash.clone(),
+                    };
+                    (hash, auth)
+                })
+                .collect();
+            *unpoison(self.kept.write()) = Kept {
+                version: Some(before),
+                marks,
+                kiosks,
+            };
         }
         Ok((holder, marks))
     }

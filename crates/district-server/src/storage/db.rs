@@ -206,8 +206,8 @@ impl Db {
 /// A read-only connection of its own that can tell, without waiting for anything, whether any
 /// other connection committed since it last looked: this server's writer, or another process
 /// (`district-server kiosk remove`, `kioskctl` through the server, a second server by mistake).
-/// What is read through it can be kept in memory and trusted while [`Watch::version`] stays
-/// the same. SQLite's `PRAGMA data_version` answers that from the WAL index in shared memory
+/// What is read (on any connection) between two equal [`Watch::version`]s can be kept in memory
+/// and trusted while the version stays the same. SQLite's `PRAGMA data_version` answers that from the WAL index in shared memory
 /// (no disk I/O, microseconds); the connection's busy timeout is zero, so the check never
 /// sleeps on a lock: a busy database is an error, and the caller goes the slow way.
 pub struct Watch {
@@ -233,43 +233,6 @@ impl Watch {
             .conn
             .prepare_cached("PRAGMA data_version")?
             .query_row([], |r| r.get(0))?)
-    }
-
-    /// Runs `f` in one read transaction and returns it with the version of the snapshot it
-    /// read: what `f` found stays true while [`Watch::version`] returns that version. Blocking
-    /// (it waits for locks as long as any read does): call it on a blocking thread.
-    pub fn read<T, E>(&mut self, f: impl FnOnce(&ReadTx<'_>) -> Result<T, E>) -> Result<(i64, T), E>
-    where
-        E: From<DbError>,
-    {
-        // This runs on the blocking pool: it may wait for a lock like any other read.
-        self.conn
-            .busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(DbError::from)?;
-        let out = self.read_now(f);
-        let reset = self.conn.busy_timeout(std::time::Duration::ZERO);
-        let out = out?;
-        reset.map_err(DbError::from)?;
-        Ok(out)
-    }
-
-    fn read_now<T, E>(&mut self, f: impl FnOnce(&ReadTx<'_>) -> Result<T, E>) -> Result<(i64, T), E>
-    where
-        E: From<DbError>,
-    {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)
-            .map_err(DbError::from)?;
-        let read = ReadTx { conn: &tx };
-        // The first statement starts the snapshot; the version is read inside it.
-        let version: i64 = tx
-            .prepare_cached("PRAGMA data_version")
-            .and_then(|mut s| s.query_row([], |r| r.get(0)))
-            .map_err(DbError::from)?;
-        let out = f(&read);
-        tx.rollback().map_err(DbError::from)?;
-        Ok((version, out?))
     }
 }
 

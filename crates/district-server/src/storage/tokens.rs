@@ -39,6 +39,16 @@ pub fn holder(tx: &ReadTx<'_>, hash: &str) -> Result<Option<Holder>, DbError> {
     })
 }
 
+/// Every kiosk token's hash with its kiosk's id and station (tokens of removed kiosks left out).
+pub fn kiosk_holders(tx: &ReadTx<'_>) -> Result<Vec<(String, String, String)>, DbError> {
+    let mut stmt = tx.conn().prepare_cached(
+        "SELECT t.hash, k.id, k.station FROM tokens t JOIN kiosks k ON k.id = t.kiosk_id
+         WHERE t.role = 'kiosk'",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Revokes every token of `role`; returns how many.
 pub fn revoke_all(tx: &WriteTx<'_>, role: Role) -> Result<u64, DbError> {
     Ok(tx
