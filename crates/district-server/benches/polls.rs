@@ -82,6 +82,7 @@ impl Server {
     fn start(config: &Path) -> anyhow::Result<Server> {
         // `SERVER_BIN`: another build of the server (an older commit's, for a comparison).
         let bin = std::env::var_os("SERVER_BIN")
+            .filter(|b| !b.is_empty())
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_district-server")));
         let mut child = Command::new(bin)
