@@ -307,6 +307,43 @@ mod tests {
     }
 
     #[test]
+    fn a_watch_sees_every_commit_and_nothing_else() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("d.db");
+        let db = Db::open(&path).expect("opens");
+        let watch = db.watch().expect("watch");
+        let v0 = watch.version().expect("version");
+        db.read_blocking(super::super::records::head)
+            .expect("reads");
+        assert_eq!(
+            watch.version().expect("version"),
+            v0,
+            "a read commits nothing"
+        );
+        let bump = |db: &Db| {
+            db.write_blocking(|tx| {
+                tx.conn().execute(
+                    "UPDATE counters SET value = value + 1 WHERE name = 'head'",
+                    [],
+                )?;
+                Ok::<_, DbError>(())
+            })
+            .expect("writes")
+        };
+        bump(&db);
+        let v1 = watch.version().expect("version");
+        assert_ne!(v1, v0, "this server's writer committed");
+        assert_eq!(watch.version().expect("version"), v1, "and nothing since");
+        // Another connection, as `district-server kiosk remove` in another process has.
+        bump(&Db::open(&path).expect("opens again"));
+        assert_ne!(
+            watch.version().expect("version"),
+            v1,
+            "another connection committed"
+        );
+    }
+
+    #[test]
     fn the_database_and_its_folder_are_readable_by_their_owner_only() {
         use std::os::unix::fs::PermissionsExt;
         let mode = |p: &Path| std::fs::metadata(p).expect("exists").permissions().mode() & 0o777;
