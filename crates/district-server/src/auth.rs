@@ -136,9 +136,6 @@ async fn holder(parts: &Parts, state: &AppState) -> Result<Holder, ApiError> {
 pub struct KioskAuth {
     pub kiosk_id: String,
     pub station: String,
-    /// The hash of the token it came with (a new token, after a rotation or a new
-    /// registration under the same name, is a new hash).
-    pub token_hash: String,
 }
 
 /// Where the change feed stands: its head and the highest purged tombstone.
@@ -263,14 +260,7 @@ impl KioskCache {
         {
             let kiosks = all
                 .into_iter()
-                .map(|(hash, kiosk_id, station)| {
-                    let auth = KioskAuth {
-                        kiosk_id,
-                        station,
-                        token_hash: hash.clone(),
-                    };
-                    (hash, auth)
-                })
+                .map(|(hash, kiosk_id, station)| (hash, KioskAuth { kiosk_id, station }))
                 .collect();
             *unpoison(self.kept.write()) = Kept {
                 version: Some(before),
@@ -340,12 +330,11 @@ impl KioskToken {
         if let Some(known) = state.kiosks.fresh(&hash) {
             return Ok(known);
         }
-        match state.kiosks.load(hash.clone()).await? {
+        match state.kiosks.load(hash).await? {
             (Some(Holder::Kiosk { id, station }), marks) => Ok((
                 KioskAuth {
                     kiosk_id: id,
                     station,
-                    token_hash: hash,
                 },
                 marks,
             )),
@@ -381,7 +370,6 @@ impl KioskToken {
             Some(Holder::Kiosk { id, station }) => Ok(KioskAuth {
                 kiosk_id: id,
                 station,
-                token_hash: hash_token(&self.0),
             }),
             Some(Holder::Staff | Holder::Person(_)) => Err(staff_on_kiosk_route()),
             None => Err(unknown_token()),

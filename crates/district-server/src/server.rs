@@ -25,8 +25,6 @@ pub struct AppState {
     pub login_limits: Arc<crate::console::limits::LoginLimits>,
     /// Kiosk tokens and the feed's head, kept while nothing is committed (the poll's fast path).
     pub kiosks: Arc<KioskCache>,
-    /// Heartbeats lately written, to skip rewriting an unchanged one.
-    pub beats: Arc<crate::routes::RecentBeats>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,7 +59,6 @@ impl AppState {
             blobs: Arc::new(blobs),
             config: Arc::new(config),
             login_limits: Arc::default(),
-            beats: Arc::default(),
         })
     }
 

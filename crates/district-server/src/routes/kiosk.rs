@@ -1,9 +1,5 @@
 //! `POST /v1/heartbeat`, `PUT /v1/kiosk/screenshot` and `GET /v1/kiosk`.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
@@ -16,112 +12,73 @@ use protocol::wire::{Heartbeat, HeartbeatReply, KioskInfo, SCHEMA_VERSION};
 use crate::auth::KioskAuth;
 use crate::error::{ApiError, Json};
 use crate::server::AppState;
+use crate::storage::kiosks::StoredBeat;
 use crate::storage::{self, now_text, records};
 
-/// A heartbeat that reports what the last one written for the same token did is written again
-/// only after this long: the console says "online now" for a kiosk seen within the last
-/// minute, so `last_seen_at` up to this old still reads true there, and 1,000 kiosks beating
-/// every 5 s cost 33 writes a second instead of 200.
-pub const REWRITE_AFTER: Duration = Duration::from_secs(30);
+/// A heartbeat that reports what the kiosk's stored one did is stored again only once that one
+/// is this old: the console says "online now" for a kiosk seen within the last minute, so a
+/// `last_seen_at` up to this old still reads true there, and 1,000 kiosks beating every 5 s
+/// cost 33 writes a second instead of 200.
+pub const REWRITE_AFTER: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
 
-/// How far the kiosk's clock may have moved against the server's since the last written beat
-/// for the beat to count as unchanged (network delays move it by fractions of a second).
+/// How far the kiosk's clock may have moved against the server's since the stored beat for the
+/// beat to count as unchanged (network delays move it by fractions of a second).
 const SKEW_TOLERANCE_SECS: i64 = 2;
 
-/// Past this many remembered tokens, those older than [`REWRITE_AFTER`] are forgotten.
-const REMEMBERED: usize = 10_000;
-
-/// What a heartbeat reports, as the console shows it: an equal report within
-/// [`REWRITE_AFTER`] is not written again.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Report {
-    kiosk_version: String,
-    content_seq: u64,
-    outbox_depth: u64,
-    free_disk_bytes: Option<u64>,
-    /// The kiosk's clock minus the server's, in seconds.
-    skew_secs: i64,
+/// Whether `hb`, arriving `now`, says nothing the stored beat does not: the same version,
+/// content, outbox and free disk, a clock as far off within [`SKEW_TOLERANCE_SECS`], and the
+/// stored one not older than [`REWRITE_AFTER`]. Read from the database, not remembered, so a
+/// row changed by anyone else is judged as it is.
+fn unchanged(stored: &StoredBeat, hb: &Heartbeat, now: chrono::DateTime<Utc>) -> bool {
+    let parse = |t: &str| chrono::DateTime::parse_from_rfc3339(t).ok();
+    let (Some(seen), Some(clock)) = (parse(&stored.last_seen_at), parse(&stored.kiosk_clock))
+    else {
+        return false;
+    };
+    let age = now - seen.with_timezone(&Utc);
+    let skew_then = (clock - seen).num_seconds();
+    let skew_now = (hb.clock.with_timezone(&Utc) - now).num_seconds();
+    age >= chrono::TimeDelta::zero()
+        && age < REWRITE_AFTER
+        && (skew_now - skew_then).abs() <= SKEW_TOLERANCE_SECS
+        && stored.kiosk_version == hb.kiosk_version.chars().take(64).collect::<String>()
+        && stored.content_seq == hb.content_seq
+        && stored.outbox_depth == hb.outbox_depth
+        && stored.free_disk_bytes == hb.free_disk_bytes
 }
 
-impl Report {
-    fn of(hb: &Heartbeat, now: chrono::DateTime<Utc>) -> Report {
-        Report {
-            kiosk_version: hb.kiosk_version.chars().take(64).collect(),
-            content_seq: hb.content_seq,
-            outbox_depth: hb.outbox_depth,
-            free_disk_bytes: hb.free_disk_bytes,
-            skew_secs: (hb.clock.with_timezone(&Utc) - now).num_seconds(),
-        }
-    }
-
-    fn same_as(&self, written: &Report) -> bool {
-        (self.skew_secs - written.skew_secs).abs() <= SKEW_TOLERANCE_SECS
-            && Report {
-                skew_secs: written.skew_secs,
-                ..self.clone()
-            } == *written
-    }
-}
-
-/// The heartbeats this server wrote lately, by the hash of the kiosk's token (a new token, or
-/// a kiosk removed and registered again under its name, starts afresh), so an unchanged beat
-/// within [`REWRITE_AFTER`] costs a read instead of a write (a commit with its fsync through
-/// the single writer). Any change the console shows (version, content, outbox, free disk, a
-/// clock that moved) is written at once. In memory: a restarted server writes each kiosk's
-/// first beat.
-#[derive(Default)]
-pub struct RecentBeats {
-    written: Mutex<HashMap<String, (Report, Instant)>>,
-}
-
-impl RecentBeats {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Report, Instant)>> {
-        self.written
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    fn is_unchanged(&self, token_hash: &str, report: &Report, now: Instant) -> bool {
-        self.lock().get(token_hash).is_some_and(|(written, at)| {
-            now.duration_since(*at) < REWRITE_AFTER && report.same_as(written)
-        })
-    }
-
-    fn wrote(&self, token_hash: String, report: Report, at: Instant) {
-        let mut written = self.lock();
-        if written.len() >= REMEMBERED {
-            written.retain(|_, (_, t)| at.duration_since(*t) < REWRITE_AFTER);
-        }
-        written.insert(token_hash, (report, at));
-    }
-}
-
+/// Stores the heartbeat, unless it is [`unchanged`]: then a read instead of a commit (with its
+/// fsync, through the single writer). Both answer alike.
 pub async fn heartbeat(
     State(state): State<AppState>,
     kiosk: KioskAuth,
     Json(hb): Json<Heartbeat>,
 ) -> Result<axum::Json<HeartbeatReply>, ApiError> {
-    let (report, now) = (Report::of(&hb, Utc::now()), Instant::now());
     let id = kiosk.kiosk_id.clone();
-    let (head, screenshot_wanted) = if state.beats.is_unchanged(&kiosk.token_hash, &report, now) {
-        state
-            .db
-            .read(move |tx| {
+    let (hb, seen) = state
+        .db
+        .read(move |tx| {
+            let stored = storage::kiosks::last_beat(tx, &id)?;
+            if stored.is_some_and(|s| unchanged(&s, &hb, Utc::now())) {
                 let wanted = storage::kiosk_admin::screenshot_state(tx, &id)?.pending();
-                Ok::<_, ApiError>((records::head(tx)?, wanted))
-            })
-            .await?
-    } else {
-        let answer = state
-            .db
-            .write(move |tx| {
-                storage::kiosks::heartbeat(tx, &id, &hb, &now_text())?;
-                let wanted = storage::kiosk_admin::screenshot_state(tx, &id)?.pending();
-                Ok::<_, ApiError>((records::head(tx)?, wanted))
-            })
-            .await?;
-        state.beats.wrote(kiosk.token_hash, report, now);
-        answer
+                return Ok::<_, ApiError>((hb, Some((records::head(tx)?, wanted))));
+            }
+            Ok((hb, None))
+        })
+        .await?;
+    let (head, screenshot_wanted) = match seen {
+        Some(answer) => answer,
+        None => {
+            let id = kiosk.kiosk_id.clone();
+            state
+                .db
+                .write(move |tx| {
+                    storage::kiosks::heartbeat(tx, &id, &hb, &now_text())?;
+                    let wanted = storage::kiosk_admin::screenshot_state(tx, &id)?.pending();
+                    Ok::<_, ApiError>((records::head(tx)?, wanted))
+                })
+                .await?
+        }
     };
     Ok(axum::Json(HeartbeatReply {
         server_time: Utc::now().fixed_offset(),

@@ -6,7 +6,7 @@ mod kiosk;
 mod staff;
 mod submissions;
 
-pub use kiosk::{REWRITE_AFTER, RecentBeats};
+pub use kiosk::REWRITE_AFTER;
 
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::Method;

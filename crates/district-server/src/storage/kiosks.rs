@@ -55,6 +55,52 @@ pub fn remove(tx: &WriteTx<'_>, id: &str) -> Result<bool, DbError> {
         > 0)
 }
 
+/// What a kiosk's last stored heartbeat said, and when it was stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredBeat {
+    pub last_seen_at: String,
+    pub kiosk_version: String,
+    pub content_seq: u64,
+    pub outbox_depth: u64,
+    pub free_disk_bytes: Option<u64>,
+    pub kiosk_clock: String,
+}
+
+/// The kiosk's last stored heartbeat; `None` when it has none (or no such kiosk).
+pub fn last_beat(tx: &ReadTx<'_>, kiosk_id: &str) -> Result<Option<StoredBeat>, DbError> {
+    let row = tx
+        .conn()
+        .prepare_cached(
+            "SELECT last_seen_at, kiosk_version, content_seq, outbox_depth, free_disk_bytes,
+               kiosk_clock
+             FROM kiosks WHERE id = ?1",
+        )?
+        .query_row([kiosk_id], |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })
+        .optional()?;
+    Ok(match row {
+        Some((Some(seen), Some(version), Some(seq), Some(depth), disk, Some(clock))) => {
+            Some(StoredBeat {
+                last_seen_at: seen,
+                kiosk_version: version,
+                content_seq: seq as u64,
+                outbox_depth: depth as u64,
+                free_disk_bytes: disk.map(|d| d as u64),
+                kiosk_clock: clock,
+            })
+        }
+        _ => None,
+    })
+}
+
 /// Records a heartbeat.
 pub fn heartbeat(
     tx: &WriteTx<'_>,
