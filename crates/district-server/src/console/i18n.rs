@@ -126,6 +126,24 @@ pub fn problem(lang: Lang, p: &protocol::Problem) -> String {
 mod tests {
     use super::*;
 
+    /// A message defined twice keeps its first text only (Fluent refuses the second, and the
+    /// console logs it), so the later label would silently show the earlier one's words.
+    #[test]
+    fn no_message_is_defined_twice() {
+        for (locale, source) in [("zh-CN", ZH), ("en-US", EN)] {
+            let resource = FluentResource::try_new(source.to_string()).expect("parses");
+            let mut bundle = FluentBundle::new_concurrent(vec![
+                locale
+                    .parse::<unic_langid::LanguageIdentifier>()
+                    .expect("locale"),
+            ]);
+            assert!(
+                bundle.add_resource(resource).is_ok(),
+                "{locale}: a message is defined twice"
+            );
+        }
+    }
+
     #[test]
     fn both_languages_have_the_same_messages_and_parse() {
         let zh = ids(Lang::Zh);

@@ -165,7 +165,7 @@ fn district_page(
             p { (tr(lang, "field-id")) " " code { (l.drafted.district.id) } " · "
                 (tr(lang, "district-zone")) " " code { (l.drafted.district.timezone) } }
             (pair(lang, errors, "name", "field-district-name", &form.name_zh, &form.name_en))
-            (pair(lang, errors, "kiosk_name", "field-kiosk-name", &form.kiosk_name_zh, &form.kiosk_name_en))
+            (pair(lang, errors, "kiosk_name", "field-brand-kiosk-name", &form.kiosk_name_zh, &form.kiosk_name_en))
             (pair(lang, errors, "welcome", "field-welcome", &form.welcome_zh, &form.welcome_en))
             (pair_area(lang, errors, "intro", "field-intro", &form.intro_zh, &form.intro_en))
             (pair(lang, errors, "venues", "field-venues", &form.venues_zh, &form.venues_en))
