@@ -11,6 +11,7 @@ use protocol::wire::{
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
 
 use super::{Settings, SyncError};
 
@@ -122,7 +123,11 @@ impl Client {
         if let Some(etag) = if_none_match {
             request = request.header(header::IF_NONE_MATCH, etag);
         }
-        let response = self.send(request).await?;
+        // Spans name the phases of a sync for `benches/sync_server.rs`'s breakdown.
+        let response = self
+            .send(request)
+            .instrument(tracing::debug_span!("kiosk.page.answer"))
+            .await?;
         match response.status() {
             StatusCode::NOT_MODIFIED => Ok(Changes::NotModified),
             StatusCode::GONE => {
@@ -135,9 +140,16 @@ impl Client {
                     .get(header::ETAG)
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_string);
-                let bytes = self.body(response).await?;
-                let page: ChangesPage = serde_json::from_slice(&bytes)
-                    .map_err(|e| SyncError::BadPage(format!("not a page: {e}")))?;
+                let bytes = self
+                    .body(response)
+                    .instrument(tracing::debug_span!("kiosk.page.body"))
+                    .await?;
+                let page: ChangesPage = {
+                    let _span = tracing::debug_span!("kiosk.page.parse").entered();
+                    serde_json::from_slice(&bytes)
+                        .map_err(|e| SyncError::BadPage(format!("not a page: {e}")))?
+                };
+                let _span = tracing::debug_span!("kiosk.page.verify").entered();
                 page.verify(since)
                     .map_err(|e| SyncError::BadPage(e.to_string()))?;
                 Ok(Changes::Page { page, etag })

@@ -19,6 +19,7 @@ use protocol::wire::{
     SubmissionKind,
 };
 use serde::Serialize;
+use tracing::Instrument;
 use uuid::Uuid;
 
 use super::blobs::{self, Downloaded};
@@ -311,6 +312,7 @@ impl Syncer {
         }
         self.store.update_meta(&meta)?;
         if result.is_ok() && (housekeeping_due || report.content_changed) {
+            let _span = tracing::debug_span!("kiosk.housekeeping.collect_garbage").entered();
             match self
                 .store
                 .collect_garbage(Utc::now(), self.settings.image_grace)
@@ -368,15 +370,19 @@ impl Syncer {
         if !housekeeping_due && self.store.generation()? == generation {
             return Ok(push_error);
         }
-        let live: BTreeSet<String> = self
-            .store
-            .all_records()?
-            .iter()
-            .flat_map(|r| r.blobs())
-            .map(str::to_string)
-            .collect();
+        let live: BTreeSet<String> = {
+            let _span = tracing::debug_span!("kiosk.housekeeping.live_refs").entered();
+            self.store
+                .all_records()?
+                .iter()
+                .flat_map(|r| r.blobs())
+                .map(str::to_string)
+                .collect()
+        };
         let repaired =
-            blobs::fetch_missing(&self.client, self.store.blobs(), &live, &self.settings).await?;
+            blobs::fetch_missing(&self.client, self.store.blobs(), &live, &self.settings)
+                .instrument(tracing::debug_span!("kiosk.housekeeping.live_images"))
+                .await?;
         note_images(report, repaired);
         Ok(push_error)
     }
@@ -501,7 +507,10 @@ impl Syncer {
             };
             report.head = Some(page.head);
             let ops = ops_of(&page)?;
-            let downloaded = self.fetch_images_of(&ops).await?;
+            let downloaded = self
+                .fetch_images_of(&ops)
+                .instrument(tracing::debug_span!("kiosk.page.images"))
+                .await?;
             note_images(report, downloaded);
             count(report, &page);
             let caught_up = page.to >= page.head;
@@ -510,7 +519,10 @@ impl Syncer {
             let head = page.head.to_string();
             let meta: Vec<MetaUpdate> =
                 vec![("etag", etag_now.as_deref()), ("server_head", Some(&head))];
-            self.store.apply_synced(&ops, page.to, &meta)?;
+            {
+                let _span = tracing::debug_span!("kiosk.page.apply").entered();
+                self.store.apply_synced(&ops, page.to, &meta)?;
+            }
             since = page.to;
             etag = None;
             if caught_up {
@@ -576,23 +588,32 @@ impl Syncer {
                 return Ok(());
             }
             let ops = ops_of(&page)?;
-            let downloaded = self.fetch_images_of(&ops).await?;
+            let downloaded = self
+                .fetch_images_of(&ops)
+                .instrument(tracing::debug_span!("kiosk.page.images"))
+                .await?;
             note_images(report, downloaded);
             count(report, &page);
             let began_at = *snapshot_head.get_or_insert(page.head);
-            self.store.stage(&ops, page.to, &identity, began_at)?;
+            {
+                let _span = tracing::debug_span!("kiosk.page.stage").entered();
+                self.store.stage(&ops, page.to, &identity, began_at)?;
+            }
             report.staged_pages += 1;
             since = page.to;
             if page.to >= page.head {
-                let staged: BTreeSet<String> = self
-                    .store
-                    .staged_records()?
-                    .iter()
-                    .flat_map(|r| r.blobs())
-                    .map(str::to_string)
-                    .collect();
+                let staged: BTreeSet<String> = {
+                    let _span = tracing::debug_span!("kiosk.snapshot.staged_refs").entered();
+                    self.store
+                        .staged_records()?
+                        .iter()
+                        .flat_map(|r| r.blobs())
+                        .map(str::to_string)
+                        .collect()
+                };
                 let downloaded =
                     blobs::fetch_missing(&self.client, self.store.blobs(), &staged, &self.settings)
+                        .instrument(tracing::debug_span!("kiosk.snapshot.staged_images"))
                         .await?;
                 note_images(report, downloaded);
                 let info = retrying(&self.settings, || self.client.kiosk()).await?;
@@ -608,6 +629,7 @@ impl Syncer {
                     // The district came as a record; a pre-schema-3 copy would only go stale.
                     ("district", None),
                 ];
+                let _span = tracing::debug_span!("kiosk.snapshot.replace").entered();
                 self.store.replace_with_staging(page.to, &meta)?;
                 report.snapshot = true;
                 report.staged_pages = 0;
@@ -720,6 +742,7 @@ fn submission(item: &Item) -> Result<Submission, String> {
 
 /// The store operations of a verified page: each put's record read from its JSON once.
 fn ops_of(page: &ChangesPage) -> Result<Vec<Op>, SyncError> {
+    let _span = tracing::debug_span!("kiosk.page.ops").entered();
     page.changes
         .iter()
         .map(|c| match c.op {

@@ -98,10 +98,13 @@ pub async fn get_blob(
     }
     let store = state.blobs.clone();
     let name = sha.clone();
-    let blob = tokio::task::spawn_blocking(move || store.open_verified(&name))
-        .await
-        .map_err(ApiError::internal)??
-        .ok_or_else(|| ApiError::not_found(format!("the server has no blob {sha}")))?;
+    let blob = tokio::task::spawn_blocking(move || {
+        let _span = tracing::debug_span!("server.blob.open_verified").entered();
+        store.open_verified(&name)
+    })
+    .await
+    .map_err(ApiError::internal)??
+    .ok_or_else(|| ApiError::not_found(format!("the server has no blob {sha}")))?;
     let len = blob.len;
     let mut file = tokio::fs::File::from_std(blob.file);
     let mut magic = [0u8; MAGIC_LEN];

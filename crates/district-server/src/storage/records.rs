@@ -178,6 +178,7 @@ pub fn changes(
     limit: u32,
     station: &str,
 ) -> Result<ChangesPage, DbError> {
+    let read_span = tracing::debug_span!("server.page.read").entered();
     let conn = tx.conn();
     let head = head(tx)?;
     let mut stmt = conn.prepare_cached(
@@ -232,6 +233,8 @@ pub fn changes(
     } else {
         head
     };
+    drop(read_span);
+    let _span = tracing::debug_span!("server.page.checksum").entered();
     Ok(ChangesPage::new(since, to, head, changes))
 }
 
