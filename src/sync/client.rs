@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use protocol::content::Record;
 use protocol::wire::{
     ChangesPage, ErrorBody, Heartbeat, HeartbeatReply, KioskInfo, SCHEMA_HEADER, SCHEMA_VERSION,
     SUPPORTED_SCHEMAS_HEADER, Submission, SubmissionBatch, SubmissionResult, SubmissionResults,
@@ -23,9 +24,11 @@ const MAX_JSON_BYTES: usize = 64 * 1024 * 1024;
 pub enum Changes {
     /// `304`: the head has not moved since the ETag was issued.
     NotModified,
-    /// `200` with a page that passed [`ChangesPage::verify`], and the answer's ETag.
+    /// `200` with a page that passed [`ChangesPage::verify`], the record each of its changes
+    /// carries (`None` for a delete; read once, while verifying), and the answer's ETag.
     Page {
         page: ChangesPage,
+        records: Vec<Option<Record>>,
         etag: Option<String>,
     },
     /// `410`: the cursor can no longer be served; resync from a snapshot.
@@ -150,9 +153,14 @@ impl Client {
                         .map_err(|e| SyncError::BadPage(format!("not a page: {e}")))?
                 };
                 let _span = tracing::debug_span!("kiosk.page.verify").entered();
-                page.verify(since)
+                let records = page
+                    .verified_records(since)
                     .map_err(|e| SyncError::BadPage(e.to_string()))?;
-                Ok(Changes::Page { page, etag })
+                Ok(Changes::Page {
+                    page,
+                    records,
+                    etag,
+                })
             }
             _ => Err(self.refusal(response).await),
         }
