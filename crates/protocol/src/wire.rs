@@ -781,11 +781,11 @@ mod tests {
                 id: format!("r{seq}-{awkward}"),
                 station: "s1".into(),
                 order: seq as u32,
-                name: Text::new(awkward, &format!("Room {seq}")),
+                name: Text::new(awkward, format!("Room {seq}")),
                 description: Text::new("", awkward),
-                capacity: (seq % 3 != 0).then_some(seq as u32 * 7),
+                capacity: (!seq.is_multiple_of(3)).then_some(seq as u32 * 7),
             });
-            changes.push(if seq % 5 == 0 {
+            changes.push(if seq.is_multiple_of(5) {
                 Change {
                     seq: seq * 3,
                     kind: Kind::Event,

@@ -214,7 +214,7 @@ mod tests {
         let g = store
             .collect_garbage_of(now, std::time::Duration::ZERO, &known)
             .expect("gc");
-        assert_eq!(g.removed, [unused.clone()]);
+        assert_eq!(g.removed, [unused]);
         assert!(store.blobs().contains(&live) && store.blobs().contains(&staged));
     }
 }

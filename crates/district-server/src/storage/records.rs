@@ -330,7 +330,7 @@ mod tests {
             order: n,
             name: Text::new(awkward, format!("Room {n} {awkward}")),
             description: Text::new("书", "Books"),
-            capacity: (n % 2 == 0).then_some(n),
+            capacity: n.is_multiple_of(2).then_some(n),
         })
     }
 
