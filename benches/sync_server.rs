@@ -16,9 +16,14 @@
 //! keeps the generated data set in `DIR` and reuses it on the next run with the same sizes
 //! (generating 10,000 articles and 1,000 pictures takes minutes); delete `DIR` when done.
 //! `COMPARE_SEQUENTIAL=1` first runs the first full sync with one image download at a time.
+//!
+//! After the first full sync and the 1,000 changes the bench prints where their time went: the
+//! wall time of every `kiosk.*` and `server.*` tracing span (the phases of the sync client in
+//! `src/sync`, of the server's change feed and blob route), summed by name ([`Phases`]).
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use district_server::admin;
@@ -29,6 +34,72 @@ use district_server::server::{self, AppState};
 use lobby_kiosk::sync::{Settings, Syncer};
 use protocol::wire::{SCHEMA_HEADER, SCHEMA_VERSION};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::{Layer, filter};
+
+/// Wall time of the sync's phases: each span named `kiosk.*` or `server.*`, from its creation
+/// to its close, summed by name. Spans that run at the same time (image downloads, the server
+/// beside the kiosk) overlap, so the sums are per phase, not shares of the whole.
+#[derive(Clone, Default)]
+struct Phases(Arc<Mutex<BTreeMap<&'static str, (u64, Duration)>>>);
+
+/// When a span began, kept in its extensions.
+struct Began(Instant);
+
+impl<S> Layer<S> for Phases
+where
+    S: tracing::Subscriber + for<'a> LookupSpan<'a>,
+{
+    fn on_new_span(
+        &self,
+        _attrs: &tracing::span::Attributes<'_>,
+        id: &tracing::span::Id,
+        ctx: Context<'_, S>,
+    ) {
+        if let Some(span) = ctx.span(id) {
+            span.extensions_mut().insert(Began(Instant::now()));
+        }
+    }
+
+    fn on_close(&self, id: tracing::span::Id, ctx: Context<'_, S>) {
+        let Some(span) = ctx.span(&id) else { return };
+        let Some(began) = span.extensions().get::<Began>().map(|b| b.0) else {
+            return;
+        };
+        if let Ok(mut phases) = self.0.lock() {
+            let entry = phases.entry(span.metadata().name()).or_default();
+            entry.0 += 1;
+            entry.1 += began.elapsed();
+        }
+    }
+}
+
+impl Phases {
+    fn install() -> Phases {
+        let phases = Phases::default();
+        let wanted = filter::filter_fn(|m| {
+            m.is_span() && (m.name().starts_with("kiosk.") || m.name().starts_with("server."))
+        });
+        let subscriber = tracing_subscriber::registry().with(phases.clone().with_filter(wanted));
+        let _ = tracing::subscriber::set_global_default(subscriber);
+        phases
+    }
+
+    /// Prints the phases measured since the last call, and forgets them.
+    fn print(&self, what: &str) {
+        let Ok(mut phases) = self.0.lock() else {
+            return;
+        };
+        println!("    where the time of {what} went (wall time per phase, summed):");
+        for (name, (count, total)) in std::mem::take(&mut *phases) {
+            println!(
+                "      {name:<36} {:9.1} ms  ({count} spans)",
+                total.as_secs_f64() * 1000.0
+            );
+        }
+    }
+}
 
 struct Sizes {
     articles: usize,
@@ -236,6 +307,7 @@ fn data_set(spec: &ScaleSpec, scratch: &tempfile::TempDir) -> anyhow::Result<std
 
 fn main() -> anyhow::Result<()> {
     let sizes = sizes();
+    let phases = Phases::install();
     println!(
         "lobby-kiosk sync and server figures ({} articles, {} images; load average at start {})",
         sizes.articles,
@@ -304,6 +376,9 @@ fn main() -> anyhow::Result<()> {
         );
     }
     let mut syncer = Syncer::open(kiosk_dir.path(), settings())?;
+    if let Ok(mut gathered) = phases.0.lock() {
+        gathered.clear();
+    }
     let t = Instant::now();
     let down0 = wire.down.load(Ordering::Relaxed);
     let first = kiosk_rt.block_on(syncer.cycle())?;
@@ -315,6 +390,7 @@ fn main() -> anyhow::Result<()> {
         first.images,
         (wire.down.load(Ordering::Relaxed) - down0) as f64 / 1e6
     );
+    phases.print("the first full sync");
 
     let changes = sizes.changes.min(bundle.content.articles.len());
     for article in bundle.content.articles.iter_mut().take(changes) {
@@ -332,6 +408,7 @@ fn main() -> anyhow::Result<()> {
         applied.pages,
         applied.puts
     );
+    phases.print("applying the changes");
 
     // A syncer that starts checks the images of the whole content and collects unused ones
     // in its first cycle (and then hourly, or after a cycle that changed the content).
@@ -344,6 +421,7 @@ fn main() -> anyhow::Result<()> {
         t.elapsed().as_secs_f64() * 1000.0,
         housekeeping.images_removed
     );
+    phases.print("the first cycle after start");
 
     // No-change cycles: what every kiosk does every minute. The bytes are those of the first.
     let mut idle = housekeeping;

@@ -19,6 +19,7 @@ use std::path::Path;
 use reqwest::Response;
 use sha2::{Digest, Sha256};
 use tokio::task::JoinSet;
+use tracing::Instrument;
 
 use super::client::{BlobAnswer, Client};
 use super::{Settings, SyncError};
@@ -84,7 +85,11 @@ pub async fn fetch_missing(
     if done.images > 0 {
         // The renames are durable before any page that references the images is applied.
         let store = store.clone();
-        let _ = tokio::task::spawn_blocking(move || store.sync_dir()).await;
+        let _ = tokio::task::spawn_blocking(move || {
+            let _span = tracing::debug_span!("kiosk.blob.dir_sync").entered();
+            store.sync_dir()
+        })
+        .await;
     }
     Ok(done)
 }
@@ -125,9 +130,15 @@ async fn fetch_one(
             return finish(move || store.commit_part(&name)).await.map(|()| 0);
         }
     };
-    let (received, actual) = stream_to(response, &part, append, offset, limit, sha).await?;
+    let (received, actual) = stream_to(response, &part, append, offset, limit, sha)
+        .instrument(tracing::debug_span!("kiosk.blob.stream"))
+        .await?;
     let (store, name) = (store.clone(), sha.to_string());
-    finish(move || store.commit_hashed_part(&name, &actual)).await?;
+    finish(move || {
+        let _span = tracing::debug_span!("kiosk.blob.commit").entered();
+        store.commit_hashed_part(&name, &actual)
+    })
+    .await?;
     Ok(received)
 }
 

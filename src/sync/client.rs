@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use protocol::content::Record;
 use protocol::wire::{
     ChangesPage, ErrorBody, Heartbeat, HeartbeatReply, KioskInfo, SCHEMA_HEADER, SCHEMA_VERSION,
     SUPPORTED_SCHEMAS_HEADER, Submission, SubmissionBatch, SubmissionResult, SubmissionResults,
@@ -11,6 +12,7 @@ use protocol::wire::{
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
 
 use super::{Settings, SyncError};
 
@@ -22,9 +24,11 @@ const MAX_JSON_BYTES: usize = 64 * 1024 * 1024;
 pub enum Changes {
     /// `304`: the head has not moved since the ETag was issued.
     NotModified,
-    /// `200` with a page that passed [`ChangesPage::verify`], and the answer's ETag.
+    /// `200` with a page that passed [`ChangesPage::verify`], the record each of its changes
+    /// carries (`None` for a delete; read once, while verifying), and the answer's ETag.
     Page {
         page: ChangesPage,
+        records: Vec<Option<Record>>,
         etag: Option<String>,
     },
     /// `410`: the cursor can no longer be served; resync from a snapshot.
@@ -122,7 +126,11 @@ impl Client {
         if let Some(etag) = if_none_match {
             request = request.header(header::IF_NONE_MATCH, etag);
         }
-        let response = self.send(request).await?;
+        // Spans name the phases of a sync for `benches/sync_server.rs`'s breakdown.
+        let response = self
+            .send(request)
+            .instrument(tracing::debug_span!("kiosk.page.answer"))
+            .await?;
         match response.status() {
             StatusCode::NOT_MODIFIED => Ok(Changes::NotModified),
             StatusCode::GONE => {
@@ -135,12 +143,24 @@ impl Client {
                     .get(header::ETAG)
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_string);
-                let bytes = self.body(response).await?;
-                let page: ChangesPage = serde_json::from_slice(&bytes)
-                    .map_err(|e| SyncError::BadPage(format!("not a page: {e}")))?;
-                page.verify(since)
+                let bytes = self
+                    .body(response)
+                    .instrument(tracing::debug_span!("kiosk.page.body"))
+                    .await?;
+                let page: ChangesPage = {
+                    let _span = tracing::debug_span!("kiosk.page.parse").entered();
+                    serde_json::from_slice(&bytes)
+                        .map_err(|e| SyncError::BadPage(format!("not a page: {e}")))?
+                };
+                let _span = tracing::debug_span!("kiosk.page.verify").entered();
+                let records = page
+                    .verified_records(since)
                     .map_err(|e| SyncError::BadPage(e.to_string()))?;
-                Ok(Changes::Page { page, etag })
+                Ok(Changes::Page {
+                    page,
+                    records,
+                    etag,
+                })
             }
             _ => Err(self.refusal(response).await),
         }

@@ -19,6 +19,7 @@ use protocol::wire::{
     SubmissionKind,
 };
 use serde::Serialize;
+use tracing::Instrument;
 use uuid::Uuid;
 
 use super::blobs::{self, Downloaded};
@@ -28,6 +29,7 @@ use super::{Settings, SyncError};
 use crate::store::content::MetaUpdate;
 use crate::store::outbox::{Answer, Answered, Item};
 use crate::store::{ContentStore, Op, Outbox};
+use protocol::content::Record;
 
 /// Name of the lock file that keeps two syncs of one data folder apart.
 pub const LOCK_FILE: &str = "sync.lock";
@@ -271,6 +273,10 @@ impl Syncer {
             .housekept
             .is_none_or(|at| at.elapsed() >= self.settings.housekeeping);
         let result = self.run(&mut report, generation, housekeeping_due).await;
+        let (result, live) = match result {
+            Ok(ran) => (Ok(ran.push_error), ran.live),
+            Err(e) => (Err(e), None),
+        };
         report.cursor_after = self.cursor()?;
         report.content_changed = self.store.generation()? != generation;
         report.outbox_depth = self.outbox.depth()?;
@@ -311,10 +317,18 @@ impl Syncer {
         }
         self.store.update_meta(&meta)?;
         if result.is_ok() && (housekeeping_due || report.content_changed) {
-            match self
-                .store
-                .collect_garbage(Utc::now(), self.settings.image_grace)
-            {
+            let _span = tracing::debug_span!("kiosk.housekeeping.collect_garbage").entered();
+            // The content's images as this cycle found them, unless the content changed since.
+            let live = match live {
+                Some(live) if live.is_current(&self.store)? => Some(live.blobs),
+                _ => None,
+            };
+            let grace = self.settings.image_grace;
+            let collected = match &live {
+                Some(live) => self.store.collect_garbage_of(Utc::now(), grace, live),
+                None => self.store.collect_garbage(Utc::now(), grace),
+            };
+            match collected {
                 Ok(g) => report.images_removed = g.removed.len(),
                 Err(e) => tracing::warn!(error = %e, "cannot clean up unused images"),
             }
@@ -335,7 +349,7 @@ impl Syncer {
         report: &mut Report,
         generation: u64,
         housekeeping_due: bool,
-    ) -> Result<Option<SyncError>, SyncError> {
+    ) -> Result<Ran, SyncError> {
         let push_error = self.push(report).await?;
         // Answers older than the retention hold contacts nobody needs any more.
         let before = chrono::TimeDelta::from_std(self.settings.keep_answered)
@@ -359,26 +373,40 @@ impl Syncer {
         } else {
             true
         };
-        if snapshot {
-            self.snapshot(report).await?;
+        // A snapshot knows the images of the content it swapped in: nothing is read again.
+        let mut known = None;
+        if snapshot && let Some(swapped_in) = self.snapshot(report).await? {
+            known = Some(swapped_in);
         }
         // References of the content already held (a blob removed by hand, a grace period
         // shorter than an outage) are repaired too. Pages and snapshots fetched their own
         // images already, so this whole-content check waits for housekeeping.
         if !housekeeping_due && self.store.generation()? == generation {
-            return Ok(push_error);
+            return Ok(Ran {
+                push_error,
+                live: None,
+            });
         }
-        let live: BTreeSet<String> = self
-            .store
-            .all_records()?
-            .iter()
-            .flat_map(|r| r.blobs())
-            .map(str::to_string)
-            .collect();
-        let repaired =
-            blobs::fetch_missing(&self.client, self.store.blobs(), &live, &self.settings).await?;
+        let live = match known {
+            Some(live) if live.is_current(&self.store)? => live,
+            _ => {
+                let _span = tracing::debug_span!("kiosk.housekeeping.live_refs").entered();
+                LiveBlobs::read(&self.store)?
+            }
+        };
+        let repaired = blobs::fetch_missing(
+            &self.client,
+            self.store.blobs(),
+            &live.blobs,
+            &self.settings,
+        )
+        .instrument(tracing::debug_span!("kiosk.housekeeping.live_images"))
+        .await?;
         note_images(report, repaired);
-        Ok(push_error)
+        Ok(Ran {
+            push_error,
+            live: Some(live),
+        })
     }
 
     /// Pushes pending outbox items, 100 per request, and records the server's verdicts.
@@ -490,18 +518,25 @@ impl Syncer {
                     .changes(since, self.settings.page_limit, etag.as_deref(), None)
             })
             .await?;
-            let (page, page_etag) = match answer {
+            let (page, records, page_etag) = match answer {
                 Changes::NotModified => {
                     report.not_modified = true;
                     report.head = Some(since);
                     break;
                 }
                 Changes::Gone(why) => return Err(SyncError::CursorExpired(why)),
-                Changes::Page { page, etag } => (page, etag),
+                Changes::Page {
+                    page,
+                    records,
+                    etag,
+                } => (page, records, etag),
             };
             report.head = Some(page.head);
-            let ops = ops_of(&page)?;
-            let downloaded = self.fetch_images_of(&ops).await?;
+            let ops = ops_of(&page, records)?;
+            let downloaded = self
+                .fetch_images_of(&ops)
+                .instrument(tracing::debug_span!("kiosk.page.images"))
+                .await?;
             note_images(report, downloaded);
             count(report, &page);
             let caught_up = page.to >= page.head;
@@ -510,7 +545,10 @@ impl Syncer {
             let head = page.head.to_string();
             let meta: Vec<MetaUpdate> =
                 vec![("etag", etag_now.as_deref()), ("server_head", Some(&head))];
-            self.store.apply_synced(&ops, page.to, &meta)?;
+            {
+                let _span = tracing::debug_span!("kiosk.page.apply").entered();
+                self.store.apply_synced(&ops, page.to, &meta)?;
+            }
             since = page.to;
             etag = None;
             if caught_up {
@@ -525,7 +563,9 @@ impl Syncer {
 
     /// Collects a whole snapshot in the staging area (resuming one collected earlier for the
     /// same server and token) and swaps it in when it reaches the head.
-    async fn snapshot(&mut self, report: &mut Report) -> Result<(), SyncError> {
+    ///
+    /// Returns the images of the content it swapped in (`None` when it swapped nothing in).
+    async fn snapshot(&mut self, report: &mut Report) -> Result<Option<LiveBlobs>, SyncError> {
         let identity = self.settings.identity();
         let mut since = match self.store.staging_state()? {
             Some((id, seq)) if id == identity => seq,
@@ -550,8 +590,12 @@ impl Syncer {
                 self.client.changes(since, limit, None, head_param)
             })
             .await?;
-            let (page, etag) = match answer {
-                Changes::Page { page, etag } => (page, etag),
+            let (page, records, etag) = match answer {
+                Changes::Page {
+                    page,
+                    records,
+                    etag,
+                } => (page, records, etag),
                 Changes::Gone(why) if since > 0 && !restarted => {
                     // The server purged deletions newer than this snapshot's start (it waited
                     // in staging for a long time): begin it again.
@@ -573,27 +617,38 @@ impl Syncer {
             if since == 0 && page.head == 0 {
                 // Nothing was ever published: keep showing what the kiosk has.
                 report.server_empty = true;
-                return Ok(());
+                return Ok(None);
             }
-            let ops = ops_of(&page)?;
-            let downloaded = self.fetch_images_of(&ops).await?;
+            let ops = ops_of(&page, records)?;
+            let downloaded = self
+                .fetch_images_of(&ops)
+                .instrument(tracing::debug_span!("kiosk.page.images"))
+                .await?;
             note_images(report, downloaded);
             count(report, &page);
             let began_at = *snapshot_head.get_or_insert(page.head);
-            self.store.stage(&ops, page.to, &identity, began_at)?;
+            {
+                let _span = tracing::debug_span!("kiosk.page.stage").entered();
+                self.store.stage(&ops, page.to, &identity, began_at)?;
+            }
             report.staged_pages += 1;
             since = page.to;
             if page.to >= page.head {
-                let staged: BTreeSet<String> = self
-                    .store
-                    .staged_records()?
-                    .iter()
-                    .flat_map(|r| r.blobs())
-                    .map(str::to_string)
-                    .collect();
-                let downloaded =
-                    blobs::fetch_missing(&self.client, self.store.blobs(), &staged, &self.settings)
-                        .await?;
+                // The staging area is read once: for its images, then for the swap.
+                let (staged, staged_blobs) = {
+                    let _span = tracing::debug_span!("kiosk.snapshot.staged_refs").entered();
+                    let staged = self.store.staged()?;
+                    let blobs = blobs_of(staged.records());
+                    (staged, blobs)
+                };
+                let downloaded = blobs::fetch_missing(
+                    &self.client,
+                    self.store.blobs(),
+                    &staged_blobs,
+                    &self.settings,
+                )
+                .instrument(tracing::debug_span!("kiosk.snapshot.staged_images"))
+                .await?;
                 note_images(report, downloaded);
                 let info = retrying(&self.settings, || self.client.kiosk()).await?;
                 let head = page.head.to_string();
@@ -608,10 +663,14 @@ impl Syncer {
                     // The district came as a record; a pre-schema-3 copy would only go stale.
                     ("district", None),
                 ];
-                self.store.replace_with_staging(page.to, &meta)?;
+                let _span = tracing::debug_span!("kiosk.snapshot.replace").entered();
+                self.store.replace_with_staged(staged, page.to, &meta)?;
                 report.snapshot = true;
                 report.staged_pages = 0;
-                return Ok(());
+                return Ok(Some(LiveBlobs {
+                    generation: self.store.generation()?,
+                    blobs: staged_blobs,
+                }));
             }
         }
     }
@@ -718,20 +777,63 @@ fn submission(item: &Item) -> Result<Submission, String> {
     })
 }
 
-/// The store operations of a verified page: each put's record read from its JSON once.
-fn ops_of(page: &ChangesPage) -> Result<Vec<Op>, SyncError> {
+/// What [`Syncer::run`] leaves for the rest of the cycle.
+struct Ran {
+    /// The pull worked but the push was refused in a way retrying will not fix.
+    push_error: Option<SyncError>,
+    /// The images the content references, when the run had them (after it checked them).
+    live: Option<LiveBlobs>,
+}
+
+/// The images the content references, as of one `generation` of the store: reading every
+/// record for them costs a parse of the whole content, so a cycle does it at most once (a
+/// snapshot knows them from its staging area) and hands them to the garbage collection.
+struct LiveBlobs {
+    generation: u64,
+    blobs: BTreeSet<String>,
+}
+
+impl LiveBlobs {
+    fn read(store: &ContentStore) -> Result<LiveBlobs, SyncError> {
+        let generation = store.generation()?;
+        let blobs = blobs_of(&store.all_records()?);
+        Ok(LiveBlobs { generation, blobs })
+    }
+
+    /// Whether the content is still the one they were read from: every write that changes
+    /// records moves the generation.
+    fn is_current(&self, store: &ContentStore) -> Result<bool, SyncError> {
+        Ok(store.generation()? == self.generation)
+    }
+}
+
+fn blobs_of(records: &[Record]) -> BTreeSet<String> {
+    records
+        .iter()
+        .flat_map(|r| r.blobs())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The store operations of a verified page, from the records its verification read.
+fn ops_of(page: &ChangesPage, records: Vec<Option<Record>>) -> Result<Vec<Op>, SyncError> {
+    if records.len() != page.changes.len() {
+        return Err(SyncError::BadPage(format!(
+            "{} records read for {} changes",
+            records.len(),
+            page.changes.len()
+        )));
+    }
     page.changes
         .iter()
-        .map(|c| match c.op {
-            WireOp::Delete => Ok(Op::Delete(c.kind, c.id.clone())),
-            WireOp::Put => match c.record() {
-                Ok(Some(record)) => Ok(Op::Put(record)),
-                Ok(None) => Err(SyncError::BadPage(format!(
-                    "change {} has no record",
-                    c.seq
-                ))),
-                Err(e) => Err(SyncError::BadPage(e.to_string())),
-            },
+        .zip(records)
+        .map(|(c, record)| match (c.op, record) {
+            (WireOp::Delete, _) => Ok(Op::Delete(c.kind, c.id.clone())),
+            (WireOp::Put, Some(record)) => Ok(Op::Put(record)),
+            (WireOp::Put, None) => Err(SyncError::BadPage(format!(
+                "change {} has no record",
+                c.seq
+            ))),
         })
         .collect()
 }

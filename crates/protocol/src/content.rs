@@ -598,6 +598,26 @@ impl Record {
             Kind::Notice => Record::Notice(serde_json::from_value(value)?),
         })
     }
+
+    /// [`Record::from_json`] from a borrowed value, which is then not copied (a sync page's
+    /// records are read from the page as it was parsed).
+    pub fn from_json_ref(
+        kind: Kind,
+        value: &serde_json::Value,
+    ) -> Result<Record, serde_json::Error> {
+        use serde::Deserialize;
+        Ok(match kind {
+            Kind::District => Record::District(Deserialize::deserialize(value)?),
+            Kind::Section => Record::Section(Deserialize::deserialize(value)?),
+            Kind::Station => Record::Station(Deserialize::deserialize(value)?),
+            Kind::Room => Record::Room(Deserialize::deserialize(value)?),
+            Kind::Article => Record::Article(Deserialize::deserialize(value)?),
+            Kind::Event => Record::Event(Deserialize::deserialize(value)?),
+            Kind::Wish => Record::Wish(Deserialize::deserialize(value)?),
+            Kind::Availability => Record::Availability(Deserialize::deserialize(value)?),
+            Kind::Notice => Record::Notice(Deserialize::deserialize(value)?),
+        })
+    }
 }
 
 /// A complete, validated set of content: what a bundle yields and what a cache holds.

@@ -43,6 +43,38 @@ impl ContentStore {
         grace: std::time::Duration,
     ) -> Result<Garbage> {
         let referenced = self.referenced_blobs()?;
+        self.collect_unreferenced(now, grace, &referenced)
+    }
+
+    /// [`ContentStore::collect_garbage`] when the caller knows `live`, the images the content
+    /// references now (the sync has just read or swapped in the content): the records are not
+    /// read again, only those of the staging area, if there are any.
+    pub fn collect_garbage_of(
+        &mut self,
+        now: chrono::DateTime<chrono::Utc>,
+        grace: std::time::Duration,
+        live: &BTreeSet<String>,
+    ) -> Result<Garbage> {
+        let staging: bool = self
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM staging)", [], |r| r.get(0))
+            .map_err(self.sql_err())?;
+        if !staging {
+            return self.collect_unreferenced(now, grace, live);
+        }
+        let mut referenced = live.clone();
+        for record in self.staged_records()? {
+            referenced.extend(record.blobs().into_iter().map(str::to_string));
+        }
+        self.collect_unreferenced(now, grace, &referenced)
+    }
+
+    fn collect_unreferenced(
+        &mut self,
+        now: chrono::DateTime<chrono::Utc>,
+        grace: std::time::Duration,
+        referenced: &BTreeSet<String>,
+    ) -> Result<Garbage> {
         // Temporary files a crash left: never resumed, so their age alone decides.
         let mut stale_temporaries = self.blobs.remove_stale_temporaries(grace)?;
         let dir = self.blobs.dir().to_path_buf();
@@ -144,5 +176,45 @@ mod tests {
         assert_eq!(g.removed.len(), 2);
         assert!(!store.blobs().contains(&sha));
         assert!(!part.exists());
+    }
+
+    #[test]
+    fn with_the_live_images_known_only_the_staging_area_is_read() {
+        use crate::store::content::Op;
+        use protocol::content::{Article, ImageRef, Record};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (mut store, _) = ContentStore::open_or_rebuild(dir.path()).expect("opens");
+        let [live, staged, unused] = [b"live".as_slice(), b"staged", b"unused"].map(|bytes| {
+            let sha = protocol::content::sha256_hex(bytes);
+            store.blobs().put(&sha, bytes).expect("puts");
+            sha
+        });
+        // A snapshot in progress references `staged`.
+        let mut article: Article = serde_json::from_value(serde_json::json!({
+            "id": "a1", "section": "s", "order": 1, "category": "service",
+            "title": {"zh": "标题", "en": "Title"}, "summary": {"zh": "", "en": ""},
+            "body": [], "images": []
+        }))
+        .expect("an article");
+        article.images.push(ImageRef {
+            sha256: staged.clone(),
+            width: 1,
+            height: 1,
+            alt: protocol::text::Text::new("", ""),
+        });
+        store
+            .stage(&[Op::Put(Record::Article(article))], 5, "id-1", 5)
+            .expect("stages");
+        let known = BTreeSet::from([live.clone()]);
+        let now = chrono::Utc::now();
+        let g = store
+            .collect_garbage_of(now, std::time::Duration::ZERO, &known)
+            .expect("gc");
+        assert_eq!(g.newly_orphaned, 1, "only the unused one");
+        let g = store
+            .collect_garbage_of(now, std::time::Duration::ZERO, &known)
+            .expect("gc");
+        assert_eq!(g.removed, [unused]);
+        assert!(store.blobs().contains(&live) && store.blobs().contains(&staged));
     }
 }

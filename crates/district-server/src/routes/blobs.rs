@@ -64,6 +64,12 @@ pub fn parse_range(value: &str, len: u64) -> Span {
     Span::Part(start, end)
 }
 
+/// Bytes read from disk at a time while streaming a blob. Each read of a `tokio::fs::File` is a
+/// trip to the blocking pool: at `ReaderStream`'s default of 4 KiB a 300 KB photo took 75 of
+/// them (75,000 for a kiosk's first sync of 1,000 pictures); at 256 KiB it takes two, and a
+/// download still holds at most this much of a blob in memory.
+const CHUNK: usize = 256 * 1024;
+
 /// How many bytes [`mime`] looks at.
 const MAGIC_LEN: usize = 8;
 
@@ -98,10 +104,13 @@ pub async fn get_blob(
     }
     let store = state.blobs.clone();
     let name = sha.clone();
-    let blob = tokio::task::spawn_blocking(move || store.open_verified(&name))
-        .await
-        .map_err(ApiError::internal)??
-        .ok_or_else(|| ApiError::not_found(format!("the server has no blob {sha}")))?;
+    let blob = tokio::task::spawn_blocking(move || {
+        let _span = tracing::debug_span!("server.blob.open_verified").entered();
+        store.open_verified(&name)
+    })
+    .await
+    .map_err(ApiError::internal)??
+    .ok_or_else(|| ApiError::not_found(format!("the server has no blob {sha}")))?;
     let len = blob.len;
     let mut file = tokio::fs::File::from_std(blob.file);
     let mut magic = [0u8; MAGIC_LEN];
@@ -136,7 +145,7 @@ pub async fn get_blob(
                 file.seek(SeekFrom::Start(0))
                     .await
                     .map_err(ApiError::internal)?;
-                let body = Body::from_stream(ReaderStream::new(file.take(len)));
+                let body = Body::from_stream(ReaderStream::with_capacity(file.take(len), CHUNK));
                 let mut r = (StatusCode::OK, body).into_response();
                 r.headers_mut()
                     .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
@@ -147,7 +156,8 @@ pub async fn get_blob(
                     .await
                     .map_err(ApiError::internal)?;
                 let part_len = end - start + 1;
-                let body = Body::from_stream(ReaderStream::new(file.take(part_len)));
+                let body =
+                    Body::from_stream(ReaderStream::with_capacity(file.take(part_len), CHUNK));
                 let mut r = (StatusCode::PARTIAL_CONTENT, body).into_response();
                 r.headers_mut()
                     .insert(header::CONTENT_LENGTH, HeaderValue::from(part_len));

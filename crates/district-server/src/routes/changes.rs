@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use protocol::wire::{ChangesPage, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, codes};
+use protocol::wire::{DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, codes};
 use serde::Deserialize;
 
 use crate::auth::KioskToken;
@@ -22,7 +22,8 @@ pub struct ChangesQuery {
 
 enum Answer {
     NotModified(u64),
-    Page(ChangesPage),
+    /// A page, serialised once as it was read (see [`records::changes`]).
+    Page(records::PageBody),
 }
 
 /// The ETag of the feed: it names the head, so `If-None-Match` with the ETag of the page that
@@ -120,10 +121,18 @@ async fn not_modified(
 fn respond(answer: Answer) -> Response {
     let (status, head, body) = match answer {
         Answer::NotModified(head) => (StatusCode::NOT_MODIFIED, head, None),
-        Answer::Page(page) => (StatusCode::OK, page.head, Some(page)),
+        Answer::Page(page) => (StatusCode::OK, page.head, Some(page.json)),
     };
     let mut response = match body {
-        Some(page) => (status, axum::Json(page)).into_response(),
+        Some(json) => (
+            status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            json,
+        )
+            .into_response(),
         None => status.into_response(),
     };
     let h = response.headers_mut();

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use protocol::content::{Kind, Record};
-use protocol::wire::{Change, ChangesPage, Op};
+use protocol::wire::{Op, RawChange, RawData, page_body};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{DbError, ReadTx, WriteTx};
@@ -167,17 +167,32 @@ pub fn get(tx: &ReadTx<'_>, kind: Kind, id: &str) -> Result<Option<Record>, DbEr
     .transpose()
 }
 
+/// One page of the change feed, serialised: what `GET /v1/changes` sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageBody {
+    /// The head the page was read at (its ETag names it).
+    pub head: u64,
+    /// The page's JSON ([`protocol::wire::page_body`]): a [`protocol::wire::ChangesPage`].
+    pub json: Vec<u8>,
+}
+
 /// The changes after `since` that concern a kiosk of `station`, at most `limit` of them.
 ///
 /// A kiosk gets a put for a live record that is district-wide or scoped to its station, and a
 /// delete for a record it may hold (one that was ever shown to it) that is deleted or has
 /// moved to another station. With `since == 0` the client starts empty, so deletes are left out.
+///
+/// Each record's `data` goes out as the text stored by [`put`] (`Record::to_json`, written by
+/// `serde_json`, whose objects keep their keys sorted: canonical JSON, which
+/// `tests::stored_data_is_canonical_json` pins), so the page is never parsed into values and is
+/// serialised once ([`protocol::wire::page_body`]): its checksum is the hash of what is sent.
 pub fn changes(
     tx: &ReadTx<'_>,
     since: u64,
     limit: u32,
     station: &str,
-) -> Result<ChangesPage, DbError> {
+) -> Result<PageBody, DbError> {
+    let read_span = tracing::debug_span!("server.page.read").entered();
     let conn = tx.conn();
     let head = head(tx)?;
     let mut stmt = conn.prepare_cached(
@@ -205,12 +220,21 @@ pub fn changes(
             ))
         },
     )?;
+    /// A change as read, its data the stored text.
+    struct Row {
+        seq: u64,
+        kind: Kind,
+        id: String,
+        op: Op,
+        rev: u64,
+        data: Option<String>,
+    }
     let mut changes = Vec::new();
     for row in rows {
         let (seq, kind, id, rev, deleted, scope, data) = row?;
         let visible = !deleted && scope.as_deref().is_none_or(|s| s == station);
         let data = match (visible, data) {
-            (true, Some(d)) => Some(parse_json(&d)?),
+            (true, Some(d)) => Some(d),
             (true, None) => {
                 return Err(DbError::Corrupt(format!(
                     "{kind} `{id}` is live without data"
@@ -218,7 +242,7 @@ pub fn changes(
             }
             (false, _) => None,
         };
-        changes.push(Change {
+        changes.push(Row {
             seq: seq as u64,
             kind: parse_kind(&kind)?,
             id,
@@ -232,7 +256,22 @@ pub fn changes(
     } else {
         head
     };
-    Ok(ChangesPage::new(since, to, head, changes))
+    drop(read_span);
+    let _span = tracing::debug_span!("server.page.serialise").entered();
+    let json = page_body(
+        since,
+        to,
+        head,
+        changes.iter().map(|c| RawChange {
+            seq: c.seq,
+            kind: c.kind,
+            id: &c.id,
+            op: c.op,
+            rev: c.rev,
+            data: c.data.as_deref().map(RawData::Canonical),
+        }),
+    );
+    Ok(PageBody { head, json })
 }
 
 /// What a purge removed.
@@ -270,4 +309,97 @@ pub fn purge_tombstones(tx: &WriteTx<'_>, before: &str) -> Result<Purged, DbErro
         tombstones: n as u64,
         purged_through: purged_through(tx)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use protocol::content::Room;
+    use protocol::text::Text;
+    use protocol::wire::{ChangesPage, canonical_json};
+
+    use super::*;
+    use crate::storage::db::Db;
+
+    const NOW: &str = "2026-12-03T12:00:00Z";
+
+    fn room(n: u32) -> Record {
+        let awkward = "引号\"反斜杠\\ 斜杠/ \u{8}\u{c}\n\r\t\u{1}\u{7f} é 😀 \u{2028} </script>";
+        Record::Room(Room {
+            id: format!("r{n}"),
+            station: "s1".into(),
+            order: n,
+            name: Text::new(awkward, format!("Room {n} {awkward}")),
+            description: Text::new("书", "Books"),
+            capacity: n.is_multiple_of(2).then_some(n),
+        })
+    }
+
+    /// Pages carry the stored text as it is, so it must be canonical JSON: a
+    /// `serde_json` build with `preserve_order` (objects in insertion order) would break
+    /// every page's checksum on every kiosk, and fails here first.
+    #[test]
+    fn stored_data_is_canonical_json_and_pages_of_it_verify() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = Db::open(&dir.path().join("d.db")).expect("opens");
+        db.write_blocking(|tx| {
+            for n in 0..30 {
+                put(tx, &room(n), NOW)?;
+            }
+            put(tx, &room(4), NOW)?;
+            delete(tx, Kind::Room, "r7", NOW)?;
+            Ok::<_, DbError>(())
+        })
+        .expect("writes");
+        let texts: Vec<String> = db
+            .read_blocking(|tx| {
+                let mut stmt = tx
+                    .conn()
+                    .prepare("SELECT data FROM records WHERE deleted = 0")?;
+                let texts = stmt
+                    .query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()?;
+                Ok::<_, DbError>(texts)
+            })
+            .expect("reads");
+        assert_eq!(texts.len(), 29);
+        for text in &texts {
+            let value: serde_json::Value = serde_json::from_str(text).expect("parses");
+            assert_eq!(text, &canonical_json(&value));
+        }
+        // A snapshot in pages of 10, then the changes after a cursor (with the delete).
+        let mut since = 0;
+        let mut puts = 0;
+        loop {
+            let body = db
+                .read_blocking(|tx| changes(tx, since, 10, "s1"))
+                .expect("reads");
+            let page: ChangesPage = serde_json::from_slice(&body.json).expect("a page");
+            let records = page.verified_records(since).expect("verifies");
+            assert_eq!((page.head, body.head), (32, 32));
+            puts += records.iter().flatten().count();
+            since = page.to;
+            if page.to == page.head {
+                break;
+            }
+        }
+        assert_eq!(puts, 29, "every live room once, no delete in a snapshot");
+        let body = db
+            .read_blocking(|tx| changes(tx, 25, 10, "s1"))
+            .expect("reads");
+        let page: ChangesPage = serde_json::from_slice(&body.json).expect("a page");
+        page.verify(25).expect("verifies");
+        let ops: Vec<(u64, Op)> = page.changes.iter().map(|c| (c.seq, c.op)).collect();
+        assert_eq!(
+            ops,
+            [
+                (26, Op::Put),
+                (27, Op::Put),
+                (28, Op::Put),
+                (29, Op::Put),
+                (30, Op::Put),
+                (31, Op::Put),
+                (32, Op::Delete)
+            ]
+        );
+    }
 }
