@@ -161,6 +161,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     if matches!(command, Command::Run { .. } | Command::Snapshot { .. }) {
         lobby_kiosk::fonts::guard(&data_dir.join("fonts"));
     }
+    if matches!(command, Command::Run { .. }) {
+        display::skip_compose_tables(&data_dir);
+    }
     match command {
         Command::Run { screen } => run_kiosk(&config, data_dir, screen),
         Command::Snapshot {
