@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
+use i_slint_core::input::TouchPhase;
 use lobby_kiosk::app::App;
 use lobby_kiosk::clock::{Clock, DEFAULT_TZ};
 use lobby_kiosk::i18n::Localizer;
@@ -22,8 +23,8 @@ use lobby_kiosk::store::ContentStore;
 use lobby_kiosk::view::{BlobPicture, Screen};
 use lobby_kiosk::worker::{ContentSource, PICTURE_CACHE_BYTES, Worker};
 use protocol::text::Lang;
-use slint::platform::WindowEvent;
 use slint::platform::software_renderer::MinimalSoftwareWindow;
+use slint::platform::{InternalEvent, WindowEvent};
 use slint::{ComponentHandle, Model, Rgb8Pixel};
 
 fn env_or(name: &str, default: usize) -> usize {
@@ -314,11 +315,69 @@ fn frame(window: &MinimalSoftwareWindow, pixels: &mut [Rgb8Pixel]) -> bool {
     })
 }
 
+/// A finger on the touch screen, as winit reports it to Slint (finger 0).
+fn touch(win: &slint::Window, phase: TouchPhase, x: f32, y: f32) {
+    win.dispatch_event(WindowEvent::internal(InternalEvent::Touch {
+        id: 0,
+        position: slint::private_unstable_api::re_exports::LogicalPoint::new(x, y),
+        phase,
+    }));
+}
+
+/// Frame times while something scrolls, printed with the frame rate they make.
+struct Frames {
+    samples: Vec<Duration>,
+    started: Instant,
+}
+
+impl Frames {
+    fn new() -> Frames {
+        Frames {
+            samples: Vec::new(),
+            started: Instant::now(),
+        }
+    }
+
+    /// Draws a frame if anything asked for one; counts it.
+    fn frame(&mut self, window: &MinimalSoftwareWindow, pixels: &mut [Rgb8Pixel]) -> bool {
+        let t = Instant::now();
+        let drawn = frame(window, pixels);
+        if drawn {
+            self.samples.push(t.elapsed());
+        }
+        drawn
+    }
+
+    fn report(self, what: &str, moved: bool) {
+        let took = self.started.elapsed();
+        let mut samples = self.samples;
+        println!(
+            "  {what}: {} frames in {:.0} ms, {:.1} frames/s; frame median {} p99 {}{}",
+            samples.len(),
+            took.as_secs_f64() * 1000.0,
+            samples.len() as f64 / took.as_secs_f64(),
+            ms(percentile(&mut samples.clone(), 0.5)),
+            ms(percentile(&mut samples, 0.99)),
+            if moved {
+                ""
+            } else {
+                " — the list did not move"
+            }
+        );
+    }
+}
+
 /// Scrolls the section's list as a visitor does, and prints the frame times while it moves and
-/// the frame rate that gives: first a finger flick (press, drag up by `moves` × 100 px with a
-/// frame after each move, release, the frames of the list coasting until it stops), then
-/// `moves` × 4 wheel steps of 100 px, a frame after each (the same scrolling without the
-/// Flickable's gesture handling, so the renderer's cost alone).
+/// the frame rate that gives.
+///
+/// First a finger flick: touch events (what a touch screen gives through winit), the finger
+/// put down, dragged up by `moves` × 40 px at one move per 16 ms (a frame after each), lifted,
+/// then the frames of the list coasting until it stops, drawn as fast as the renderer goes.
+/// (Pointer events would not move it: the style's `ListView` pans with touch only,
+/// `mouse-drag-pan-enabled: false`, and takes a mouse drag for a click.) Slint's `Flickable`
+/// holds a press back for 100 ms (`FORWARD_DELAY`) to see whether it becomes a drag; the moves
+/// come within that, as a finger's do. Then `moves` × 4 wheel steps of 100 px, a frame after
+/// each (the same scrolling without the gesture).
 fn flick(
     app: &App,
     window: &MinimalSoftwareWindow,
@@ -336,85 +395,53 @@ fn flick(
     let scale = win.scale_factor();
     let x = size.width as f32 / scale / 2.0;
     let start_y = size.height as f32 / scale * 0.8;
-    let at = |y: f32| slint::LogicalPosition::new(x, y);
-    let button = slint::platform::PointerEventButton::Left;
-    let report = |how: &str, mut samples: Vec<Duration>, took: Duration, moved: bool| {
-        println!(
-            "  scroll `{section}` ({count} cards) by {how}: {} frames in {:.0} ms, {:.1} frames/s; frame median {} p99 {}{}",
-            samples.len(),
-            took.as_secs_f64() * 1000.0,
-            samples.len() as f64 / took.as_secs_f64(),
-            ms(percentile(&mut samples.clone(), 0.5)),
-            ms(percentile(&mut samples, 0.99)),
-            if moved {
-                ""
-            } else {
-                " — the list did not move"
-            }
-        );
-    };
 
     let before = pixels.clone();
-    let mut samples = Vec::new();
-    let started = Instant::now();
-    // A finger lands where it first touches (winit reports the position before the press).
-    win.dispatch_event(WindowEvent::PointerMoved {
-        position: at(start_y),
-    });
-    win.dispatch_event(WindowEvent::PointerPressed {
-        position: at(start_y),
-        button,
-    });
+    let mut dragging = Frames::new();
+    touch(win, TouchPhase::Started, x, start_y);
     let mut y = start_y;
     for _ in 0..moves {
-        y -= 100.0;
-        let t = Instant::now();
-        win.dispatch_event(WindowEvent::PointerMoved { position: at(y) });
-        if frame(window, &mut pixels) {
-            samples.push(t.elapsed());
-        }
+        let paced = Instant::now() + Duration::from_millis(16);
+        y -= 40.0;
+        touch(win, TouchPhase::Moved, x, y);
+        dragging.frame(window, &mut pixels);
+        std::thread::sleep(paced.saturating_duration_since(Instant::now()));
     }
-    win.dispatch_event(WindowEvent::PointerReleased {
-        position: at(y),
-        button,
-    });
-    // Coasting: frames until the list stops (or 5 s of them).
-    let coast = Instant::now();
-    while coast.elapsed() < Duration::from_secs(5) {
-        let t = Instant::now();
-        let drawn = frame(window, &mut pixels);
-        if drawn {
-            samples.push(t.elapsed());
-        }
+    touch(win, TouchPhase::Ended, x, y);
+    let dragged = pixels != before;
+    dragging.report(
+        &format!("scroll `{section}` ({count} cards) by a finger: drag {moves} × 40 px"),
+        dragged,
+    );
+    // Coasting: frames until the list stops (or 10 s of them).
+    let before = pixels.clone();
+    let mut coasting = Frames::new();
+    while coasting.started.elapsed() < Duration::from_secs(10) {
+        let drawn = coasting.frame(window, &mut pixels);
         if !drawn && !win.has_active_animations() {
             break;
         }
     }
-    report(
-        &format!("a finger flick ({moves} moves)"),
-        samples,
-        started.elapsed(),
+    coasting.report(
+        &format!("scroll `{section}` ({count} cards) by a finger: coasting after the flick"),
         pixels != before,
     );
 
     let before = pixels.clone();
-    let mut samples = Vec::new();
-    let started = Instant::now();
+    let mut wheel = Frames::new();
     for _ in 0..moves * 4 {
-        let t = Instant::now();
         win.dispatch_event(WindowEvent::PointerScrolled {
-            position: at(start_y),
+            position: slint::LogicalPosition::new(x, start_y),
             delta_x: 0.0,
             delta_y: -100.0,
         });
-        if frame(window, &mut pixels) {
-            samples.push(t.elapsed());
-        }
+        wheel.frame(window, &mut pixels);
     }
-    report(
-        &format!("{} wheel steps", moves * 4),
-        samples,
-        started.elapsed(),
+    wheel.report(
+        &format!(
+            "scroll `{section}` ({count} cards) by {} wheel steps",
+            moves * 4
+        ),
         pixels != before,
     );
     Ok(())

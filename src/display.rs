@@ -129,8 +129,68 @@ pub fn choose(env: &Environment, renderer: Renderer) -> Result<Selection, Displa
     })
 }
 
+/// The compose table the kiosk gives the X11 and keyboard libraries: no sequences at all.
+pub const COMPOSE_FILE: &str = "Compose";
+
+/// Points `XCOMPOSEFILE` at an empty compose table in `data_dir` (written if missing), unless
+/// the environment already names one.
+///
+/// At every start libX11 (winit's input method) and xkbcommon (winit's keyboard) each parse
+/// the locale's whole compose table (`/usr/share/X11/locale/en_US.UTF-8/Compose`, ~6,000
+/// dead-key sequences, read a character at a time): ~10 ms of CPU before the first frame on
+/// a 2-core terminal (measured in docs/PERFORMANCE.md). Visitors type on the kiosk's own
+/// keyboard, which composes nothing, so the kiosk needs none of it. The file holds a comment
+/// line: xkbcommon refuses an empty one. Must run before any other thread starts; a failure
+/// is logged and the locale's table is used.
+pub fn skip_compose_tables(data_dir: &std::path::Path) {
+    if std::env::var_os("XCOMPOSEFILE").is_some() {
+        return;
+    }
+    match empty_compose_table(data_dir) {
+        // SAFETY: called from `main` before any thread is spawned, so nothing reads the
+        // environment concurrently.
+        Ok(file) => unsafe { std::env::set_var("XCOMPOSEFILE", file) },
+        Err(e) => tracing::warn!(error = %e, "cannot write the empty compose table"),
+    }
+}
+
+/// Writes [`COMPOSE_FILE`] in `data_dir` if it is not there as it should be; its absolute path.
+pub fn empty_compose_table(data_dir: &std::path::Path) -> std::io::Result<std::path::PathBuf> {
+    let file = std::path::absolute(data_dir.join(COMPOSE_FILE))?;
+    let text =
+        "# No compose sequences: visitors type on the kiosk's own keyboard (src/display.rs).\n";
+    if std::fs::read_to_string(&file).ok().as_deref() != Some(text) {
+        std::fs::create_dir_all(data_dir)?;
+        std::fs::write(&file, text)?;
+    }
+    Ok(file)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_compose_table_is_a_comment_written_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = super::empty_compose_table(&dir.path().join("data")).expect("writes");
+        assert!(file.is_absolute());
+        let text = std::fs::read_to_string(&file).expect("reads");
+        assert!(!text.is_empty(), "xkbcommon refuses an empty file");
+        assert!(
+            text.lines().all(|l| l.starts_with('#')),
+            "no sequences: {text}"
+        );
+        let modified = std::fs::metadata(&file)
+            .and_then(|m| m.modified())
+            .expect("mtime");
+        super::empty_compose_table(&dir.path().join("data")).expect("again");
+        assert_eq!(
+            std::fs::metadata(&file)
+                .and_then(|m| m.modified())
+                .expect("mtime"),
+            modified
+        );
+    }
+
     use super::*;
 
     fn env(slint_backend: Option<&str>, has_session: bool, kms_built: bool) -> Environment {

@@ -161,6 +161,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     if matches!(command, Command::Run { .. } | Command::Snapshot { .. }) {
         lobby_kiosk::fonts::guard(&data_dir.join("fonts"));
     }
+    if matches!(command, Command::Run { .. }) {
+        display::skip_compose_tables(&data_dir);
+    }
     match command {
         Command::Run { screen } => run_kiosk(&config, data_dir, screen),
         Command::Snapshot {
@@ -190,6 +193,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::PinHash => pin_hash(),
     }
 }
+
+/// When the pinyin engine loads librime: well after the first frame (~150 ms after the start on
+/// a 2-core terminal), well before anyone can open a form.
+const KEYBOARD_START_AFTER: Duration = Duration::from_secs(1);
 
 fn run_kiosk(config: &Config, data_dir: PathBuf, screen: Option<Screen>) -> anyhow::Result<()> {
     // A window of an X11/Wayland session, or (a `kms` build) the screen itself: chosen before
@@ -223,10 +230,11 @@ fn run_kiosk(config: &Config, data_dir: PathBuf, screen: Option<Screen>) -> anyh
     let app = App::new(source, loc, Clock::system(DEFAULT_TZ), config.language)
         .context("cannot open a window (is the display reachable?)")?;
     app.set_idle_times(IdleTimes::from(&config.idle));
-    // The pinyin engine starts on its own thread; the first frame does not wait for it.
-    if let Err(e) = app.start_keyboard(lobby_kiosk::input::rime::RimeSettings::for_data_dir(
-        &data_dir,
-    )) {
+    // The pinyin engine starts on its own thread, after the first frame (taps wait for it).
+    if let Err(e) = app.start_keyboard(lobby_kiosk::input::rime::RimeSettings {
+        start_after: KEYBOARD_START_AFTER,
+        ..lobby_kiosk::input::rime::RimeSettings::for_data_dir(&data_dir)
+    }) {
         tracing::error!(error = %e, "cannot start the keyboard's engine thread: typing is off");
     }
     // What visitors submit is committed to the outbox on its own thread.

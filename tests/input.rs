@@ -405,3 +405,39 @@ fn without_librime_the_keyboard_offers_english_and_digits() {
         assert_eq!(answers[4].edits, vec![Edit::Insert("8".into())]);
     }
 }
+
+/// The running kiosk loads librime after its first frame (`start_after`): taps sent before
+/// then wait for the engine and are answered in order, none lost.
+#[test]
+fn taps_sent_before_a_delayed_start_are_answered_after_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let settings = RimeSettings {
+        // No librime here: the engine starts without Chinese, after the delay all the same.
+        library: PathBuf::from("/nonexistent/librime.so.1"),
+        start_after: Duration::from_millis(300),
+        ..RimeSettings::for_data_dir(dir.path())
+    };
+    let (tx, rx) = mpsc::channel();
+    let spawned = std::time::Instant::now();
+    let engine = InputEngine::spawn_rime(settings, move |c| {
+        let _ = tx.send((std::time::Instant::now(), c));
+    })
+    .expect("thread starts");
+    engine.send(Input::Key("a".into()));
+    engine.send(Input::Key("b".into()));
+    let (started, first) = rx.recv_timeout(Duration::from_secs(10)).expect("reports");
+    assert!(
+        started.duration_since(spawned) >= Duration::from_millis(300),
+        "the engine waited before starting"
+    );
+    assert!(matches!(first.chinese, ChineseInput::Unavailable(_)));
+    let typed: Vec<_> = (0..2)
+        .map(|_| rx.recv_timeout(Duration::from_secs(10)).expect("answers").1)
+        .flat_map(|c| c.edits)
+        .collect();
+    assert_eq!(
+        typed,
+        vec![Edit::Insert("a".into()), Edit::Insert("b".into())]
+    );
+    engine.shut_down();
+}

@@ -74,6 +74,69 @@ fn every_screen_renders_at_both_orientations() {
     }
 }
 
+/// Files of a folder with their modification times.
+fn files_with_times(dir: &Path) -> Vec<(std::ffi::OsString, std::time::SystemTime)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("folder")
+        .map(|e| {
+            let e = e.expect("entry");
+            (
+                e.file_name(),
+                e.metadata().and_then(|m| m.modified()).expect("mtime"),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The kiosk's font goes through fontconfig (fontique's system collection): its configuration
+/// names the kiosk's font only, and fontconfig's cache of it is written at the first start
+/// only (a cache inside the scanned folder changed the folder and was rewritten every start).
+#[test]
+fn fontconfig_sees_the_kiosks_font_only_and_caches_it_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = |out: &str| {
+        let status = Command::new(env!("CARGO_BIN_EXE_kiosk"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["snapshot", "--screen", "home", "--lang", "zh", "--out"])
+            .arg(dir.path().join(out))
+            .env_remove("FONTCONFIG_FILE")
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .status()
+            .expect("kiosk runs");
+        assert!(status.success());
+    };
+    run("first.png");
+    let conf = std::fs::read_to_string(dir.path().join("fonts/fonts.conf")).expect("conf");
+    assert!(
+        !conf.contains("<include"),
+        "no system configuration: {conf}"
+    );
+    let cache = dir.path().join("fonts/cache");
+    let cached = files_with_times(&cache);
+    assert!(
+        cached
+            .iter()
+            .any(|(name, _)| name.to_string_lossy().contains(".cache-")),
+        "fontconfig cached the kiosk's font: {cached:?}"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    run("second.png");
+    assert_eq!(files_with_times(&cache), cached, "the cache was rewritten");
+    let first = image::open(dir.path().join("first.png"))
+        .expect("PNG")
+        .to_rgb8();
+    let second = image::open(dir.path().join("second.png"))
+        .expect("PNG")
+        .to_rgb8();
+    assert_eq!(first.as_raw(), second.as_raw());
+    // Chinese drawn with the kiosk's font (the headline under the status band).
+    assert!(ink_in_band(&first, 130, 260) > 2000);
+}
+
 #[test]
 fn unknown_screen_fails_clearly() {
     let dir = tempfile::tempdir().expect("tempdir");

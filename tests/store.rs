@@ -213,3 +213,52 @@ fn many_connections_opening_a_fresh_cache_at_once_all_succeed() {
         }
     }
 }
+
+/// Home counts live articles from their times alone (`article_times_of`); the count must be the
+/// one the full articles give, for scheduled, expired and always-live articles alike.
+#[test]
+fn article_times_agree_with_the_full_articles() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = worker::open_seeded(dir.path()).expect("seeded");
+    let mut articles = store.all_articles_of("folk-culture").expect("articles");
+    assert!(articles.len() >= 3, "the demo section has articles");
+    articles[0].publish_at = Some(at("2026-11-25T09:00"));
+    articles[1].expire_at = Some(at("2026-11-24T12:00"));
+    articles[2].publish_at = Some(at("2026-11-20T09:00"));
+    articles[2].expire_at = Some(at("2026-11-30T09:00"));
+    let ops: Vec<_> = articles[..3]
+        .iter()
+        .cloned()
+        .map(|a| Op::Put(Record::Article(a)))
+        .collect();
+    store.apply_synced(&ops, 7, &[]).expect("applies");
+
+    let full = store.all_articles_of("folk-culture").expect("articles");
+    let times = store.article_times_of("folk-culture").expect("times");
+    assert_eq!(times.len(), full.len());
+    let mut expected: Vec<_> = full.iter().map(|a| (a.publish_at, a.expire_at)).collect();
+    let mut got: Vec<_> = times.iter().map(|t| (t.publish_at, t.expire_at)).collect();
+    expected.sort();
+    got.sort();
+    assert_eq!(got, expected);
+    for now in [
+        "2026-11-24T10:00",
+        "2026-11-24T13:00",
+        "2026-11-26T10:00",
+        "2026-12-01T10:00",
+    ] {
+        let live = full.iter().filter(|a| a.is_live(at(now))).count();
+        assert_eq!(
+            times.iter().filter(|t| t.is_live(at(now))).count(),
+            live,
+            "at {now}"
+        );
+    }
+    assert_eq!(
+        full.iter()
+            .filter(|a| a.is_live(at("2026-11-24T13:00")))
+            .count(),
+        full.len() - 2,
+        "one not yet published, one expired"
+    );
+}

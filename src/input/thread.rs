@@ -38,6 +38,9 @@ impl InputEngine {
     ) -> std::io::Result<InputEngine> {
         InputEngine::spawn(
             move || {
+                if !settings.start_after.is_zero() {
+                    std::thread::sleep(settings.start_after);
+                }
                 Rime::start(settings)
                     .map(|rime| Box::new(rime) as Box<dyn PinyinEngine>)
                     .map_err(|e| {

@@ -49,7 +49,7 @@ pub fn build(store: &ContentStore, ctx: &Ctx) -> Result<HomeView, StoreError> {
     next.midnight();
     let mut tiles = Vec::new();
     for section in store.sections()? {
-        let articles = store.all_articles_of(&section.id)?;
+        let articles = store.article_times_of(&section.id)?;
         for a in &articles {
             a.publish_at
                 .iter()

@@ -38,6 +38,11 @@ pub struct RimeSettings {
     pub schema: String,
     /// Candidates per page of the candidate bar.
     pub page_size: u8,
+    /// How long the engine's thread waits before it loads librime. The running kiosk waits
+    /// past its first frame: loading librime, its C++ libraries and the schema costs ~60 ms of
+    /// CPU, which on a 2-core terminal would share the cores with the first frame, and nobody
+    /// can reach a keyboard that early. Taps sent meanwhile wait and are handled in order.
+    pub start_after: std::time::Duration,
 }
 
 /// The folder name inside the kiosk's data directory.
@@ -52,6 +57,7 @@ impl RimeSettings {
             user_dir: data_dir.join(USER_FOLDER),
             schema: "luna_pinyin_simp".to_string(),
             page_size: 6,
+            start_after: std::time::Duration::ZERO,
         }
     }
 }
