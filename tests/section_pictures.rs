@@ -237,3 +237,52 @@ fn the_worker_thread_brings_the_pictures_of_rows_scrolled_into_view() {
     });
     assert_pictures_follow_the_view(&app, "at the end");
 }
+
+/// Many cheap touch panels report a finger as a mouse: a mouse drag must move the list too
+/// (the style's `ListView` pans only for touch unless told otherwise), and the rows that come
+/// into view bring their pictures.
+#[test]
+fn a_mouse_drag_scrolls_the_section_list_like_a_finger() {
+    use slint::platform::PointerEventButton;
+    let dir = tempfile::tempdir().expect("tempdir");
+    cache_with_long_section(dir.path());
+    i_slint_backend_testing::init_no_event_loop();
+    let loc = Arc::new(Localizer::new().expect("locales"));
+    let worker = Worker::open(dir.path(), loc.clone()).expect("cache");
+    let app = kiosk(ContentSource::inline(worker), loc);
+    app.navigate(Screen::Section(SECTION.into()));
+    settle(&app);
+    let top = rows_in_view(&app);
+    assert!(top.contains(&0), "the list starts at the top: {top:?}");
+
+    let window = app.window().window();
+    let x = 540.0;
+    window.dispatch_event(WindowEvent::PointerMoved {
+        position: LogicalPosition::new(x, 1500.0),
+    });
+    window.dispatch_event(WindowEvent::PointerPressed {
+        position: LogicalPosition::new(x, 1500.0),
+        button: PointerEventButton::Left,
+    });
+    for step in 1..=20 {
+        i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(16));
+        window.dispatch_event(WindowEvent::PointerMoved {
+            position: LogicalPosition::new(x, 1500.0 - 50.0 * step as f32),
+        });
+        settle(&app);
+    }
+    window.dispatch_event(WindowEvent::PointerReleased {
+        position: LogicalPosition::new(x, 500.0),
+        button: PointerEventButton::Left,
+    });
+    for _ in 0..100 {
+        i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(16));
+        settle(&app);
+    }
+
+    let moved = assert_pictures_follow_the_view(&app, "after a mouse drag");
+    assert!(
+        !moved.contains(&0) && moved.first().is_some_and(|first| *first > top.len() / 2),
+        "a drag of 1,000 px moved the list: before {top:?}, after {moved:?}"
+    );
+}
