@@ -154,16 +154,22 @@ fn assert_pictures_follow_the_view(app: &App, when: &str) -> BTreeSet<usize> {
     view
 }
 
-#[test]
-fn a_long_section_holds_pictures_only_near_the_view() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    cache_with_long_section(dir.path());
+/// The long section opened on a kiosk whose cache in `dir` is read inline (no worker thread).
+fn long_section_opened_inline(dir: &std::path::Path) -> App {
+    cache_with_long_section(dir);
     i_slint_backend_testing::init_no_event_loop();
     let loc = Arc::new(Localizer::new().expect("locales"));
-    let worker = Worker::open(dir.path(), loc.clone()).expect("cache");
+    let worker = Worker::open(dir, loc.clone()).expect("cache");
     let app = kiosk(ContentSource::inline(worker), loc);
     app.navigate(Screen::Section(SECTION.into()));
     settle(&app);
+    app
+}
+
+#[test]
+fn a_long_section_holds_pictures_only_near_the_view() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = long_section_opened_inline(dir.path());
     assert_eq!(cards(&app).row_count(), CARDS);
 
     let top = assert_pictures_follow_the_view(&app, "opened");
@@ -245,13 +251,7 @@ fn the_worker_thread_brings_the_pictures_of_rows_scrolled_into_view() {
 fn a_mouse_drag_scrolls_the_section_list_like_a_finger() {
     use slint::platform::PointerEventButton;
     let dir = tempfile::tempdir().expect("tempdir");
-    cache_with_long_section(dir.path());
-    i_slint_backend_testing::init_no_event_loop();
-    let loc = Arc::new(Localizer::new().expect("locales"));
-    let worker = Worker::open(dir.path(), loc.clone()).expect("cache");
-    let app = kiosk(ContentSource::inline(worker), loc);
-    app.navigate(Screen::Section(SECTION.into()));
-    settle(&app);
+    let app = long_section_opened_inline(dir.path());
     let top = rows_in_view(&app);
     assert!(top.contains(&0), "the list starts at the top: {top:?}");
 

@@ -3,11 +3,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
-use common::{BundleDir, manifest, t};
+use common::{BundleDir, Served, manifest, serve_binary, t};
 use protocol::wire::ChangesPage;
 
 const SERVER: &str = env!("CARGO_BIN_EXE_district-server");
@@ -42,43 +41,6 @@ fn failed(out: Output) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     println!("{stderr}");
     stderr
-}
-
-/// The server process; killed when dropped.
-struct Served(Child);
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(config: &Path) -> (Served, String) {
-    let mut child = Command::new(SERVER)
-        .args([
-            "--config",
-            &config.display().to_string(),
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let served = Served(child);
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).expect("reads");
-    let url = line
-        .trim()
-        .strip_prefix("district-server listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-        .to_string();
-    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-    (served, url)
 }
 
 #[test]
@@ -140,7 +102,7 @@ fn operator_and_staff_workflow() {
     ));
     assert!(bad.contains("not a valid kiosk name"), "{bad}");
 
-    let (_server, url) = serve(&config);
+    let (_server, url) = serve_binary(&config);
     let staff_env = [
         ("KIOSKCTL_TOKEN", staff.as_str()),
         ("KIOSKCTL_SERVER", url.as_str()),
@@ -356,16 +318,7 @@ fn demo(config: &Path, password: Option<&str>) -> (Served, String) {
         writeln!(stdin, "{pw}").expect("writes the password");
     }
     drop(stdin);
-    let stdout = child.stdout.take().expect("stdout");
-    let served = Served(child);
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).expect("reads");
-    let url = line
-        .trim()
-        .strip_prefix("district-server listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-        .to_string();
-    (served, url)
+    Served::listening(child)
 }
 
 #[test]

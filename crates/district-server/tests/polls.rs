@@ -4,27 +4,16 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
-use common::{BundleDir, TestServer, error_of, manifest, t};
+use common::{BundleDir, TestServer, error_of, manifest, serve_binary, t};
 use district_server::ctl::{self, Client};
 use protocol::wire::{ChangesPage, HeartbeatReply};
 use reqwest::header::{ETAG, IF_NONE_MATCH};
 use serde_json::json;
 
 const SERVER: &str = env!("CARGO_BIN_EXE_district-server");
-
-/// The server process; killed when dropped.
-struct Served(Child);
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn server_cli(config: &Path, args: &[&str]) -> String {
     let out = Command::new(SERVER)
@@ -40,27 +29,6 @@ fn server_cli(config: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn serve(config: &Path) -> (Served, String) {
-    let mut child = Command::new(SERVER)
-        .arg("--config")
-        .arg(config)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let served = Served(child);
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).expect("reads");
-    let url = line
-        .trim()
-        .strip_prefix("district-server listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-        .to_string();
-    (served, url)
 }
 
 async fn poll(http: &reqwest::Client, base: &str, token: &str, since: u64) -> reqwest::Response {
@@ -100,7 +68,7 @@ async fn a_kiosk_removed_by_the_cli_is_refused_on_its_very_next_request() {
     let staff = server_cli(&config, &["init"]);
     let kiosk = server_cli(&config, &["kiosk", "add", "lobby-1", "--station", "s1"]);
     let other = server_cli(&config, &["kiosk", "add", "lobby-2", "--station", "s1"]);
-    let (_served, base) = serve(&config);
+    let (_served, base) = serve_binary(&config);
     let bundle = BundleDir::new(&manifest());
     let client = Client::new(&base, &staff).expect("client");
     ctl::push_bundle(&client, bundle.path(), false, |_| {})
@@ -148,7 +116,7 @@ async fn a_publish_ends_the_304s_at_once_from_the_server_or_another_process() {
     let config = dir.path().join("server.toml");
     let staff = server_cli(&config, &["init"]);
     let kiosk = server_cli(&config, &["kiosk", "add", "lobby-1", "--station", "s1"]);
-    let (_served, base) = serve(&config);
+    let (_served, base) = serve_binary(&config);
     let client = Client::new(&base, &staff).expect("client");
     let m = manifest();
     ctl::push_bundle(&client, BundleDir::new(&m).path(), false, |_| {})

@@ -345,3 +345,46 @@ impl Replica {
             .collect()
     }
 }
+
+/// A `district-server` process the test started; killed when dropped.
+pub struct Served(pub std::process::Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Served {
+    /// Takes a started server (its stdout piped) and waits for its first line, which says
+    /// where it listens: the server and its URL.
+    pub fn listening(mut child: std::process::Child) -> (Served, String) {
+        use std::io::{BufRead, BufReader};
+        let stdout = child.stdout.take().expect("stdout piped");
+        let served = Served(child);
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).expect("reads");
+        let url = line
+            .trim()
+            .strip_prefix("district-server listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+            .to_string();
+        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+        (served, url)
+    }
+}
+
+/// The `district-server` binary of this build serving `config` on 127.0.0.1 (port 0).
+pub fn serve_binary(config: &Path) -> (Served, String) {
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_district-server"))
+        .arg("--config")
+        .arg(config)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("starts");
+    Served::listening(child)
+}
