@@ -283,6 +283,9 @@ fn main() -> anyhow::Result<()> {
 
     // Memory stability: the same walk over and over.
     let mut after_100 = 0.0;
+    // RSS along the way, so a steady climb (a leak) can be told from a plateau (caches filling).
+    let every = (navigations / 10).max(1);
+    let mut along = Vec::new();
     let t = Instant::now();
     for i in 1..=navigations {
         app.navigate(screens[i % screens.len()].clone());
@@ -290,8 +293,15 @@ fn main() -> anyhow::Result<()> {
         if i == mark {
             after_100 = rss_mb();
         }
+        if i % every == 0 {
+            along.push(format!("{i}: {:.1}", rss_mb()));
+        }
     }
     let after_all = rss_mb();
+    println!(
+        "  RSS (MB) along the walk                         {}",
+        along.join(", ")
+    );
     println!(
         "  RSS after {mark} / {navigations} navigations             {after_100:6.1} / {after_all:6.1} MB ({:+.1} %), {:.1} ms each",
         (after_all - after_100) / after_100.max(0.001) * 100.0,
