@@ -205,6 +205,24 @@ fn the_first_sync_replaces_the_demo_content_and_unused_images_go_after_the_grace
 }
 
 /// The image files in a blob folder: name → (length, modification time).
+/// Opens the folder's syncer again after the previous one was dropped in this process. The
+/// lock file's lock lives until every copy of its descriptor is closed, and another test of
+/// this binary that starts a process (`kiosk sync --once`) briefly holds copies of every
+/// descriptor between its fork and its exec; so "busy" right after a drop is retried for a
+/// while, and any other error is not.
+fn reopen(dir: &std::path::Path, settings: Settings) -> Syncer {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match Syncer::open(dir, settings.clone()) {
+            Ok(syncer) => return syncer,
+            Err(SyncError::Busy(_)) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => panic!("opens again: {e}"),
+        }
+    }
+}
+
 fn image_files(
     blobs: &std::path::Path,
 ) -> std::collections::BTreeMap<String, (u64, std::time::SystemTime)> {
@@ -340,7 +358,7 @@ fn images_are_checked_and_collected_after_changes_and_at_start_but_a_no_change_c
     let idle = cycle(&rt, &mut syncer).expect("no-change sync");
     assert_eq!(idle.images, 0);
     drop(syncer);
-    let mut syncer = Syncer::open(dir.path(), settings).expect("opens again");
+    let mut syncer = reopen(dir.path(), settings);
     let restarted = cycle(&rt, &mut syncer).expect("first cycle after a restart");
     assert!(restarted.not_modified);
     assert_eq!(restarted.images, 1);
