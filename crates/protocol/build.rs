@@ -5,10 +5,15 @@
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn main() {
-    let fonts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/fonts");
+    // Read when the script runs, not baked in when it is compiled: cargo reuses a compiled
+    // build script for another checkout of the same sources sharing the target directory.
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    let fonts = manifest_dir.join("../../assets/fonts");
     println!("cargo:rerun-if-changed={}", fonts.display());
     let mut files: Vec<PathBuf> = std::fs::read_dir(&fonts)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", fonts.display()))
