@@ -163,6 +163,8 @@ fn snapshot(data: &Path, work: &Path, runs: usize) -> anyhow::Result<()> {
     }
     let (mut walls, mut peaks) = (Vec::new(), Vec::new());
     for _ in 0..runs {
+        // Wall time measured here: `%e` counts in 10 ms steps, a snapshot takes a few of them.
+        let began = Instant::now();
         let out = Command::new("/usr/bin/time")
             .args(["-f", "%e %M"])
             .arg(KIOSK)
@@ -171,19 +173,13 @@ fn snapshot(data: &Path, work: &Path, runs: usize) -> anyhow::Result<()> {
             .args(["snapshot", "--screen", "home", "--out"])
             .arg(work.join("home.png"))
             .output()?;
+        walls.push(began.elapsed().as_secs_f64());
         anyhow::ensure!(out.status.success(), "kiosk snapshot failed");
         let stderr = String::from_utf8_lossy(&out.stderr);
         let last = stderr.lines().last().unwrap_or_default();
-        let mut parts = last.split_whitespace();
-        walls.push(
-            parts
-                .next()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(f64::NAN),
-        );
         peaks.push(
-            parts
-                .next()
+            last.split_whitespace()
+                .nth(1)
                 .and_then(|v| v.parse::<f64>().ok())
                 .unwrap_or(f64::NAN)
                 / 1024.0,
@@ -208,6 +204,9 @@ fn windowed(data: &Path, work: &Path, runs: usize, idle: Duration) -> anyhow::Re
         "[window]\nmode = \"windowed\"\nwidth = 1080\nheight = 1920\nrenderer = \"software\"\n",
     )?;
     let (mut starts, mut rss) = (Vec::new(), Vec::new());
+    // The same moment's RSS split: anonymous memory, mapped files (the binary's own pages, the
+    // libraries), shared memory (the X11 frame buffer).
+    let (mut anon, mut file, mut shmem) = (Vec::new(), Vec::new(), Vec::new());
     for run in 0..runs {
         let socket_path = work.join(format!("notify-{run}"));
         let socket = UnixDatagram::bind(&socket_path)?;
@@ -239,6 +238,9 @@ fn windowed(data: &Path, work: &Path, runs: usize, idle: Duration) -> anyhow::Re
         starts.push(ready.as_secs_f64() * 1000.0);
         std::thread::sleep(Duration::from_secs(2));
         rss.push(status_kb(child.id(), "VmRSS:") / 1024.0);
+        anon.push(status_kb(child.id(), "RssAnon:") / 1024.0);
+        file.push(status_kb(child.id(), "RssFile:") / 1024.0);
+        shmem.push(status_kb(child.id(), "RssShmem:") / 1024.0);
         if run + 1 == runs {
             // Idle on home: nothing changes, so nothing should be drawn.
             std::thread::sleep(Duration::from_secs(3));
@@ -248,9 +250,12 @@ fn windowed(data: &Path, work: &Path, runs: usize, idle: Duration) -> anyhow::Re
         let _ = child.wait();
     }
     println!(
-        "  windowed, software, 1080×1920: start → first frame (READY=1) median {:6.0} ms, RSS 2 s later {:5.1} MiB; load {}",
+        "  windowed, software, 1080×1920: start → first frame (READY=1) median {:6.0} ms, RSS 2 s later {:5.1} MiB (anonymous {:.1}, files {:.1}, shared memory {:.1}); load {}",
         median(starts),
         median(rss),
+        median(anon),
+        median(file),
+        median(shmem),
         load_avg()
     );
 

@@ -2,6 +2,17 @@
 
 use std::path::Path;
 use std::process::Command;
+use std::sync::Arc;
+
+use chrono::NaiveDateTime;
+use lobby_kiosk::app::App;
+use lobby_kiosk::clock::{Clock, DEFAULT_TZ};
+use lobby_kiosk::i18n::Localizer;
+use lobby_kiosk::ui;
+use lobby_kiosk::view::Screen;
+use lobby_kiosk::worker::{ContentSource, Worker};
+use protocol::text::Lang;
+use slint::ComponentHandle;
 
 fn snapshot(data: &Path, screen: &str, lang: &str, size: &str, out: &Path) {
     // Hide every system font: Chinese must come from the embedded font.
@@ -353,4 +364,80 @@ fn pin_hash_prints_an_argon2_hash_of_a_pin_from_stdin() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("4 to 12 digits"), "{stderr}");
+}
+
+/// `kiosk snapshot` streams the rendered lines into the PNG encoder instead of filling a whole
+/// frame first (`headless::encode_png`); the file must hold exactly the pixels the renderer
+/// draws into a whole frame (`headless::render`, what the file held before), on screens drawn
+/// in one pass (home) and on those whose first pass creates list rows and draws again (a
+/// section, the week's schedule). Decoded and compared pixel by pixel.
+#[test]
+fn the_streamed_png_holds_the_frame_the_renderer_draws() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let window = lobby_kiosk::headless::install(1080, 1920).expect("headless");
+    let loc = Arc::new(Localizer::new().expect("locales"));
+    let worker = Worker::open(dir.path(), loc.clone()).expect("cache");
+    let at = NaiveDateTime::parse_from_str("2026-11-24T10:00", "%Y-%m-%dT%H:%M").expect("time");
+    let app = App::new(
+        ContentSource::inline(worker),
+        loc,
+        Clock::fixed(DEFAULT_TZ, at),
+        Lang::Zh,
+    )
+    .expect("window");
+    app.window().show().expect("shows");
+    for name in [
+        "home",
+        "section:beautiful-zhongshan",
+        "article:renmin-road",
+        "station:haizhiyun",
+        "schedule:week",
+        "attract",
+    ] {
+        let screen: Screen = name.parse().expect("a screen");
+        if screen != Screen::Home {
+            app.navigate(screen.clone());
+        }
+        assert_eq!(app.current(), screen, "{name} is in the demo content");
+        let png = lobby_kiosk::headless::encode_png(&window).expect("encodes");
+        let streamed = image::load_from_memory_with_format(&png, image::ImageFormat::Png)
+            .expect("a PNG")
+            .to_rgb8();
+        let drawn = lobby_kiosk::headless::render(&window);
+        assert_eq!(streamed.dimensions(), (1080, 1920), "{name}");
+        let differ = streamed
+            .pixels()
+            .zip(drawn.pixels())
+            .filter(|(a, b)| a != b)
+            .count();
+        assert_eq!(differ, 0, "{name}: pixels that differ from the drawn frame");
+        let colours: std::collections::HashSet<[u8; 3]> = streamed.pixels().map(|p| p.0).collect();
+        assert!(colours.len() > 50, "{name}: a real screen, not a flat fill");
+    }
+
+    // A change that comes after the first pass leaves the window dirty and is drawn by a
+    // second pass: the file is that pass's picture, not the first's (nor both). A zero-delay
+    // timer fires at the update before the first pass and starts another, which fires at the
+    // update before the second and turns the district's red blue.
+    app.navigate(Screen::Home);
+    let red = lobby_kiosk::headless::render(&window);
+    let theme = app.window().as_weak();
+    slint::Timer::single_shot(std::time::Duration::ZERO, move || {
+        slint::Timer::single_shot(std::time::Duration::ZERO, move || {
+            if let Some(w) = theme.upgrade() {
+                w.global::<ui::Theme>()
+                    .set_red(slint::Color::from_rgb_u8(0, 0, 255));
+            }
+        });
+    });
+    let png = lobby_kiosk::headless::encode_png(&window).expect("encodes");
+    let streamed = image::load_from_memory_with_format(&png, image::ImageFormat::Png)
+        .expect("a PNG")
+        .to_rgb8();
+    let blue = lobby_kiosk::headless::render(&window);
+    assert_ne!(red.as_raw(), blue.as_raw(), "the change shows");
+    assert!(
+        streamed.as_raw() == blue.as_raw(),
+        "the file holds the second pass's picture"
+    );
 }
