@@ -135,12 +135,18 @@ impl Default for SyncConfig {
 pub struct CacheConfig {
     /// Megabytes of decoded pictures (thumbnails, article and station pictures) kept for
     /// revisits; the least recently shown go first. A 240 px thumbnail takes about 0.13 MB,
-    /// a 1000 px article picture about 2.2 MB.
+    /// a 1000 px article picture about 2.2 MB. What the screens show is kept anyway (the
+    /// pages' models hold it); this is for screens a visitor comes back to after others.
     pub pictures_mb: u32,
 }
 
 impl CacheConfig {
     pub const MAX_PICTURES_MB: u32 = 1024;
+    /// 8 MB: about 60 thumbnails (two sections' screenfuls) or three article pictures. In a
+    /// visitors' walk through the scale data it spared 82 % of the decodes 24 MB spared
+    /// (`kiosk_scale`, `BUDGET_SWEEP`; docs/PERFORMANCE.md) for a third of the memory, which
+    /// the kiosk's 60 MB budget needs.
+    pub const DEFAULT_PICTURES_MB: u32 = 8;
 
     /// The budget in bytes.
     pub fn picture_bytes(&self) -> usize {
@@ -150,7 +156,9 @@ impl CacheConfig {
 
 impl Default for CacheConfig {
     fn default() -> Self {
-        CacheConfig { pictures_mb: 24 }
+        CacheConfig {
+            pictures_mb: CacheConfig::DEFAULT_PICTURES_MB,
+        }
     }
 }
 
@@ -382,9 +390,9 @@ mod tests {
     #[test]
     fn the_picture_budget_has_a_default_and_a_limit() {
         let c = Config::parse("").expect("parses");
-        assert_eq!(c.cache.picture_bytes(), 24 * 1024 * 1024);
-        let c = Config::parse("[cache]\npictures_mb = 8").expect("parses");
         assert_eq!(c.cache.picture_bytes(), 8 * 1024 * 1024);
+        let c = Config::parse("[cache]\npictures_mb = 24").expect("parses");
+        assert_eq!(c.cache.picture_bytes(), 24 * 1024 * 1024);
         let c = Config::parse("[cache]\npictures_mb = 0").expect("0: nothing kept");
         assert_eq!(c.cache.picture_bytes(), 0);
         let e = Config::parse("[cache]\npictures_mb = 5000").expect_err("too much");

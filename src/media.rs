@@ -251,6 +251,12 @@ impl PictureCache {
         }
     }
 
+    /// `page`'s models show no pictures any more (the slideshow, once left): what only they
+    /// kept alive is freed, what is within the budget stays there.
+    pub fn release(&mut self, page: Page) {
+        self.held.remove(&page);
+    }
+
     /// Bytes of pixels held now within the budget; never more than the budget.
     pub fn used_bytes(&self) -> usize {
         self.used_bytes
@@ -474,6 +480,26 @@ mod tests {
         assert_eq!(cache.decodes(), 3);
         cache.hold(section, []);
         assert_eq!(cache.held_bytes(), 0);
+    }
+
+    #[test]
+    fn a_page_released_keeps_nothing_beyond_the_budget() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let blobs = BlobStore::open(dir.path()).expect("blobs");
+        let pictures = distinct_pngs(&blobs, 2);
+        let slideshow = std::mem::discriminant(&ScreenView::Missing);
+        // Room for one picture: the other lives only as long as the page holds it.
+        let mut cache = PictureCache::new(20_000);
+        let first = cache.get(&blobs, &pictures[0]).expect("decodes");
+        let second = cache.get(&blobs, &pictures[1]).expect("decodes");
+        cache.hold(slideshow, [(&pictures[0], &first), (&pictures[1], &second)]);
+        assert_eq!((cache.used_bytes(), cache.held_bytes()), (20_000, 40_000));
+        cache.release(slideshow);
+        assert_eq!((cache.used_bytes(), cache.held_bytes()), (20_000, 0));
+        cache.get(&blobs, &pictures[0]).expect("decodes");
+        assert_eq!(cache.decodes(), 3, "the evicted one is decoded again");
+        cache.get(&blobs, &pictures[0]).expect("kept");
+        assert_eq!(cache.decodes(), 3, "within the budget it stays");
     }
 
     #[test]

@@ -17,7 +17,8 @@ use crate::store::{ContentStore, Outbox};
 use crate::view::{self, Ctx, PictureSlot, PictureSource, PictureSpec, Screen, ScreenView};
 
 /// Bytes of decoded pictures kept for revisits, unless `[cache] pictures_mb` says otherwise.
-pub const PICTURE_CACHE_BYTES: usize = 24 * 1024 * 1024;
+pub const PICTURE_CACHE_BYTES: usize =
+    crate::config::CacheConfig::DEFAULT_PICTURES_MB as usize * 1024 * 1024;
 /// Pictures delivered together: half a screenful of a section's cards, so the rows in view
 /// show after a few decodes instead of after the whole list's.
 pub const PICTURE_BATCH: usize = 4;
@@ -78,6 +79,10 @@ pub enum Delivery {
     Pictures(Vec<(PictureSlot, SharedPixelBuffer<Rgba8Pixel>)>),
     /// The cache could not be read; the message is for the log.
     Failed(String),
+    /// The worker is done with the screen's request: every picture it came with was delivered
+    /// (or the rest skipped, the visitor having moved on). Pictures a page asks for later come
+    /// without it.
+    Done,
 }
 
 /// Builds screens from one cache connection.
@@ -186,9 +191,17 @@ impl Worker {
             .collect();
         let specs = first_thumbs_only(specs);
         let page = std::mem::discriminant(&view);
+        if let Some((Screen::Attract, slideshow)) = &self.shown
+            && *slideshow != page
+        {
+            // The slideshow's slides let go of their pictures when it is left
+            // (`AttractPage::stop`): so does the cache's hold for them.
+            self.pictures.release(*slideshow);
+        }
         self.shown = Some((request.screen.clone(), page));
         deliver(Delivery::View(Box::new(view), Box::new(status)));
         self.make_pictures(&request.screen, page, specs, deliver, superseded);
+        deliver(Delivery::Done);
     }
 
     /// Makes the pictures a page asks for after its view (see [`PictureRequest`]), in batches
@@ -629,6 +642,7 @@ mod tests {
                     Delivery::View(..) => "view",
                     Delivery::Pictures(_) => "pictures",
                     Delivery::Failed(_) => "failed",
+                    Delivery::Done => "done",
                 };
                 let _ = tx.send((i, kind));
             });
@@ -637,14 +651,19 @@ mod tests {
         let mut answers = Vec::new();
         while let Ok(a) = rx.recv_timeout(Duration::from_secs(60)) {
             answers.push(a);
-            if a_last(&answers) == (19, "pictures") {
+            if a_last(&answers) == (19, "done") {
                 break;
             }
         }
         assert_eq!(
             a_last(&answers),
+            (19, "done"),
+            "the last screen is answered"
+        );
+        assert_eq!(
+            answers[answers.len() - 2],
             (19, "pictures"),
-            "the last screen gets its pictures"
+            "the last screen gets its pictures, then is done"
         );
         let views = answers.iter().filter(|(_, k)| *k == "view").count();
         assert!(views < 20, "waiting requests were superseded: {answers:?}");
@@ -662,11 +681,14 @@ mod tests {
     fn answer(worker: &mut Worker, screen: Screen) -> (ScreenView, Vec<Vec<PictureSlot>>) {
         let mut view = None;
         let mut batches = Vec::new();
+        let mut done = 0;
         worker.handle(&request(screen), &mut |d| match d {
             Delivery::View(v, _) => view = Some(*v),
             Delivery::Pictures(p) => batches.push(p.into_iter().map(|(slot, _)| slot).collect()),
             Delivery::Failed(e) => panic!("failed: {e}"),
+            Delivery::Done => done += 1,
         });
+        assert_eq!(done, 1, "one `Done` a request");
         (view.expect("a view"), batches)
     }
 
@@ -686,6 +708,47 @@ mod tests {
             })
             .max_by_key(|(_, view)| view.pictures().len())
             .expect("a section")
+    }
+
+    #[test]
+    fn the_slideshow_lets_go_of_its_pictures_when_a_visitor_wakes_the_kiosk() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let loc = Arc::new(Localizer::new().expect("locales"));
+        let mut worker = Worker::open(dir.path(), loc).expect("opens");
+        // Home's pictures (section icons) are not cached pictures: what is held is the
+        // slideshow's alone.
+        answer(&mut worker, Screen::Home);
+        let at_home = worker.pictures().held_bytes();
+        let (view, pictures) = answer(&mut worker, Screen::Attract);
+        assert!(matches!(view, ScreenView::Attract(_)), "{view:?}");
+        assert!(
+            !pictures.concat().is_empty(),
+            "the slides come with pictures"
+        );
+        let slideshow = worker.pictures().held_bytes();
+        // Six slides at the screen's width: megabytes, not a few thumbnails.
+        assert!(
+            slideshow > at_home + 4_000_000,
+            "held while the slideshow shows: {slideshow} bytes"
+        );
+        // A visitor touches (home) and taps on: the slideshow's pictures are no longer held.
+        // A kiosk goes slideshow → visitor → slideshow all day: it never holds more.
+        let decodes = worker.pictures().decodes();
+        for _ in 0..20 {
+            answer(&mut worker, Screen::Home);
+            assert_eq!(
+                worker.pictures().held_bytes(),
+                at_home,
+                "released on waking"
+            );
+            answer(&mut worker, Screen::schedule());
+            answer(&mut worker, Screen::Attract);
+            assert_eq!(worker.pictures().held_bytes(), slideshow);
+        }
+        // Beyond that, only the budget keeps pictures: a round decodes at most its slides.
+        let slides = pictures.concat().len() as u64;
+        assert!(worker.pictures().decodes() <= decodes + 20 * slides);
+        assert!(worker.pictures().used_bytes() <= PICTURE_CACHE_BYTES);
     }
 
     #[test]
@@ -788,6 +851,7 @@ mod tests {
                     Delivery::Pictures(p) => slots.extend(p.into_iter().map(|(slot, _)| slot)),
                     Delivery::View(..) => panic!("no view for pictures"),
                     Delivery::Failed(e) => panic!("failed: {e}"),
+                    Delivery::Done => panic!("later pictures come without `Done`"),
                 },
                 &|| false,
             );

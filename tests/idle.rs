@@ -225,16 +225,20 @@ fn without_typed_text_the_reset_comes_without_a_warning() {
     assert_eq!(app.current(), Screen::Home);
 }
 
-#[test]
-fn the_slideshow_starts_after_the_configured_time_and_a_tap_wakes_it_home_without_acting() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let times = IdleTimes {
+/// Reset after 30 s (warning 20 s before), the slideshow after 60 s, a slide every 6 s.
+fn slideshow_after_a_minute() -> IdleTimes {
+    IdleTimes {
         reset: Duration::from_secs(30),
         warning: Duration::from_secs(20),
         attract: Some(Duration::from_secs(60)),
         slide: Duration::from_secs(6),
-    };
-    let (app, ticks) = kiosk(dir.path(), times);
+    }
+}
+
+#[test]
+fn the_slideshow_starts_after_the_configured_time_and_a_tap_wakes_it_home_without_acting() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (app, ticks) = kiosk(dir.path(), slideshow_after_a_minute());
     let w = app.window();
     let attract = w.global::<ui::AttractAdapter>();
     tap(&app, "English");
@@ -290,4 +294,40 @@ fn the_slideshow_starts_after_the_configured_time_and_a_tap_wakes_it_home_withou
     wait(&ticks, 1);
     assert_eq!(app.current(), Screen::Attract);
     assert_eq!(attract.get_current(), 0);
+}
+
+#[test]
+fn the_slideshow_lets_go_of_its_pictures_when_woken_and_shows_them_again_next_time() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (app, ticks) = kiosk(dir.path(), slideshow_after_a_minute());
+    let attract = app.window().global::<ui::AttractAdapter>();
+    let pictured = |attract: &ui::AttractAdapter| {
+        attract
+            .get_slides()
+            .iter()
+            .filter(|s| s.has_picture && s.picture.size().width > 0)
+            .count()
+    };
+    // A kiosk's day: slideshow, a visitor, slideshow again, many times over.
+    for round in 0..3 {
+        wait(&ticks, 60);
+        assert_eq!(app.current(), Screen::Attract, "round {round}");
+        let shown = pictured(&attract);
+        assert!(
+            shown >= 4,
+            "round {round}: {shown} slides show their picture"
+        );
+
+        touch(&app, 540.0, 960.0);
+        assert_eq!(app.current(), Screen::Home, "round {round}: woken");
+        assert_eq!(
+            pictured(&attract),
+            0,
+            "round {round}: nobody sees the slides, so they hold no picture"
+        );
+        assert!(
+            attract.get_slides().row_count() > 0,
+            "the slides themselves stay (text only)"
+        );
+    }
 }

@@ -314,14 +314,17 @@ fn a_worker_thread_answers_through_the_channel() {
     });
 
     app.navigate(Screen::Section("folk-culture".into()));
+    // Nothing is applied before the UI thread handles the worker's answers.
+    assert!(!app.screen_applied() && !app.pictures_delivered());
     let section = w.global::<ui::SectionAdapter>();
-    until("the section", &|| {
-        w.global::<ui::Nav>().get_screen() == ui::Screen::Section
-    });
+    until("the section", &|| app.screen_applied());
+    assert_eq!(w.global::<ui::Nav>().get_screen(), ui::Screen::Section);
     assert_eq!(section.get_title(), "Folk Culture");
-    until("the thumbnails", &|| {
-        section.get_cards().iter().all(|c| c.has_thumb)
-    });
+    until("the thumbnails", &|| app.pictures_delivered());
+    assert!(
+        section.get_cards().iter().all(|c| c.has_thumb),
+        "every picture the section came with is on its card once the worker is done"
+    );
 }
 
 #[test]

@@ -53,7 +53,9 @@ pub struct App {
 struct Inner {
     window: ui::AppWindow,
     loc: Arc<Localizer>,
-    source: ContentSource,
+    /// Where screens come from. In a cell only so a benchmark can compare sources in one
+    /// window ([`App::replace_source`]); never borrowed across a request.
+    source: RefCell<ContentSource>,
     clock: RefCell<Clock>,
     /// Whether the sync thread has told the clock's skew; until then the skew stored in the
     /// cache by an earlier heartbeat is used.
@@ -68,6 +70,10 @@ struct Inner {
     notices: notice::NoticeBanner,
     /// The latest content request; answers to older ones are dropped.
     request: Cell<u64>,
+    /// The latest request whose view is on its page.
+    applied: Cell<u64>,
+    /// The latest request the worker is done with (every picture it came with delivered).
+    done: Cell<u64>,
     /// What the worker last said about the content (district, source, last sync).
     content: RefCell<ContentStatus>,
     online: Cell<bool>,
@@ -173,13 +179,15 @@ impl App {
                 notices: notice::NoticeBanner::bind(&window),
                 window,
                 loc,
-                source,
+                source: RefCell::new(source),
                 clock: RefCell::new(clock),
                 skew_heard: Cell::new(false),
                 valid_until: Cell::new(None),
                 refresh: slint::Timer::default(),
                 nav: RefCell::new(Nav::new(lang)),
                 request: Cell::new(0),
+                applied: Cell::new(0),
+                done: Cell::new(0),
                 content: RefCell::default(),
                 online: Cell::new(false),
                 idle: RefCell::new(Idle::new(IdleTimes::default(), ticks.now())),
@@ -316,6 +324,27 @@ impl App {
     /// thread sent.
     pub fn process_events(&self) {
         Inner::drain(&self.inner, None);
+    }
+
+    /// Whether the view of the screen last asked for is on its page (drawn with the next
+    /// frame). Benchmarks time a tap to the frame showing it.
+    pub fn screen_applied(&self) -> bool {
+        self.inner.applied.get() == self.inner.request.get()
+    }
+
+    /// Whether the worker has delivered every picture the screen last asked for came with
+    /// (a section's further thumbnails come as its rows scroll into view).
+    pub fn pictures_delivered(&self) -> bool {
+        self.inner.done.get() == self.inner.request.get()
+    }
+
+    /// Answers content requests from `source` from now on and returns the source used so far
+    /// (benchmarks compare the worker thread with an inline worker in one window). Answers
+    /// still due from the old source are dropped; the screen shown is not read again.
+    pub fn replace_source(&self, source: ContentSource) -> ContentSource {
+        let old = self.inner.source.replace(source);
+        self.inner.request.set(self.inner.request.get() + 1);
+        old
     }
 
     /// The screen on top of the navigation stack.
@@ -618,7 +647,7 @@ impl Inner {
             }
         };
         let handle = this.handle.clone();
-        this.source.request(request, move |delivery| {
+        this.source.borrow().request(request, move |delivery| {
             handle.send(UiEvent::Content {
                 request: id,
                 delivery,
@@ -636,12 +665,14 @@ impl Inner {
         }
         let id = this.request.get();
         let handle = this.handle.clone();
-        this.source.request_pictures(request, move |delivery| {
-            handle.send(UiEvent::Content {
-                request: id,
-                delivery,
+        this.source
+            .borrow()
+            .request_pictures(request, move |delivery| {
+                handle.send(UiEvent::Content {
+                    request: id,
+                    delivery,
+                });
             });
-        });
         // An inline worker has answered already.
         Inner::drain(this, None);
     }
@@ -680,8 +711,10 @@ impl Inner {
                 };
                 Inner::schedule_refresh(this, until);
                 Inner::apply(this, *view);
+                this.applied.set(id);
             }
             Delivery::Pictures(pictures) => this.pages.put_pictures(&this.window, pictures),
+            Delivery::Done => this.done.set(id),
             Delivery::Failed(message) => {
                 tracing::error!(%message, "screen could not be read; keeping what is shown");
             }

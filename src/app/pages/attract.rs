@@ -44,10 +44,22 @@ impl AttractPage {
         }
     }
 
-    /// The slideshow is no longer shown: its timer stops.
+    /// The slideshow is no longer shown: its timer stops, and its slides let go of their
+    /// pictures (screen-wide, ~2.6 MB each, ~16 MB for a round), which would otherwise stay
+    /// in memory while visitors use the kiosk. They come back from the worker (its picture
+    /// cache, or decoded again) when the slideshow starts again.
     pub fn stop(&self) {
         self.timer.stop();
         self.from_start.set(true);
+        for i in 0..self.slides.row_count() {
+            if let Some(mut slide) = self.slides.row_data(i)
+                && slide.has_picture
+            {
+                slide.picture = Image::default();
+                slide.has_picture = false;
+                self.slides.set_row_data(i, slide);
+            }
+        }
     }
 
     /// Whether the slide timer runs (for tests of "nothing runs when nothing shows").
