@@ -1,14 +1,22 @@
 //! The kiosk on the scale data set, printed (never asserted): `cargo bench --bench kiosk_scale`.
 //!
-//! In one process, with the software renderer at 1080×1920 on the headless platform
-//! `kiosk snapshot` uses: importing 1,000 articles + 500 images (from `kioskctl gen-bundle`'s
-//! generator), the first frame on the warm cache, page switches (tap → view built, pictures
-//! decoded on a miss, frame rendered) median and p99, decode + scale of 1080p pictures, peak RSS
-//! after visiting every screen, and RSS after 100 navigations against after 10,000.
+//! A child process (this binary again) generates 1,000 articles + 500 images (`kioskctl
+//! gen-bundle`'s generator), validates and imports them as `kiosk import` does, times decode +
+//! scale of 1080p pictures, and replays a visitors' walk through the content worker with each
+//! picture budget (decodes against `[cache] pictures_mb`). This process then holds what a
+//! running kiosk holds: with the software renderer at 1080×1920 on the headless platform
+//! `kiosk snapshot` uses and one kept frame buffer like a window's, the first frame on the warm
+//! cache, page switches median and p99 (as `kiosk run` makes them, the content worker on its
+//! own thread: tap → first frame showing the screen, → its pictures drawn; and the older inline
+//! figure: tap → view built, pictures decoded, frame rendered), RSS after visiting every screen, RSS after 100 navigations against after 10,000
+//! (each one a tap for the idle timeline), and RSS over many slideshow → visitor cycles.
 //!
 //! Sizes: `cargo bench` gives `--bench` and runs the full sizes; without it (`cargo test
 //! --benches`, CI) everything runs once at tiny sizes. `SCALE_ARTICLES`, `SCALE_IMAGES`,
-//! `NAVIGATIONS`, `PICTURES_MB` override.
+//! `NAVIGATIONS`, `PICTURES_MB` override; `BUDGET_SWEEP=STEPS` runs the picture budgets' walk
+//! of that many screens at full size (minutes); `WALK_TOUCHES=0` walks without taps (the idle
+//! timeline runs: reset, then the slideshow) and `ATTRACT_AFTER_SECONDS=N` brings the slideshow
+//! after N s instead of 300.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,6 +24,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDateTime;
 use i_slint_core::input::TouchPhase;
 use lobby_kiosk::app::App;
+use lobby_kiosk::app::idle::{IdleTimes, Ticks};
 use lobby_kiosk::clock::{Clock, DEFAULT_TZ};
 use lobby_kiosk::i18n::Localizer;
 use lobby_kiosk::media;
@@ -23,7 +32,7 @@ use lobby_kiosk::store::ContentStore;
 use lobby_kiosk::view::{BlobPicture, Screen};
 use lobby_kiosk::worker::{ContentSource, PICTURE_CACHE_BYTES, Worker};
 use protocol::text::Lang;
-use slint::platform::software_renderer::MinimalSoftwareWindow;
+use slint::platform::software_renderer::{MinimalSoftwareWindow, PremultipliedRgbaColor};
 use slint::platform::{InternalEvent, WindowEvent};
 use slint::{ComponentHandle, Model, Rgb8Pixel};
 
@@ -81,12 +90,244 @@ fn load_avg() -> String {
         .unwrap_or_else(|_| "n/a".into())
 }
 
+/// Set (to the data directory) in the child process that prepares the data set.
+const PREPARE: &str = "KIOSK_SCALE_PREPARE";
+
+/// The child process: generates the scale bundle in `dir/bundle`, validates it as `kiosk
+/// import` does (every image decoded), imports it into the kiosk's cache `dir/kiosk`, and times
+/// decode + scale of a 1080p JPEG and PNG as the content worker does it.
+fn prepare(
+    dir: &std::path::Path,
+    articles: usize,
+    images: usize,
+    full: bool,
+) -> anyhow::Result<()> {
+    let bundle_dir = dir.join("bundle");
+    let spec = district_server::scale_bundle::ScaleSpec {
+        articles,
+        images,
+        events: 200.min(articles),
+        stations: 20,
+        seed: 1,
+    };
+    district_server::scale_bundle::generate(&bundle_dir, &spec)?;
+    let t = Instant::now();
+    let bundle = district_server::ctl::load_bundle(&bundle_dir)?;
+    println!(
+        "  validate the bundle (decodes every image)        {}",
+        ms(t.elapsed())
+    );
+    let cache = dir.join("kiosk");
+    let t = Instant::now();
+    let (mut store, _) = ContentStore::open_or_rebuild(&cache)?;
+    store.import_bundle(&bundle, "import")?;
+    println!(
+        "  import into the kiosk's cache                    {}",
+        ms(t.elapsed())
+    );
+    // Decode + scale, as the content worker does it (off the UI thread), per picture kind.
+    for (kind, mime) in [("JPEG", "image/jpeg"), ("PNG", "image/png")] {
+        let Some((sha256, _)) = bundle.blobs.iter().find(|(_, b)| b.mime == mime) else {
+            continue;
+        };
+        for (what, width, height) in [("thumbnail 240", 240, 135), ("article 1000", 1000, 563)] {
+            let spec = BlobPicture {
+                sha256: sha256.clone(),
+                width,
+                height,
+            };
+            let mut samples: Vec<Duration> = (0..if full { 20 } else { 1 })
+                .map(|_| {
+                    let t = Instant::now();
+                    let _ = media::decode(store.blobs(), &spec);
+                    t.elapsed()
+                })
+                .collect();
+            println!(
+                "  decode + scale 1080p {kind:<4} to {what:<13}     {}",
+                ms(percentile(&mut samples, 0.5))
+            );
+        }
+    }
+    drop(bundle);
+    drop(store);
+    // Minutes at full size (every budget decodes its share of the walk): only when asked.
+    match std::env::var("BUDGET_SWEEP")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        Some(steps) => budget_sweep(&cache, steps)?,
+        None if !full => budget_sweep(&cache, 30)?,
+        None => {}
+    }
+    // The bundle's files are not needed any more (only the kiosk's cache is).
+    std::fs::remove_dir_all(&bundle_dir)?;
+    println!(
+        "  peak RSS of the preparing process (child)        {:8.1} MB",
+        peak_rss_mb()
+    );
+    Ok(())
+}
+
+/// What the picture budget (`[cache] pictures_mb`) buys: the same visitors' walk through the
+/// content worker (no UI) with each budget, and the pictures decoded. Visitors start at home,
+/// open a section, read a few of its first articles going back to the list each time, now and
+/// then look into a second section and come back to the first, and go home; sections are
+/// picked as the seeded generator says. A budget of 0 keeps only what the pages' models show.
+fn budget_sweep(cache: &std::path::Path, steps: usize) -> anyhow::Result<()> {
+    let loc = Arc::new(Localizer::new()?);
+    let at = NaiveDateTime::parse_from_str("2026-11-24T10:00", "%Y-%m-%dT%H:%M")?;
+    let now = Clock::fixed(DEFAULT_TZ, at).now();
+    let store = ContentStore::open(cache)?;
+    let mut sections = Vec::new();
+    for section in store.sections()? {
+        let articles: Vec<String> = store
+            .articles_of(&section.id, now)?
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
+        if !articles.is_empty() {
+            sections.push((section.id, articles));
+        }
+    }
+    drop(store);
+    anyhow::ensure!(!sections.is_empty(), "no section with articles");
+    // A small linear congruential generator: the same walk for every budget and every run.
+    let mut seed: u64 = 7;
+    let mut next = move |n: usize| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((seed >> 33) as usize) % n.max(1)
+    };
+    let mut walk = Vec::new();
+    while walk.len() < steps {
+        walk.push(Screen::Home);
+        let (first, articles) = &sections[next(sections.len())];
+        walk.push(Screen::Section(first.clone()));
+        for _ in 0..1 + next(4) {
+            // One of the cards on its first screenful.
+            walk.push(Screen::Article(
+                articles[next(articles.len().min(12))].clone(),
+            ));
+            walk.push(Screen::Section(first.clone()));
+        }
+        if next(2) == 0 {
+            let (second, articles) = &sections[next(sections.len())];
+            walk.push(Screen::Section(second.clone()));
+            walk.push(Screen::Article(
+                articles[next(articles.len().min(12))].clone(),
+            ));
+            walk.push(Screen::Section(second.clone()));
+            walk.push(Screen::Section(first.clone()));
+        }
+    }
+    let mut line = Vec::new();
+    for mb in [0, 4, 8, 12, 16, 24, 48] {
+        let mut worker = Worker::open(cache, loc.clone())?;
+        worker.set_picture_budget(mb * 1024 * 1024);
+        let mut pictures = 0;
+        for screen in &walk {
+            let request = lobby_kiosk::worker::Request {
+                screen: screen.clone(),
+                lang: Lang::Zh,
+                now,
+            };
+            worker.handle(&request, &mut |d| {
+                if let lobby_kiosk::worker::Delivery::Pictures(p) = d {
+                    // Pictures from the content's blobs (QR codes and icons are not cached).
+                    pictures += p
+                        .iter()
+                        .filter(|(slot, _)| {
+                            !matches!(
+                                slot,
+                                lobby_kiosk::view::PictureSlot::Qr(_)
+                                    | lobby_kiosk::view::PictureSlot::SectionIcon(_)
+                            )
+                        })
+                        .count();
+                }
+            });
+        }
+        line.push(format!(
+            "{mb} MB: {} ({:.0} %)",
+            worker.pictures().decodes(),
+            worker.pictures().decodes() as f64 * 100.0 / pictures.max(1) as f64
+        ));
+    }
+    println!(
+        "  picture budget: decodes in a visitors' walk of {} screens (share of pictures shown): {}",
+        walk.len(),
+        line.join(", ")
+    );
+    Ok(())
+}
+
+/// A visitor's tap, as far as the idle timeline is concerned: what every tap and scroll on
+/// the screen signals (`Nav.activity`).
+fn visitor_taps(app: &App) {
+    app.window()
+        .global::<lobby_kiosk::ui::Nav>()
+        .invoke_activity();
+}
+
+/// A kiosk's day: the slideshow while nobody is there, a visitor who wakes it and taps through
+/// a few screens, the slideshow again, `cycles` times (the idle clock moved by hand, the
+/// slideshow's first slide rendered each time). RSS after the first cycle against after all.
+fn attract_cycles(
+    app: &App,
+    window: &MinimalSoftwareWindow,
+    screens: &[Screen],
+    times: IdleTimes,
+    cycles: usize,
+) {
+    let Some(attract_after) = times.attract else {
+        return;
+    };
+    let ticks = Ticks::manual();
+    app.set_ticks(ticks.clone());
+    let mut after_first = 0.0;
+    let mut shown = 0;
+    let t = Instant::now();
+    for cycle in 1..=cycles {
+        ticks.advance(attract_after + Duration::from_secs(1));
+        app.check_idle();
+        let _ = lobby_kiosk::headless::render(window);
+        if app.current() == Screen::Attract {
+            shown += 1;
+        }
+        // The visitor wakes it (home) and opens three screens.
+        app.window()
+            .global::<lobby_kiosk::ui::AttractAdapter>()
+            .invoke_wake();
+        let _ = lobby_kiosk::headless::render(window);
+        for k in 0..3 {
+            visitor_taps(app);
+            app.navigate(screens[(cycle * 7 + k * 101) % screens.len()].clone());
+            let _ = lobby_kiosk::headless::render(window);
+        }
+        if cycle == 1 {
+            after_first = rss_mb();
+        }
+    }
+    let after_all = rss_mb();
+    println!(
+        "  slideshow → visitor → slideshow, {cycles} cycles ({shown} slideshows shown, {:.1} s): RSS after 1 / {cycles}: {after_first:.1} / {after_all:.1} MB ({:+.1} %; {})",
+        t.elapsed().as_secs_f64(),
+        (after_all - after_first) / after_first.max(0.001) * 100.0,
+        rss_split()
+    );
+}
+
 fn main() -> anyhow::Result<()> {
     // As the kiosk binary does (`GLIBC_TUNABLES=…` in the environment measures glibc's own).
     let allocator_tuned = lobby_kiosk::malloc::tune();
     let full = std::env::args().any(|a| a == "--bench");
     let articles = env_or("SCALE_ARTICLES", if full { 1000 } else { 24 });
     let images = env_or("SCALE_IMAGES", if full { 500 } else { 3 });
+    if let Some(dir) = std::env::var_os(PREPARE) {
+        return prepare(std::path::Path::new(&dir), articles, images, full);
+    }
     let navigations = env_or("NAVIGATIONS", if full { 10_000 } else { 12 });
     // RSS is compared after this many navigations and after all of them.
     let mark = navigations.min(200) / 2;
@@ -105,71 +346,31 @@ fn main() -> anyhow::Result<()> {
         load_avg()
     );
 
+    // The data set is made, validated and imported by a child process (this binary again), as
+    // `kioskctl gen-bundle` and `kiosk import` make it for a real kiosk: this process then
+    // holds only what a running kiosk holds, not the 190 MB peak of validating a bundle.
     let data = tempfile::tempdir()?;
-    let bundle_dir = data.path().join("bundle");
-    let spec = district_server::scale_bundle::ScaleSpec {
-        articles,
-        images,
-        events: 200.min(articles),
-        stations: 20,
-        seed: 1,
-    };
-    district_server::scale_bundle::generate(&bundle_dir, &spec)?;
-    let t = Instant::now();
-    let bundle = district_server::ctl::load_bundle(&bundle_dir)?;
-    println!(
-        "  validate the bundle (decodes every image)        {}",
-        ms(t.elapsed())
-    );
     let cache = data.path().join("kiosk");
-    let t = Instant::now();
-    {
-        let (mut store, _) = ContentStore::open_or_rebuild(&cache)?;
-        store.import_bundle(&bundle, "import")?;
-    }
-    println!(
-        "  import into the kiosk's cache                    {}",
-        ms(t.elapsed())
+    let prepared = std::process::Command::new(std::env::current_exe()?)
+        .args(if full { &["--bench"][..] } else { &[][..] })
+        .env(PREPARE, data.path())
+        .env("SCALE_ARTICLES", articles.to_string())
+        .env("SCALE_IMAGES", images.to_string())
+        .stderr(std::process::Stdio::inherit())
+        .output()?;
+    print!("{}", String::from_utf8_lossy(&prepared.stdout));
+    anyhow::ensure!(
+        prepared.status.success(),
+        "preparing the data set failed: {}",
+        prepared.status
     );
+    let store = ContentStore::open(&cache)?;
+    let mut station_ids: Vec<String> = store.stations()?.into_iter().map(|s| s.id).collect();
+    drop(store);
 
-    // Decode + scale, as the content worker does it (off the UI thread), per picture kind.
-    {
-        let store = ContentStore::open(&cache)?;
-        for (kind, mime) in [("JPEG", "image/jpeg"), ("PNG", "image/png")] {
-            let Some((sha256, _)) = bundle.blobs.iter().find(|(_, b)| b.mime == mime) else {
-                continue;
-            };
-            for (what, width, height) in [("thumbnail 240", 240, 135), ("article 1000", 1000, 563)]
-            {
-                let spec = BlobPicture {
-                    sha256: sha256.clone(),
-                    width,
-                    height,
-                };
-                let mut samples: Vec<Duration> = (0..if full { 20 } else { 1 })
-                    .map(|_| {
-                        let t = Instant::now();
-                        let _ = media::decode(store.blobs(), &spec);
-                        t.elapsed()
-                    })
-                    .collect();
-                println!(
-                    "  decode + scale 1080p {kind:<4} to {what:<13}     {}",
-                    ms(percentile(&mut samples, 0.5))
-                );
-            }
-        }
-    }
-
-    // The bundle holds every image's bytes: gone before the kiosk's own memory is measured.
-    let mut station_ids: Vec<String> = bundle
-        .content
-        .stations
-        .iter()
-        .map(|s| s.id.clone())
-        .collect();
-    drop(bundle);
-
+    // What this process holds from here: the kiosk (the UI, the content worker, its picture
+    // cache, SQLite) and one 1080×1920 frame buffer of 4-byte pixels, as a windowed kiosk
+    // holds the X11 one (7.9 MiB), drawn once and kept.
     let at = NaiveDateTime::parse_from_str("2026-11-24T10:00", "%Y-%m-%dT%H:%M")?;
     let clock = Clock::fixed(DEFAULT_TZ, at);
     let before_ui = rss_mb();
@@ -179,8 +380,28 @@ fn main() -> anyhow::Result<()> {
     let mut worker = Worker::open(&cache, loc.clone())?;
     worker.set_picture_budget(picture_bytes);
     let app = App::new(ContentSource::inline(worker), loc, clock.clone(), Lang::Zh)?;
+    // `ATTRACT_AFTER_SECONDS=N`: the slideshow after N s without a touch (the reset at N/2),
+    // to see what it does to the walk sooner than the default 300 s.
+    let idle_times = match std::env::var("ATTRACT_AFTER_SECONDS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        Some(n) => IdleTimes {
+            reset: Duration::from_secs((n / 2).max(1)),
+            warning: Duration::from_secs(1),
+            attract: Some(Duration::from_secs(n.max(2))),
+            ..IdleTimes::default()
+        },
+        None => IdleTimes::default(),
+    };
+    app.set_idle_times(idle_times);
     app.window().show()?;
     let _ = lobby_kiosk::headless::render(&window);
+    let mut frame_buffer = vec![PremultipliedRgbaColor::default(); 1080 * 1920];
+    window.request_redraw();
+    window.draw_if_needed(|renderer| {
+        renderer.render(&mut frame_buffer, 1080);
+    });
     println!(
         "  first frame on the warm cache (home)             {}  (RSS {before_ui:.0} → {:.0} MB; {})",
         ms(t.elapsed()),
@@ -225,7 +446,7 @@ fn main() -> anyhow::Result<()> {
     }
     let visited = t.elapsed();
     println!(
-        "  every screen once ({} screens, {:.1} s): switch median {} p99 {}",
+        "  every screen once ({} screens, {:.1} s), INLINE worker (view, then its pictures decoded, then `headless::render`): switch median {} p99 {}",
         screens.len(),
         visited.as_secs_f64(),
         ms(percentile(&mut first_visits.clone(), 0.5)),
@@ -237,31 +458,18 @@ fn main() -> anyhow::Result<()> {
         peak_rss_mb(),
         rss_split()
     );
-    if let Some((section, count)) = &largest {
-        // A section and one of its articles back and forth: the pictures are cached.
-        let article = store
-            .articles_of(section, now)?
-            .first()
-            .map(|a| a.id.clone())
-            .unwrap_or_default();
-        let mut samples = Vec::new();
-        for i in 0..if full { 200 } else { 4 } {
-            let screen = if i % 2 == 0 {
-                Screen::Section(section.clone())
-            } else {
-                Screen::Article(article.clone())
-            };
-            let s = Instant::now();
-            app.navigate(screen);
-            let _ = lobby_kiosk::headless::render(&window);
-            samples.push(s.elapsed());
-        }
-        println!(
-            "  revisits: section `{section}` ({count} articles) ⇄ article: median {} p99 {}",
-            ms(percentile(&mut samples.clone(), 0.5)),
-            ms(percentile(&mut samples, 0.99)),
-        );
-    }
+    // Page switches as the running kiosk makes them: the content worker on its own thread.
+    page_switches(
+        &app,
+        &window,
+        &cache,
+        picture_bytes,
+        &screens,
+        largest.as_ref(),
+        &store,
+        now,
+        full,
+    )?;
 
     if let Some((section, count)) = &largest_list {
         flick(&app, &window, section, *count, if full { 12 } else { 3 })?;
@@ -287,9 +495,25 @@ fn main() -> anyhow::Result<()> {
     let every = (navigations / 10).max(1);
     let mut along = Vec::new();
     let t = Instant::now();
+    let touches = std::env::var("WALK_TOUCHES").map_or(true, |v| v != "0");
+    let mut attract_seen = false;
     for i in 1..=navigations {
+        if touches {
+            // Each step stands for a visitor's tap, which postpones the idle timeline as a
+            // tap on the screen does (`Nav.activity`): without it the slideshow starts
+            // mid-walk, `[idle] attract_after_seconds` after the last touch.
+            visitor_taps(&app);
+        }
         app.navigate(screens[i % screens.len()].clone());
         let _ = lobby_kiosk::headless::render(&window);
+        if app.current() == Screen::Attract && !attract_seen {
+            attract_seen = true;
+            println!(
+                "  the slideshow started after navigation {i} ({:.0} s into the walk, RSS {:.1} MB)",
+                t.elapsed().as_secs_f64(),
+                rss_mb()
+            );
+        }
         if i == mark {
             after_100 = rss_mb();
         }
@@ -307,12 +531,235 @@ fn main() -> anyhow::Result<()> {
         (after_all - after_100) / after_100.max(0.001) * 100.0,
         t.elapsed().as_secs_f64() * 1000.0 / navigations as f64
     );
+    attract_cycles(
+        &app,
+        &window,
+        &screens,
+        idle_times,
+        if full { 200 } else { 3 },
+    );
+    drop(frame_buffer);
     println!(
         "  peak RSS of this process                         {:8.1} MB; load average {}",
         peak_rss_mb(),
         load_avg()
     );
     Ok(())
+}
+
+/// The page switches on the worker thread, as `kiosk run` makes them (`ContentSource::spawn`):
+/// every screen once, then the largest section ⇄ its first article; the revisits also with the
+/// inline worker (the figure the bench printed before, for comparison).
+#[allow(clippy::too_many_arguments)]
+fn page_switches(
+    app: &App,
+    window: &MinimalSoftwareWindow,
+    cache: &std::path::Path,
+    picture_bytes: usize,
+    screens: &[Screen],
+    largest: Option<&(String, usize)>,
+    store: &ContentStore,
+    now: chrono::DateTime<chrono::FixedOffset>,
+    full: bool,
+) -> anyhow::Result<()> {
+    let size = window.size();
+    let mut pixels = vec![Rgb8Pixel::new(0, 0, 0); size.width as usize * size.height as usize];
+    let loc = Arc::new(Localizer::new()?);
+    let threaded =
+        || ContentSource::spawn_with_budget(cache.to_path_buf(), loc.clone(), picture_bytes);
+    // A fresh worker (its own cache connection and picture cache, as at the kiosk's start),
+    // opened and warm before the first switch is timed.
+    let inline = app.replace_source(threaded()?);
+    switch(app, window, &mut pixels, Screen::Home);
+    let mut switches = Vec::with_capacity(screens.len());
+    let t = Instant::now();
+    for screen in screens {
+        switches.extend(switch(app, window, &mut pixels, screen.clone()));
+    }
+    Switch::report(
+        &format!(
+            "every screen once ({} screens, {:.1} s), worker THREAD",
+            screens.len(),
+            t.elapsed().as_secs_f64()
+        ),
+        switches,
+        screens.len(),
+    );
+
+    if let Some((section, count)) = largest {
+        // A section and one of its articles back and forth: the pictures are cached.
+        let article = store
+            .articles_of(section, now)?
+            .first()
+            .map(|a| a.id.clone())
+            .unwrap_or_default();
+        let back_and_forth = |i: usize| {
+            if i.is_multiple_of(2) {
+                Screen::Section(section.clone())
+            } else {
+                Screen::Article(article.clone())
+            }
+        };
+        let n = if full { 200 } else { 4 };
+        let mut switches = Vec::with_capacity(n);
+        for i in 0..n {
+            switches.extend(switch(app, window, &mut pixels, back_and_forth(i)));
+        }
+        Switch::report(
+            &format!("revisits: section `{section}` ({count} articles) ⇄ article, worker THREAD"),
+            switches,
+            n,
+        );
+
+        let threaded = app.replace_source(inline);
+        drop(threaded);
+        let mut samples = Vec::new();
+        for i in 0..n {
+            let s = Instant::now();
+            app.navigate(back_and_forth(i));
+            let _ = lobby_kiosk::headless::render(window);
+            samples.push(s.elapsed());
+        }
+        println!(
+            "  revisits: section `{section}` ({count} articles) ⇄ article, INLINE worker (view, pictures, `headless::render`): median {} p99 {}",
+            ms(percentile(&mut samples.clone(), 0.5)),
+            ms(percentile(&mut samples, 0.99)),
+        );
+    } else {
+        drop(app.replace_source(inline));
+    }
+    Ok(())
+}
+
+/// One page switch as a visitor sees it on the running kiosk.
+struct Switch {
+    /// What kind of screen was opened (home, section, article, …).
+    kind: &'static str,
+    /// Tap → the view is on its page: the worker thread built it (SQL, texts in the
+    /// visitor's language), the UI thread received it and set its Slint models.
+    applied: Duration,
+    /// Tap → the end of the first frame drawn with the view on its page.
+    shown: Duration,
+    /// Drawing that frame alone (Slint's layout of the new page and the whole frame).
+    first_frame: Duration,
+    /// Tap → the end of the last frame drawn before nothing was left to draw and the worker
+    /// had delivered every picture the screen came with (decoded on its thread meanwhile).
+    complete: Duration,
+    /// Frames drawn from the tap to then.
+    frames: usize,
+}
+
+impl Switch {
+    fn report(what: &str, switches: Vec<Switch>, asked: usize) {
+        let figure = |f: &dyn Fn(&Switch) -> Duration| {
+            let mut samples: Vec<Duration> = switches.iter().map(f).collect();
+            format!(
+                "median {} p99 {}",
+                ms(percentile(&mut samples.clone(), 0.5)),
+                ms(percentile(&mut samples, 0.99))
+            )
+        };
+        let mut frames: Vec<usize> = switches.iter().map(|s| s.frames).collect();
+        frames.sort();
+        println!(
+            "  {what}: {} switches{}\n    tap → first frame showing the new screen   {}\n    tap → view on its page (worker + models)    {}\n    that first frame alone (layout + render)    {}\n    tap → its pictures drawn, nothing left     {}  ({} frames a switch, median)",
+            switches.len(),
+            if switches.len() < asked {
+                format!(" ({} timed out after 30 s)", asked - switches.len())
+            } else {
+                String::new()
+            },
+            figure(&|s| s.shown),
+            figure(&|s| s.applied),
+            figure(&|s| s.first_frame),
+            figure(&|s| s.complete),
+            frames.get(frames.len() / 2).copied().unwrap_or_default(),
+        );
+        // By kind of screen: which pages miss.
+        let mut kinds: Vec<&str> = switches.iter().map(|s| s.kind).collect();
+        kinds.sort();
+        kinds.dedup();
+        for kind in kinds {
+            let mut shown: Vec<Duration> = switches
+                .iter()
+                .filter(|s| s.kind == kind)
+                .map(|s| s.shown)
+                .collect();
+            let mut alone: Vec<Duration> = switches
+                .iter()
+                .filter(|s| s.kind == kind)
+                .map(|s| s.first_frame)
+                .collect();
+            println!(
+                "    {kind:<9} ({:4}): first frame median {} p99 {}; the frame alone median {}",
+                shown.len(),
+                ms(percentile(&mut shown.clone(), 0.5)),
+                ms(percentile(&mut shown, 0.99)),
+                ms(percentile(&mut alone, 0.5)),
+            );
+        }
+    }
+}
+
+/// Taps `screen` and runs the UI thread as the running kiosk's event loop does, until the
+/// screen and its pictures are drawn: handles what the worker thread sent (`process_events`,
+/// which the event loop does when the channel wakes it), runs timers and draws a frame
+/// whenever something asks for one (the whole frame, software renderer, into a buffer the
+/// size of the window), polling every 0.1 ms (an event loop would sleep until woken).
+fn switch(
+    app: &App,
+    window: &MinimalSoftwareWindow,
+    pixels: &mut [Rgb8Pixel],
+    screen: Screen,
+) -> Option<Switch> {
+    let kind = match &screen {
+        Screen::Home => "home",
+        Screen::Section(_) => "section",
+        Screen::Article(_) => "article",
+        Screen::Schedule { .. } => "schedule",
+        Screen::Station(_) => "station",
+        _ => "other",
+    };
+    let tap = Instant::now();
+    app.navigate(screen);
+    let mut applied = None;
+    let mut shown = None;
+    let mut first_frame = Duration::ZERO;
+    let mut last_frame = Duration::ZERO;
+    let mut frames = 0;
+    while tap.elapsed() < Duration::from_secs(30) {
+        app.process_events();
+        let on_page = app.screen_applied();
+        if on_page && applied.is_none() {
+            applied = Some(tap.elapsed());
+        }
+        let f = Instant::now();
+        let drew = frame(window, pixels);
+        if drew {
+            frames += 1;
+            last_frame = tap.elapsed();
+            if on_page && shown.is_none() {
+                shown = Some(last_frame);
+                first_frame = f.elapsed();
+            }
+        }
+        if let (Some(applied), Some(shown)) = (applied, shown)
+            && !drew
+            && app.pictures_delivered()
+            && !app.window().window().has_active_animations()
+        {
+            return Some(Switch {
+                kind,
+                applied,
+                shown,
+                first_frame,
+                complete: last_frame,
+                frames,
+            });
+        }
+        std::thread::sleep(Duration::from_micros(100));
+    }
+    None
 }
 
 /// One frame as a windowed kiosk draws it: timers and animations advanced, then the window
