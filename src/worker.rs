@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use protocol::text::{Lang, Text};
@@ -19,6 +20,10 @@ use crate::view::{self, Ctx, PictureSlot, PictureSource, PictureSpec, Screen, Sc
 /// Bytes of decoded pictures kept for revisits, unless `[cache] pictures_mb` says otherwise.
 pub const PICTURE_CACHE_BYTES: usize =
     crate::config::CacheConfig::DEFAULT_PICTURES_MB as usize * 1024 * 1024;
+/// The page cache of the worker's connection to `content.db`, in KiB: a quarter of SQLite's
+/// default. A screen reads a few dozen pages, which the system's file cache holds anyway;
+/// measured in docs/PERFORMANCE.md ("SQLite's page cache").
+pub const READ_PAGE_CACHE_KIB: u32 = 512;
 /// Pictures delivered together: half a screenful of a section's cards, so the rows in view
 /// show after a few decodes instead of after the whole list's.
 pub const PICTURE_BATCH: usize = 4;
@@ -114,6 +119,7 @@ impl Worker {
                 (open_seeded(&fallback)?, fallback)
             }
         };
+        store.set_page_cache_kib(READ_PAGE_CACHE_KIB)?;
         Ok(Worker {
             store,
             loc,
@@ -394,6 +400,8 @@ struct MailboxState {
     closed: std::sync::atomic::AtomicBool,
     /// The thread has ended (or died): requests are answered with a failure at once.
     stopped: std::sync::atomic::AtomicBool,
+    /// Quiet spells in which the thread gave freed memory back.
+    releases: std::sync::atomic::AtomicU64,
 }
 
 impl MailboxState {
@@ -405,6 +413,7 @@ impl MailboxState {
             pictures_posted: std::sync::atomic::AtomicU64::new(0),
             closed: std::sync::atomic::AtomicBool::new(false),
             stopped: std::sync::atomic::AtomicBool::new(false),
+            releases: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -415,31 +424,60 @@ impl MailboxState {
 
     /// The next request, a screen before pictures, waiting for one; `None` once closed.
     fn next(&self) -> Option<Job> {
+        // Without a time limit it never reports a quiet spell.
+        self.next_within(None).unwrap_or_default()
+    }
+
+    /// [`MailboxState::next`], or `Err(Idle)` when nothing came within `idle` (`None`: wait
+    /// as long as it takes).
+    fn next_within(&self, idle: Option<Duration>) -> Result<Option<Job>, Idle> {
         use std::sync::atomic::Ordering;
+        let deadline = idle.map(|idle| std::time::Instant::now() + idle);
         let mut slots = self.lock();
         loop {
             if let Some((request, reply)) = slots.screen.take() {
-                return Some(Job::Screen {
+                return Ok(Some(Job::Screen {
                     number: self.posted.load(Ordering::SeqCst),
                     request,
                     reply,
-                });
+                }));
             }
             if let Some((request, reply)) = slots.pictures.take() {
-                return Some(Job::Pictures {
+                return Ok(Some(Job::Pictures {
                     screens: self.posted.load(Ordering::SeqCst),
                     number: self.pictures_posted.load(Ordering::SeqCst),
                     request,
                     reply,
-                });
+                }));
             }
             if self.closed.load(Ordering::SeqCst) {
-                return None;
+                return Ok(None);
             }
-            slots = self.wake.wait(slots).unwrap_or_else(|e| e.into_inner());
+            slots = match deadline {
+                None => self.wake.wait(slots).unwrap_or_else(|e| e.into_inner()),
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(std::time::Instant::now());
+                    if left.is_zero() {
+                        return Err(Idle);
+                    }
+                    self.wake
+                        .wait_timeout(slots, left)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0
+                }
+            };
         }
     }
 }
+
+/// No request came for a while.
+#[derive(Debug, PartialEq, Eq)]
+struct Idle;
+
+/// How long the worker waits without a request before it gives the memory it freed back to the
+/// system ([`crate::malloc::release_free`]): a visitor reading a page, or gone. Once per quiet
+/// spell, so it costs nothing while someone taps through the screens.
+pub const RELEASE_MEMORY_AFTER: Duration = Duration::from_secs(2);
 
 /// Marks the mailbox stopped when the worker thread ends, also by a panic.
 struct StoppedOnExit(Arc<MailboxState>);
@@ -541,7 +579,22 @@ impl ContentSource {
                         return;
                     }
                 };
-                while let Some(job) = state.next() {
+                loop {
+                    let job = match state.next_within(Some(RELEASE_MEMORY_AFTER)) {
+                        Ok(job) => job,
+                        Err(Idle) => {
+                            let released = crate::malloc::release_free();
+                            state.releases.fetch_add(1, Ordering::SeqCst);
+                            tracing::trace!(
+                                released,
+                                "content worker idle: freed memory given back"
+                            );
+                            state.next()
+                        }
+                    };
+                    let Some(job) = job else {
+                        break;
+                    };
                     match job {
                         Job::Screen {
                             number,
@@ -620,6 +673,68 @@ mod tests {
             lang: Lang::Zh,
             now: crate::clock::Clock::fixed(crate::clock::DEFAULT_TZ, at).now(),
         }
+    }
+
+    #[test]
+    fn the_mailbox_tells_a_quiet_spell_from_a_closed_one() {
+        let mailbox = MailboxState::new();
+        let waited = std::time::Instant::now();
+        assert_eq!(
+            mailbox
+                .next_within(Some(Duration::from_millis(30)))
+                .map(|job| job.is_some()),
+            Err(Idle)
+        );
+        assert!(waited.elapsed() >= Duration::from_millis(30));
+        mailbox
+            .closed
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(
+            mailbox
+                .next_within(Some(Duration::from_secs(30)))
+                .map(|job| job.is_some()),
+            Ok(false),
+            "closed: the thread ends at once"
+        );
+    }
+
+    #[test]
+    fn an_idle_worker_gives_memory_back_once_a_quiet_spell_and_answers_again() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let loc = Arc::new(Localizer::new().expect("locales"));
+        let source = ContentSource::spawn(dir.path().to_path_buf(), loc).expect("spawns");
+        let ContentSource::Thread(mailbox) = &source else {
+            panic!("a thread");
+        };
+        let releases = || {
+            mailbox
+                .shared
+                .releases
+                .load(std::sync::atomic::Ordering::SeqCst)
+        };
+        let answered = |screen: Screen| {
+            let (tx, rx) = mpsc::channel();
+            source.request(request(screen), move |d| {
+                if matches!(d, Delivery::Done) {
+                    let _ = tx.send(());
+                }
+            });
+            rx.recv_timeout(Duration::from_secs(60)).expect("answered");
+        };
+        let until = |n: u64| {
+            let deadline = std::time::Instant::now() + Duration::from_secs(60);
+            while releases() < n {
+                assert!(std::time::Instant::now() < deadline, "never released");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        };
+        answered(Screen::Section("folk-culture".into()));
+        until(1);
+        // Once a quiet spell: it then waits for the next request without waking up.
+        std::thread::sleep(RELEASE_MEMORY_AFTER * 2);
+        assert_eq!(releases(), 1);
+        answered(Screen::Home);
+        until(2);
     }
 
     #[test]
@@ -749,6 +864,17 @@ mod tests {
         let slides = pictures.concat().len() as u64;
         assert!(worker.pictures().decodes() <= decodes + 20 * slides);
         assert!(worker.pictures().used_bytes() <= PICTURE_CACHE_BYTES);
+    }
+
+    #[test]
+    fn the_worker_reads_with_a_small_page_cache() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let loc = Arc::new(Localizer::new().expect("locales"));
+        let worker = Worker::open(dir.path(), loc).expect("opens");
+        assert_eq!(
+            worker.store().page_cache_kib().expect("reads"),
+            READ_PAGE_CACHE_KIB
+        );
     }
 
     #[test]

@@ -178,6 +178,34 @@ impl ContentStore {
         Ok(store)
     }
 
+    /// Caps this connection's page cache at `kib` KiB (SQLite's default is about 2 MiB a
+    /// connection). The database's pages stay in the operating system's file cache, which
+    /// the system can take back; a copy in SQLite's cache is process memory for as long as the
+    /// connection lives. A reader looking up one screen at a time barely notices the smaller
+    /// cache (`kiosk_scale` prints both).
+    pub fn set_page_cache_kib(&self, kib: u32) -> Result<()> {
+        self.conn
+            .execute_batch(&format!("PRAGMA cache_size = -{kib}"))
+            .map_err(sql(&self.path))
+    }
+
+    /// This connection's page cache limit in KiB.
+    pub fn page_cache_kib(&self) -> Result<u32> {
+        let size: i64 = self
+            .conn
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .map_err(sql(&self.path))?;
+        // Negative: KiB; positive: pages of `page_size` bytes.
+        if size < 0 {
+            return Ok(u32::try_from(-size).unwrap_or(u32::MAX));
+        }
+        let page: i64 = self
+            .conn
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .map_err(sql(&self.path))?;
+        Ok(u32::try_from(size.saturating_mul(page) / 1024).unwrap_or(u32::MAX))
+    }
+
     fn open_checked(data_dir: &Path) -> Result<ContentStore> {
         let path = data_dir.join(FILE_NAME);
         let conn = Connection::open(&path).map_err(sql(&path))?;
@@ -216,6 +244,22 @@ fn set_aside(path: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_connection_page_cache_can_be_capped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (store, _) = ContentStore::open_or_rebuild(dir.path()).expect("opens");
+        assert_eq!(
+            store.page_cache_kib().expect("reads"),
+            2000,
+            "SQLite's default"
+        );
+        store.set_page_cache_kib(512).expect("sets");
+        assert_eq!(store.page_cache_kib().expect("reads"), 512);
+        // Another connection to the same file keeps its own.
+        let other = ContentStore::open(dir.path()).expect("opens");
+        assert_eq!(other.page_cache_kib().expect("reads"), 2000);
+    }
 
     #[test]
     fn inspecting_changes_nothing_and_tells_what_it_found() {
