@@ -7,6 +7,9 @@
 //! - `kiosk run` windowed at 1080×1920 with the software renderer in a private Xvfb: process
 //!   start → `READY=1` on a notify socket (the kiosk sends it after its first frame, as under
 //!   systemd), RSS then;
+//! - `kiosk run --tour` in the same window: every screen once, each until its pictures are
+//!   drawn; RSS once the kiosk says the tour is done (`STATUS=` on the notify socket) and 3 s
+//!   later (the content worker has given freed memory back), and its peak;
 //! - idle CPU on home over 60 s (utime + stime from `/proc/PID/stat`), after 5 s to settle, and
 //!   the same on an article with pictures and a QR code (`kiosk run --screen article:ID`).
 //!
@@ -129,7 +132,8 @@ fn main() -> anyhow::Result<()> {
             articles,
             images,
             events: 200.min(articles),
-            stations: 20,
+            // Tiny: few enough screens for the debug build's tour (a frame takes ~1 s).
+            stations: if full { 20 } else { 2 },
             seed: 1,
         },
     )?;
@@ -259,6 +263,8 @@ fn windowed(data: &Path, work: &Path, runs: usize, idle: Duration) -> anyhow::Re
         load_avg()
     );
 
+    tour(data, work, &x, &config)?;
+
     // Idle on an article with pictures and a QR code (`kiosk run --screen article:ID`), once
     // its pictures have arrived.
     let Some(article) = article_with_pictures_and_link(&work.join("bundle"))? else {
@@ -283,6 +289,71 @@ fn windowed(data: &Path, work: &Path, runs: usize, idle: Duration) -> anyhow::Re
     print_idle(child.id(), &format!("article `{article}`"), idle);
     let _ = child.kill();
     let _ = child.wait();
+    Ok(())
+}
+
+/// `kiosk run --tour` windowed: every screen once (home, each section and its articles, the
+/// week, each station), each until its pictures are drawn, then home; RSS once the kiosk
+/// says `STATUS=tour done` on the notify socket, and its peak.
+fn tour(data: &Path, work: &Path, x: &Xvfb, config: &Path) -> anyhow::Result<()> {
+    let socket_path = work.join("notify-tour");
+    let socket = UnixDatagram::bind(&socket_path)?;
+    socket.set_read_timeout(Some(Duration::from_secs(1800)))?;
+    let began = Instant::now();
+    let mut child = Command::new(KIOSK)
+        .arg("--config")
+        .arg(config)
+        .arg("--data-dir")
+        .arg(data)
+        .args(["run", "--tour"])
+        .env("DISPLAY", &x.display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("NOTIFY_SOCKET", &socket_path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let mut buf = [0u8; 512];
+    let mut done = None;
+    while let Ok(n) = socket.recv(&mut buf) {
+        let message = String::from_utf8_lossy(&buf[..n]).into_owned();
+        if let Some(status) = message
+            .lines()
+            .find_map(|l| l.strip_prefix("STATUS=tour done: "))
+        {
+            done = Some(status.to_owned());
+            break;
+        }
+    }
+    let Some(shown) = done else {
+        let _ = child.kill();
+        let _ = child.wait();
+        anyhow::bail!("the kiosk never said its tour was done");
+    };
+    let took = began.elapsed();
+    let pid = child.id();
+    let memory = |when: &str| {
+        let rss = status_kb(pid, "VmRSS:") / 1024.0;
+        format!(
+            "{when} {rss:5.1} MiB = {:.1} MB (anonymous {:.1}, files {:.1}, shared memory {:.1})",
+            rss * 1.048_576,
+            status_kb(pid, "RssAnon:") / 1024.0,
+            status_kb(pid, "RssFile:") / 1024.0,
+            status_kb(pid, "RssShmem:") / 1024.0,
+        )
+    };
+    let at_end = memory("at its end");
+    // The content worker gives freed memory back after `RELEASE_MEMORY_AFTER` (2 s) without a
+    // request: what the kiosk holds while a visitor reads the last screen, or nobody is there.
+    std::thread::sleep(Duration::from_secs(3));
+    let settled = memory("3 s later");
+    let peak = status_kb(pid, "VmHWM:") / 1024.0;
+    let _ = child.kill();
+    let _ = child.wait();
+    println!(
+        "  windowed, software, 1080×1920, `kiosk run --tour` ({shown}, {:.1} s): RSS after every screen {at_end}, {settled}; peak {peak:.1} MiB; load {}",
+        took.as_secs_f64(),
+        load_avg()
+    );
     Ok(())
 }
 

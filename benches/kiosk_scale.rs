@@ -75,13 +75,36 @@ fn peak_rss_mb() -> f64 {
 }
 
 /// Where the resident memory is: the heap and other anonymous pages (ours, Slint's, glibc's
-/// free lists) against mapped files (fonts, the binary, SQLite's database pages).
+/// free lists) against mapped files (fonts, the binary); of the anonymous part, what SQLite
+/// holds (its page caches, all connections) and, from glibc's arenas, what is in use and what
+/// is free but kept (blocks mapped on their own, the decoded pictures, are in neither).
 fn rss_split() -> String {
+    // SAFETY: `sqlite3_memory_used` only reads SQLite's global counter.
+    let sqlite = unsafe { rusqlite::ffi::sqlite3_memory_used() } as f64 / 1e6;
     format!(
-        "anonymous {:.1} MB, files {:.1} MB",
+        "anonymous {:.1} MB, files {:.1} MB; SQLite {sqlite:.1} MB, {}",
         status_mb("RssAnon:"),
-        status_mb("RssFile:")
+        status_mb("RssFile:"),
+        heap_split()
     )
+}
+
+/// glibc's arenas: bytes in use and bytes free but kept.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn heap_split() -> String {
+    // SAFETY: `mallinfo2` only reads the allocator's statistics.
+    let info = unsafe { libc::mallinfo2() };
+    format!(
+        "heap in use {:.1} MB, free {:.1} MB, mapped blocks {:.1} MB",
+        info.uordblks as f64 / 1e6,
+        info.fordblks as f64 / 1e6,
+        info.hblkhd as f64 / 1e6
+    )
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn heap_split() -> String {
+    "heap figures only on glibc".into()
 }
 
 fn load_avg() -> String {
@@ -364,21 +387,35 @@ fn main() -> anyhow::Result<()> {
         "preparing the data set failed: {}",
         prepared.status
     );
-    let store = ContentStore::open(&cache)?;
-    let mut station_ids: Vec<String> = store.stations()?.into_iter().map(|s| s.id).collect();
-    drop(store);
+    let at = NaiveDateTime::parse_from_str("2026-11-24T10:00", "%Y-%m-%dT%H:%M")?;
+    let clock = Clock::fixed(DEFAULT_TZ, at);
+    let Walk {
+        screens,
+        largest,
+        largest_list,
+    } = Walk::list(&cache, clock.now(), full)?;
 
     // What this process holds from here: the kiosk (the UI, the content worker, its picture
     // cache, SQLite) and one 1080×1920 frame buffer of 4-byte pixels, as a windowed kiosk
     // holds the X11 one (7.9 MiB), drawn once and kept.
-    let at = NaiveDateTime::parse_from_str("2026-11-24T10:00", "%Y-%m-%dT%H:%M")?;
-    let clock = Clock::fixed(DEFAULT_TZ, at);
     let before_ui = rss_mb();
     let t = Instant::now();
     let window = lobby_kiosk::headless::install(1080, 1920)?;
     let loc = Arc::new(Localizer::new()?);
     let mut worker = Worker::open(&cache, loc.clone())?;
     worker.set_picture_budget(picture_bytes);
+    // `SQLITE_CACHE_KIB=N`: another page cache for the walk's connection than the worker's
+    // own (`READ_PAGE_CACHE_KIB`), to compare; SQLite's default is 2000.
+    if let Some(kib) = std::env::var("SQLITE_CACHE_KIB")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok())
+    {
+        worker.store().set_page_cache_kib(kib)?;
+    }
+    println!(
+        "  the walk's SQLite page cache                     {:8} KiB",
+        worker.store().page_cache_kib()?
+    );
     let app = App::new(ContentSource::inline(worker), loc, clock.clone(), Lang::Zh)?;
     // `ATTRACT_AFTER_SECONDS=N`: the slideshow after N s without a touch (the reset at N/2),
     // to see what it does to the walk sooner than the default 300 s.
@@ -409,33 +446,6 @@ fn main() -> anyhow::Result<()> {
         rss_split()
     );
 
-    // Every screen: home, each section, every article, the schedule, every station.
-    let store = ContentStore::open(&cache)?;
-    let now = clock.now();
-    let mut screens = vec![Screen::Home];
-    let mut largest: Option<(String, usize)> = None;
-    let mut largest_list: Option<(String, usize)> = None;
-    for section in store.sections()? {
-        let listed = store.articles_of(&section.id, now)?;
-        if largest.as_ref().is_none_or(|(_, n)| listed.len() > *n) {
-            largest = Some((section.id.clone(), listed.len()));
-        }
-        // The flick needs the list in view: a section with a wish wall shows the wall first.
-        if !section.wish_wall && largest_list.as_ref().is_none_or(|(_, n)| listed.len() > *n) {
-            largest_list = Some((section.id.clone(), listed.len()));
-        }
-        screens.push(Screen::Section(section.id.clone()));
-        screens.extend(listed.iter().map(|a| Screen::Article(a.id.clone())));
-    }
-    screens.push("schedule:week".parse().map_err(anyhow::Error::msg)?);
-    if !full {
-        // Debug builds render a frame in about a second: a few screens of each kind.
-        screens.truncate(6);
-        station_ids.truncate(1);
-    }
-    for station in &station_ids {
-        screens.push(Screen::Station(Some(station.clone())));
-    }
     let mut first_visits = Vec::with_capacity(screens.len());
     let t = Instant::now();
     for screen in &screens {
@@ -466,8 +476,6 @@ fn main() -> anyhow::Result<()> {
         picture_bytes,
         &screens,
         largest.as_ref(),
-        &store,
-        now,
         full,
     )?;
 
@@ -557,9 +565,7 @@ fn page_switches(
     cache: &std::path::Path,
     picture_bytes: usize,
     screens: &[Screen],
-    largest: Option<&(String, usize)>,
-    store: &ContentStore,
-    now: chrono::DateTime<chrono::FixedOffset>,
+    largest: Option<&Largest>,
     full: bool,
 ) -> anyhow::Result<()> {
     let size = window.size();
@@ -586,13 +592,13 @@ fn page_switches(
         screens.len(),
     );
 
-    if let Some((section, count)) = largest {
+    if let Some(Largest {
+        section,
+        articles: count,
+        first_article: article,
+    }) = largest
+    {
         // A section and one of its articles back and forth: the pictures are cached.
-        let article = store
-            .articles_of(section, now)?
-            .first()
-            .map(|a| a.id.clone())
-            .unwrap_or_default();
         let back_and_forth = |i: usize| {
             if i.is_multiple_of(2) {
                 Screen::Section(section.clone())
@@ -629,6 +635,69 @@ fn page_switches(
         drop(app.replace_source(inline));
     }
     Ok(())
+}
+
+/// The screens a visitor can reach, listed before the kiosk starts by a connection closed
+/// before it starts: the process then holds the kiosk's connections alone.
+struct Walk {
+    /// Home, each section and its articles, the week's schedule, every station.
+    screens: Vec<Screen>,
+    /// The section with the most articles.
+    largest: Option<Largest>,
+    /// The section with the most articles that shows them as a list first (no wish wall).
+    largest_list: Option<(String, usize)>,
+}
+
+/// A section with many articles, for switching between it and its first article.
+struct Largest {
+    section: String,
+    articles: usize,
+    first_article: String,
+}
+
+impl Walk {
+    fn list(
+        cache: &std::path::Path,
+        now: chrono::DateTime<chrono::FixedOffset>,
+        full: bool,
+    ) -> anyhow::Result<Walk> {
+        let store = ContentStore::open(cache)?;
+        // What `kiosk run --tour` shows.
+        let mut screens = lobby_kiosk::view::tour::every_screen(&store, now)?;
+        let mut largest: Option<Largest> = None;
+        let mut largest_list: Option<(String, usize)> = None;
+        for section in store.sections()? {
+            let listed = store.articles_of(&section.id, now)?;
+            if largest.as_ref().is_none_or(|l| listed.len() > l.articles) {
+                largest = Some(Largest {
+                    section: section.id.clone(),
+                    articles: listed.len(),
+                    first_article: listed.first().map(|a| a.id.clone()).unwrap_or_default(),
+                });
+            }
+            // The flick needs the list in view: a section with a wish wall shows the wall
+            // first.
+            if !section.wish_wall && largest_list.as_ref().is_none_or(|(_, n)| listed.len() > *n) {
+                largest_list = Some((section.id.clone(), listed.len()));
+            }
+        }
+        if !full {
+            // Debug builds render a frame in about a second: a few screens of each kind.
+            let stations: Vec<Screen> = screens
+                .iter()
+                .filter(|s| matches!(s, Screen::Station(_)))
+                .take(1)
+                .cloned()
+                .collect();
+            screens.truncate(6);
+            screens.extend(stations);
+        }
+        Ok(Walk {
+            screens,
+            largest,
+            largest_list,
+        })
+    }
 }
 
 /// One page switch as a visitor sees it on the running kiosk.

@@ -46,6 +46,11 @@ enum Command {
         /// measure a screen left alone; visitors still go back and home from it.
         #[arg(long)]
         screen: Option<Screen>,
+        /// Show every screen once (home, each section and its articles, the week's events,
+        /// each station), each until its pictures are drawn, then home: to see all the content
+        /// drawn on this screen after installing. Tells systemd `STATUS=tour done: N screens`.
+        #[arg(long, conflicts_with = "screen")]
+        tour: bool,
     },
     /// Render one screen to a PNG with the software renderer; needs no display.
     Snapshot {
@@ -157,7 +162,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let (config, config_file) = Config::load(cli.config.as_deref())?;
     let data_dir = cli.data_dir.clone().unwrap_or_else(|| config.data_dir());
-    let command = cli.command.unwrap_or(Command::Run { screen: None });
+    let command = cli.command.unwrap_or(Command::Run {
+        screen: None,
+        tour: false,
+    });
     if matches!(command, Command::Run { .. } | Command::Snapshot { .. }) {
         lobby_kiosk::fonts::guard(&data_dir.join("fonts"));
     }
@@ -165,7 +173,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         display::skip_compose_tables(&data_dir);
     }
     match command {
-        Command::Run { screen } => run_kiosk(&config, data_dir, screen),
+        Command::Run { screen, tour } => run_kiosk(&config, data_dir, screen, tour),
         Command::Snapshot {
             screen,
             overlay,
@@ -198,7 +206,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 /// a 2-core terminal), well before anyone can open a form.
 const KEYBOARD_START_AFTER: Duration = Duration::from_secs(1);
 
-fn run_kiosk(config: &Config, data_dir: PathBuf, screen: Option<Screen>) -> anyhow::Result<()> {
+fn run_kiosk(
+    config: &Config,
+    data_dir: PathBuf,
+    screen: Option<Screen>,
+    tour: bool,
+) -> anyhow::Result<()> {
     // A window of an X11/Wayland session, or (a `kms` build) the screen itself: chosen before
     // anything starts, so a kiosk that cannot draw says why at once.
     let output = display::choose(&display::Environment::current(), config.window.renderer)?;
@@ -210,6 +223,18 @@ fn run_kiosk(config: &Config, data_dir: PathBuf, screen: Option<Screen>) -> anyh
     if let Err(e) = worker::open_seeded(&data_dir) {
         tracing::warn!(error = %e, "cannot prepare the content cache; the worker will fall back");
     }
+    // The tour's screens are listed before the window opens (a start with `--tour` is not a
+    // visitor's): the UI thread reads nothing once it draws.
+    let tour = if tour {
+        let store = lobby_kiosk::store::ContentStore::open(&data_dir)
+            .context("cannot open the content cache for the tour")?;
+        let screens =
+            lobby_kiosk::view::tour::every_screen(&store, Clock::system(DEFAULT_TZ).now())
+                .context("cannot list the screens for the tour")?;
+        Some(screens)
+    } else {
+        None
+    };
     let source = ContentSource::spawn_with_budget(
         data_dir.clone(),
         loc.clone(),
@@ -262,6 +287,14 @@ fn run_kiosk(config: &Config, data_dir: PathBuf, screen: Option<Screen>) -> anyh
     if let Some(screen) = screen {
         app.navigate(screen);
     }
+    let _tour = tour.map(|screens| {
+        app.start_tour(screens, |shown| {
+            let status = format!("tour done: {shown} screens");
+            if let Err(e) = sd_notify::notify(&[sd_notify::NotifyState::Status(&status)]) {
+                tracing::debug!(error = %e, "cannot tell the supervisor the tour is done");
+            }
+        })
+    });
     let _clock = app.start_clock();
     // systemd: READY=1 after the first frame, WATCHDOG=1 while frames are drawn when asked for.
     let _watchdog = lobby_kiosk::watchdog::Watchdog::start(app.window(), output.path);

@@ -15,6 +15,7 @@ pub mod notice;
 mod pages;
 mod screenshot;
 pub mod status;
+mod tour;
 mod typing;
 
 use std::cell::{Cell, RefCell};
@@ -72,7 +73,8 @@ struct Inner {
     request: Cell<u64>,
     /// The latest request whose view is on its page.
     applied: Cell<u64>,
-    /// The latest request the worker is done with (every picture it came with delivered).
+    /// The latest request the worker is done with (every picture it came with delivered, or
+    /// the screen could not be read).
     done: Cell<u64>,
     /// What the worker last said about the content (district, source, last sync).
     content: RefCell<ContentStatus>,
@@ -333,7 +335,8 @@ impl App {
     }
 
     /// Whether the worker has delivered every picture the screen last asked for came with
-    /// (a section's further thumbnails come as its rows scroll into view).
+    /// (a section's further thumbnails come as its rows scroll into view), or could not read
+    /// the screen at all.
     pub fn pictures_delivered(&self) -> bool {
         self.inner.done.get() == self.inner.request.get()
     }
@@ -717,6 +720,8 @@ impl Inner {
             Delivery::Done => this.done.set(id),
             Delivery::Failed(message) => {
                 tracing::error!(%message, "screen could not be read; keeping what is shown");
+                // Nothing more comes for it.
+                this.done.set(id);
             }
         }
     }

@@ -12,6 +12,7 @@ mod schedule;
 mod section;
 mod station;
 mod timing;
+pub mod tour;
 pub mod wishes;
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
