@@ -202,10 +202,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// When the pinyin engine loads librime: well after the first frame (~150 ms after the start on
-/// a 2-core terminal), well before anyone can open a form.
-const KEYBOARD_START_AFTER: Duration = Duration::from_secs(1);
-
 fn run_kiosk(
     config: &Config,
     data_dir: PathBuf,
@@ -255,9 +251,10 @@ fn run_kiosk(
     let app = App::new(source, loc, Clock::system(DEFAULT_TZ), config.language)
         .context("cannot open a window (is the display reachable?)")?;
     app.set_idle_times(IdleTimes::from(&config.idle));
-    // The pinyin engine starts on its own thread, after the first frame (taps wait for it).
+    // The pinyin engine's thread starts now; librime loads when a form first opens or a key is
+    // tapped (taps wait for it), so a kiosk nobody types on never holds it.
     if let Err(e) = app.start_keyboard(lobby_kiosk::input::rime::RimeSettings {
-        start_after: KEYBOARD_START_AFTER,
+        on_demand: true,
         ..lobby_kiosk::input::rime::RimeSettings::for_data_dir(&data_dir)
     }) {
         tracing::error!(error = %e, "cannot start the keyboard's engine thread: typing is off");

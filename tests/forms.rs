@@ -114,6 +114,75 @@ fn rime_available(dir: &std::path::Path) -> bool {
     }
 }
 
+/// `kiosk run` loads the pinyin engine on demand: not while visitors read, but as soon as a
+/// form opens, so it is ready for the first tap; the form then types as always.
+#[test]
+fn the_pinyin_engine_loads_when_a_form_opens_not_before() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pinyin = rime_available(dir.path());
+    let app = kiosk(dir.path(), Lang::Zh);
+    app.start_keyboard(RimeSettings {
+        on_demand: true,
+        ..RimeSettings::for_data_dir(dir.path())
+    })
+    .expect("engine thread");
+    let keyboard = app.window().global::<ui::KeyboardAdapter>();
+    // Reading: sections, an article, the language switched and back. No engine.
+    app.navigate(Screen::Section("micro-wishes".into()));
+    app.navigate(Screen::Section("folk-culture".into()));
+    app.set_lang(Lang::En);
+    app.set_lang(Lang::Zh);
+    app.navigate(Screen::Section("micro-wishes".into()));
+    let waited = Instant::now();
+    while waited.elapsed() < std::time::Duration::from_millis(500) {
+        app.process_events();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(
+        keyboard.get_chinese(),
+        ui::ChineseState::Starting,
+        "no engine while visitors only read"
+    );
+    assert!(
+        !std::path::Path::new(&dir.path().join("rime")).exists(),
+        "librime has not even made its user folder"
+    );
+
+    key(&app, "许个心愿");
+    assert_eq!(app.current(), Screen::Form(FormKind::Wish));
+    settle(&app, "the engine started by the form", || {
+        keyboard.get_chinese() != ui::ChineseState::Starting
+    });
+    let expected = if pinyin {
+        ui::ChineseState::Ready
+    } else {
+        ui::ChineseState::Unavailable
+    };
+    assert_eq!(keyboard.get_chinese(), expected);
+    tap(&app, "您的心愿", AccessibleRole::TextInput);
+    let form = app.window().global::<ui::FormAdapter>();
+    if pinyin {
+        settle(&app, "the pinyin layout", || {
+            keyboard.get_active_mode() == ui::KeyboardMode::Pinyin
+        });
+        for letter in ["w", "e", "i", "x", "i", "n"] {
+            key(&app, letter);
+        }
+        settle(&app, "微信 among the candidates", || {
+            keyboard.get_candidates().iter().any(|c| c == "微信")
+        });
+        key(&app, "微信");
+        settle(&app, "微信 in the field", || form.get_first() == "微信");
+    } else {
+        for letter in ["h", "i"] {
+            key(&app, letter);
+        }
+        settle(&app, "the letters in the field", || {
+            form.get_first() == "hi"
+        });
+    }
+}
+
 #[test]
 fn a_wish_typed_in_pinyin_is_queued_once_though_submit_is_tapped_twice() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -406,8 +406,8 @@ fn without_librime_the_keyboard_offers_english_and_digits() {
     }
 }
 
-/// The running kiosk loads librime after its first frame (`start_after`): taps sent before
-/// then wait for the engine and are answered in order, none lost.
+/// A delayed start (`start_after`): taps sent before then wait for the engine and are
+/// answered in order, none lost.
 #[test]
 fn taps_sent_before_a_delayed_start_are_answered_after_it() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -440,4 +440,91 @@ fn taps_sent_before_a_delayed_start_are_answered_after_it() {
         vec![Edit::Insert("a".into()), Edit::Insert("b".into())]
     );
     engine.shut_down();
+}
+
+/// The running kiosk loads librime on demand (`on_demand`): a layout or a reset between
+/// visitors sent before it is needed waits, unanswered, and the first tap starts the engine;
+/// then everything is answered in order, none lost.
+#[test]
+fn an_engine_on_demand_starts_at_the_first_tap_and_answers_what_waited() {
+    let started = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = started.clone();
+    let (tx, rx) = mpsc::channel();
+    let engine = InputEngine::spawn_on_demand(
+        move || {
+            flag.store(true, std::sync::atomic::Ordering::SeqCst);
+            Err("no engine in this test".into())
+        },
+        move |c| {
+            let _ = tx.send(c);
+        },
+    )
+    .expect("thread starts");
+    engine.send(Input::Mode(Mode::Symbols));
+    engine.send(Input::Reset);
+    engine.set_default_mode(Mode::English);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        !started.load(std::sync::atomic::Ordering::SeqCst),
+        "a layout and a reset do not start the engine"
+    );
+    assert!(
+        rx.try_recv().is_err(),
+        "nothing is answered before the start"
+    );
+    engine.send(Input::Mode(Mode::Symbols));
+    engine.send(Input::Key("8".into()));
+    engine.shut_down();
+    assert!(started.load(std::sync::atomic::Ordering::SeqCst));
+    let answers: Vec<Composition> = rx.iter().collect();
+    assert_eq!(
+        answers.len(),
+        5,
+        "the start, then one composition per input"
+    );
+    assert!(matches!(answers[0].chinese, ChineseInput::Unavailable(_)));
+    assert_eq!(answers[1].mode, Mode::Symbols, "the layout that waited");
+    assert_eq!(answers[2].mode, Mode::English, "the reset that waited");
+    assert_eq!(answers[4].edits, vec![Edit::Insert("8".into())]);
+}
+
+#[test]
+fn waking_an_engine_on_demand_starts_it_once_and_one_never_needed_never_loads() {
+    let (tx, rx) = mpsc::channel();
+    let engine = InputEngine::spawn_on_demand(
+        || Err("no engine in this test".into()),
+        move |c| {
+            let _ = tx.send(c);
+        },
+    )
+    .expect("thread starts");
+    engine.wake();
+    let first = rx.recv_timeout(Duration::from_secs(10)).expect("started");
+    assert!(matches!(first.chinese, ChineseInput::Unavailable(_)));
+    engine.wake();
+    assert!(
+        rx.recv_timeout(Duration::from_millis(300)).is_err(),
+        "a second wake does nothing"
+    );
+    engine.shut_down();
+
+    // Ended (the kiosk closed) before anyone typed: the start never ran.
+    let started = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = started.clone();
+    let (tx, rx) = mpsc::channel();
+    let engine = InputEngine::spawn_on_demand(
+        move || {
+            flag.store(true, std::sync::atomic::Ordering::SeqCst);
+            Err("no engine in this test".into())
+        },
+        move |c| {
+            let _ = tx.send(c);
+        },
+    )
+    .expect("thread starts");
+    engine.send(Input::Mode(Mode::Pinyin));
+    engine.send(Input::Reset);
+    engine.shut_down();
+    assert!(!started.load(std::sync::atomic::Ordering::SeqCst));
+    assert_eq!(rx.iter().count(), 0);
 }

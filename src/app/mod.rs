@@ -532,6 +532,10 @@ impl Inner {
             this.update_status();
         }
         let nav = this.nav.borrow().clone();
+        if matches!(nav.current(), Screen::Form(_)) {
+            // A keyboard is coming: an engine loaded on demand starts while the form is drawn.
+            this.typing.wake();
+        }
         this.pages.show_overlay(&this.window, &nav);
         // Details that open need their QR code, which the worker makes with the screen's view:
         // read it again (the rows are unchanged, so nothing else moves).

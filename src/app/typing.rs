@@ -108,7 +108,15 @@ impl Typing {
         }
     }
 
-    /// Whether the engine runs.
+    /// A form opened: an engine loaded on demand starts now, while the form is drawn, so it is
+    /// ready when the visitor's first tap comes.
+    pub fn wake(&self) {
+        if let Some(engine) = self.engine.borrow().as_ref() {
+            engine.wake();
+        }
+    }
+
+    /// Whether the engine's thread runs (the engine itself may wait to be needed).
     pub fn is_started(&self) -> bool {
         self.engine.borrow().is_some()
     }

@@ -15,6 +15,8 @@ use super::rime::{Rime, RimeSettings};
 enum Command {
     Input(Input),
     DefaultMode(Mode),
+    /// Starts an engine spawned on demand (a form opened): taps will follow.
+    Wake,
     /// Ends the thread even while [`InputEngine::sender`] clones are alive.
     Stop,
 }
@@ -36,7 +38,9 @@ impl InputEngine {
         settings: RimeSettings,
         on_update: impl Fn(Composition) + Send + 'static,
     ) -> std::io::Result<InputEngine> {
-        InputEngine::spawn(
+        let on_demand = settings.on_demand;
+        InputEngine::spawn_with(
+            on_demand,
             move || {
                 if !settings.start_after.is_zero() {
                     std::thread::sleep(settings.start_after);
@@ -58,16 +62,51 @@ impl InputEngine {
         start: impl FnOnce() -> Result<Box<dyn PinyinEngine>, String> + Send + 'static,
         on_update: impl Fn(Composition) + Send + 'static,
     ) -> std::io::Result<InputEngine> {
+        InputEngine::spawn_with(false, start, on_update)
+    }
+
+    /// Like [`InputEngine::spawn`], but `start` runs only once the engine is needed: when
+    /// [`InputEngine::wake`] is called (a form opened) or a key is tapped. Until then the
+    /// thread only waits, and what it was sent (a layout, a reset between visitors) is handled
+    /// after the start, in order. A kiosk nobody types on never loads the engine.
+    pub fn spawn_on_demand(
+        start: impl FnOnce() -> Result<Box<dyn PinyinEngine>, String> + Send + 'static,
+        on_update: impl Fn(Composition) + Send + 'static,
+    ) -> std::io::Result<InputEngine> {
+        InputEngine::spawn_with(true, start, on_update)
+    }
+
+    fn spawn_with(
+        on_demand: bool,
+        start: impl FnOnce() -> Result<Box<dyn PinyinEngine>, String> + Send + 'static,
+        on_update: impl Fn(Composition) + Send + 'static,
+    ) -> std::io::Result<InputEngine> {
         let (commands, receiver) = mpsc::channel::<Command>();
         let thread = std::thread::Builder::new()
             .name("pinyin-engine".into())
             .spawn(move || {
+                let mut waiting = Vec::new();
+                if on_demand {
+                    loop {
+                        match receiver.recv() {
+                            Ok(Command::Wake) => break,
+                            Ok(Command::Input(input)) if needs_engine(&input) => {
+                                waiting.push(Command::Input(input));
+                                break;
+                            }
+                            // Ended before anyone typed: the engine was never loaded.
+                            Ok(Command::Stop) | Err(_) => return,
+                            Ok(other) => waiting.push(other),
+                        }
+                    }
+                }
                 let mut composer = Composer::new(start());
                 on_update(composer.composition());
-                for command in receiver {
+                for command in waiting.into_iter().chain(receiver) {
                     match command {
                         Command::Input(input) => on_update(composer.handle(input)),
                         Command::DefaultMode(mode) => composer.set_default_mode(mode),
+                        Command::Wake => {}
                         Command::Stop => break,
                     }
                 }
@@ -83,6 +122,12 @@ impl InputEngine {
         if self.commands.send(Command::Input(input)).is_err() {
             tracing::error!("pinyin engine thread has ended; tap dropped");
         }
+    }
+
+    /// Starts an engine spawned on demand, if it has not started: a form opened, taps will
+    /// follow. Does nothing otherwise.
+    pub fn wake(&self) {
+        let _ = self.commands.send(Command::Wake);
     }
 
     /// The layout a reset returns to (from the kiosk's default language).
@@ -114,4 +159,10 @@ impl Drop for InputEngine {
             tracing::error!("pinyin engine thread panicked");
         }
     }
+}
+
+/// Whether `input` is a tap on the keyboard, which an engine spawned on demand starts for. A
+/// layout or a reset between visitors can wait.
+fn needs_engine(input: &Input) -> bool {
+    !matches!(input, Input::Mode(_) | Input::Reset)
 }

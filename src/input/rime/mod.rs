@@ -38,11 +38,17 @@ pub struct RimeSettings {
     pub schema: String,
     /// Candidates per page of the candidate bar.
     pub page_size: u8,
-    /// How long the engine's thread waits before it loads librime. The running kiosk waits
-    /// past its first frame: loading librime, its C++ libraries and the schema costs ~60 ms of
-    /// CPU, which on a 2-core terminal would share the cores with the first frame, and nobody
-    /// can reach a keyboard that early. Taps sent meanwhile wait and are handled in order.
+    /// How long the engine's thread waits before it loads librime: loading librime, its C++
+    /// libraries and the schema costs ~60 ms of CPU, which on a 2-core terminal shares the
+    /// cores with whatever is drawn then. Taps sent meanwhile wait and are handled in order.
+    /// (`kiosk run` loads it on demand instead, see `on_demand`.)
     pub start_after: std::time::Duration,
+    /// Loads librime only when it is needed: a form opens ([`super::InputEngine::wake`]) or a
+    /// key is tapped. librime, its C++ libraries and its tables take ~8 MiB of the kiosk's
+    /// memory once loaded; a kiosk nobody types on never pays them. The first form then waits
+    /// for the start (a few tens of milliseconds; the first start ever also writes the user
+    /// folder).
+    pub on_demand: bool,
 }
 
 /// The folder name inside the kiosk's data directory.
@@ -58,6 +64,7 @@ impl RimeSettings {
             schema: "luna_pinyin_simp".to_string(),
             page_size: 6,
             start_after: std::time::Duration::ZERO,
+            on_demand: false,
         }
     }
 }
