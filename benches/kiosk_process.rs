@@ -81,6 +81,33 @@ struct Xvfb {
 }
 
 impl Xvfb {
+    /// `kiosk --config CONFIG --data-dir DATA ARGS…` in this X server, telling `notify` what a
+    /// systemd unit would hear (nothing when `None`).
+    fn kiosk(
+        &self,
+        config: &Path,
+        data: &Path,
+        args: &[&str],
+        notify: Option<&Path>,
+    ) -> std::io::Result<Child> {
+        let mut command = Command::new(KIOSK);
+        command
+            .arg("--config")
+            .arg(config)
+            .arg("--data-dir")
+            .arg(data)
+            .args(args)
+            .env("DISPLAY", &self.display)
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        match notify {
+            Some(socket) => command.env("NOTIFY_SOCKET", socket),
+            None => command.env_remove("NOTIFY_SOCKET"),
+        };
+        command.spawn()
+    }
+
     fn start() -> Option<Xvfb> {
         let mut child = Command::new("Xvfb")
             .args([
@@ -216,17 +243,7 @@ fn windowed(data: &Path, work: &Path, runs: usize, idle: Duration) -> anyhow::Re
         let socket = UnixDatagram::bind(&socket_path)?;
         socket.set_read_timeout(Some(Duration::from_secs(60)))?;
         let began = Instant::now();
-        let mut child = Command::new(KIOSK)
-            .arg("--config")
-            .arg(&config)
-            .arg("--data-dir")
-            .arg(data)
-            .env("DISPLAY", &x.display)
-            .env_remove("WAYLAND_DISPLAY")
-            .env("NOTIFY_SOCKET", &socket_path)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?;
+        let mut child = x.kiosk(&config, data, &[], Some(&socket_path))?;
         let mut buf = [0u8; 512];
         let mut ready = None;
         while let Ok(n) = socket.recv(&mut buf) {
@@ -273,18 +290,12 @@ fn windowed(data: &Path, work: &Path, runs: usize, idle: Duration) -> anyhow::Re
         );
         return Ok(());
     };
-    let mut child = Command::new(KIOSK)
-        .arg("--config")
-        .arg(&config)
-        .arg("--data-dir")
-        .arg(data)
-        .args(["run", "--screen", &format!("article:{article}")])
-        .env("DISPLAY", &x.display)
-        .env_remove("WAYLAND_DISPLAY")
-        .env_remove("NOTIFY_SOCKET")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()?;
+    let mut child = x.kiosk(
+        &config,
+        data,
+        &["run", "--screen", &format!("article:{article}")],
+        None,
+    )?;
     std::thread::sleep(Duration::from_secs(5));
     print_idle(child.id(), &format!("article `{article}`"), idle);
     let _ = child.kill();
@@ -300,18 +311,7 @@ fn tour(data: &Path, work: &Path, x: &Xvfb, config: &Path) -> anyhow::Result<()>
     let socket = UnixDatagram::bind(&socket_path)?;
     socket.set_read_timeout(Some(Duration::from_secs(1800)))?;
     let began = Instant::now();
-    let mut child = Command::new(KIOSK)
-        .arg("--config")
-        .arg(config)
-        .arg("--data-dir")
-        .arg(data)
-        .args(["run", "--tour"])
-        .env("DISPLAY", &x.display)
-        .env_remove("WAYLAND_DISPLAY")
-        .env("NOTIFY_SOCKET", &socket_path)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()?;
+    let mut child = x.kiosk(config, data, &["run", "--tour"], Some(&socket_path))?;
     let mut buf = [0u8; 512];
     let mut done = None;
     while let Ok(n) = socket.recv(&mut buf) {

@@ -442,11 +442,13 @@ fn taps_sent_before_a_delayed_start_are_answered_after_it() {
     engine.shut_down();
 }
 
-/// The running kiosk loads librime on demand (`on_demand`): a layout or a reset between
-/// visitors sent before it is needed waits, unanswered, and the first tap starts the engine;
-/// then everything is answered in order, none lost.
-#[test]
-fn an_engine_on_demand_starts_at_the_first_tap_and_answers_what_waited() {
+/// An engine spawned on demand that fails to start (no librime needed), with a flag telling
+/// whether its start ran and the compositions it sends.
+fn engine_on_demand() -> (
+    InputEngine,
+    std::sync::Arc<std::sync::atomic::AtomicBool>,
+    mpsc::Receiver<Composition>,
+) {
     let started = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = started.clone();
     let (tx, rx) = mpsc::channel();
@@ -460,6 +462,15 @@ fn an_engine_on_demand_starts_at_the_first_tap_and_answers_what_waited() {
         },
     )
     .expect("thread starts");
+    (engine, started, rx)
+}
+
+/// The running kiosk loads librime on demand (`on_demand`): a layout or a reset between
+/// visitors sent before it is needed waits, unanswered, and the first tap starts the engine;
+/// then everything is answered in order, none lost.
+#[test]
+fn an_engine_on_demand_starts_at_the_first_tap_and_answers_what_waited() {
+    let (engine, started, rx) = engine_on_demand();
     engine.send(Input::Mode(Mode::Symbols));
     engine.send(Input::Reset);
     engine.set_default_mode(Mode::English);
@@ -490,14 +501,7 @@ fn an_engine_on_demand_starts_at_the_first_tap_and_answers_what_waited() {
 
 #[test]
 fn waking_an_engine_on_demand_starts_it_once_and_one_never_needed_never_loads() {
-    let (tx, rx) = mpsc::channel();
-    let engine = InputEngine::spawn_on_demand(
-        || Err("no engine in this test".into()),
-        move |c| {
-            let _ = tx.send(c);
-        },
-    )
-    .expect("thread starts");
+    let (engine, _, rx) = engine_on_demand();
     engine.wake();
     let first = rx.recv_timeout(Duration::from_secs(10)).expect("started");
     assert!(matches!(first.chinese, ChineseInput::Unavailable(_)));
@@ -509,19 +513,7 @@ fn waking_an_engine_on_demand_starts_it_once_and_one_never_needed_never_loads() 
     engine.shut_down();
 
     // Ended (the kiosk closed) before anyone typed: the start never ran.
-    let started = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let flag = started.clone();
-    let (tx, rx) = mpsc::channel();
-    let engine = InputEngine::spawn_on_demand(
-        move || {
-            flag.store(true, std::sync::atomic::Ordering::SeqCst);
-            Err("no engine in this test".into())
-        },
-        move |c| {
-            let _ = tx.send(c);
-        },
-    )
-    .expect("thread starts");
+    let (engine, started, rx) = engine_on_demand();
     engine.send(Input::Mode(Mode::Pinyin));
     engine.send(Input::Reset);
     engine.shut_down();
