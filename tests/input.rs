@@ -466,8 +466,8 @@ fn engine_on_demand() -> (
 }
 
 /// The running kiosk loads librime on demand (`on_demand`): a layout or a reset between
-/// visitors sent before it is needed waits, unanswered, and the first tap starts the engine;
-/// then everything is answered in order, none lost.
+/// visitors sent before it is needed waits, unanswered (the latest of each kind), and the
+/// first tap starts the engine; then what waited is answered in order, and the tap.
 #[test]
 fn an_engine_on_demand_starts_at_the_first_tap_and_answers_what_waited() {
     let (engine, started, rx) = engine_on_demand();
@@ -488,15 +488,33 @@ fn an_engine_on_demand_starts_at_the_first_tap_and_answers_what_waited() {
     engine.shut_down();
     assert!(started.load(std::sync::atomic::Ordering::SeqCst));
     let answers: Vec<Composition> = rx.iter().collect();
-    assert_eq!(
-        answers.len(),
-        5,
-        "the start, then one composition per input"
-    );
+    // The start; the reset; the layout sent after it (the one before it is dropped: the
+    // reset would undo it); the tap.
+    assert_eq!(answers.len(), 4, "{answers:?}");
     assert!(matches!(answers[0].chinese, ChineseInput::Unavailable(_)));
-    assert_eq!(answers[1].mode, Mode::Symbols, "the layout that waited");
-    assert_eq!(answers[2].mode, Mode::English, "the reset that waited");
-    assert_eq!(answers[4].edits, vec![Edit::Insert("8".into())]);
+    assert_eq!(answers[1].mode, Mode::English, "the reset that waited");
+    assert_eq!(answers[2].mode, Mode::Symbols, "the layout that waited");
+    assert_eq!(answers[3].mode, Mode::Symbols);
+    assert_eq!(answers[3].edits, vec![Edit::Insert("8".into())]);
+}
+
+/// A kiosk nobody types on for months: a reset per visitor and a layout per language switch
+/// wait for the engine, but only the latest of each is kept.
+#[test]
+fn what_waits_for_an_engine_on_demand_does_not_pile_up() {
+    let (engine, started, rx) = engine_on_demand();
+    for _ in 0..10_000 {
+        engine.send(Input::Mode(Mode::Pinyin));
+        engine.send(Input::Reset);
+        engine.send(Input::Mode(Mode::Symbols));
+    }
+    engine.wake();
+    engine.shut_down();
+    assert!(started.load(std::sync::atomic::Ordering::SeqCst));
+    let answers: Vec<Composition> = rx.iter().collect();
+    // The start, the last reset, the last layout.
+    assert_eq!(answers.len(), 3, "{} compositions", answers.len());
+    assert_eq!(answers[2].mode, Mode::Symbols);
 }
 
 #[test]

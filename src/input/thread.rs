@@ -96,7 +96,7 @@ impl InputEngine {
                             }
                             // Ended before anyone typed: the engine was never loaded.
                             Ok(Command::Stop) | Err(_) => return,
-                            Ok(other) => waiting.push(other),
+                            Ok(other) => wait_with(&mut waiting, other),
                         }
                     }
                 }
@@ -159,6 +159,26 @@ impl Drop for InputEngine {
             tracing::error!("pinyin engine thread panicked");
         }
     }
+}
+
+/// Adds `command` to those waiting for an engine spawned on demand, keeping only the latest of
+/// each kind, in the order of their latest: with nothing typed, the state they leave is the
+/// same (the last layout after the last reset, or the reset's), and a kiosk nobody types on
+/// for months does not pile up a reset per visitor.
+fn wait_with(waiting: &mut Vec<Command>, command: Command) {
+    let kind = std::mem::discriminant(&command);
+    let input_kind = match &command {
+        Command::Input(input) => Some(std::mem::discriminant(input)),
+        _ => None,
+    };
+    waiting.retain(|earlier| {
+        std::mem::discriminant(earlier) != kind
+            || match earlier {
+                Command::Input(input) => Some(std::mem::discriminant(input)) != input_kind,
+                _ => false,
+            }
+    });
+    waiting.push(command);
 }
 
 /// Whether `input` is a tap on the keyboard, which an engine spawned on demand starts for. A
