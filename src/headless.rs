@@ -108,20 +108,27 @@ impl LineBufferProvider for &mut IntoImage<'_> {
         let Some(pixels) = self.line.get_mut(range.clone()) else {
             return;
         };
-        // The renderer blends onto what the line holds: start from the image's pixels.
-        for (p, rgb) in pixels
-            .iter_mut()
-            .zip(row[range.start * 3..].chunks_exact(3))
-        {
-            *p = Rgb8Pixel::new(rgb[0], rgb[1], rgb[2]);
-        }
-        render_fn(pixels);
-        for (p, rgb) in pixels
-            .iter()
-            .zip(row[range.start * 3..].chunks_exact_mut(3))
-        {
-            rgb.copy_from_slice(&[p.r, p.g, p.b]);
-        }
+        let Some(bytes) = row.get_mut(range.start * 3..range.end * 3) else {
+            return;
+        };
+        draw_range(pixels, bytes, render_fn);
+    }
+}
+
+/// Lets the renderer draw one range of a line held as RGB bytes: it blends onto what the line
+/// holds, so `pixels` (the renderer's type, reused) starts from `bytes`, and what it drew goes
+/// back into them.
+fn draw_range(
+    pixels: &mut [Rgb8Pixel],
+    bytes: &mut [u8],
+    render_fn: impl FnOnce(&mut [Rgb8Pixel]),
+) {
+    for (p, rgb) in pixels.iter_mut().zip(bytes.chunks_exact(3)) {
+        *p = Rgb8Pixel::new(rgb[0], rgb[1], rgb[2]);
+    }
+    render_fn(pixels);
+    for (p, rgb) in pixels.iter().zip(bytes.chunks_exact_mut(3)) {
+        rgb.copy_from_slice(&[p.r, p.g, p.b]);
     }
 }
 
@@ -259,13 +266,6 @@ impl<W: std::io::Write> LineBufferProvider for &mut IntoPng<'_, W> {
         ) else {
             return;
         };
-        // The renderer blends onto what the line holds: start from what is drawn so far.
-        for (p, rgb) in pixels.iter_mut().zip(bytes.chunks_exact(3)) {
-            *p = Rgb8Pixel::new(rgb[0], rgb[1], rgb[2]);
-        }
-        render_fn(pixels);
-        for (p, rgb) in pixels.iter().zip(bytes.chunks_exact_mut(3)) {
-            rgb.copy_from_slice(&[p.r, p.g, p.b]);
-        }
+        draw_range(pixels, bytes, render_fn);
     }
 }
