@@ -2,19 +2,16 @@
 //! warning over a form holding text, the reset, the attract slideshow and its wake-up. Time is
 //! Slint's mock time moved together with the app's manual idle clock: no test sleeps.
 
+mod demo_kiosk;
+
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::NaiveDateTime;
 use lobby_kiosk::app::App;
 use lobby_kiosk::app::idle::{IdleTimes, InputHooks, Ticks};
-use lobby_kiosk::clock::{Clock, DEFAULT_TZ};
-use lobby_kiosk::i18n::Localizer;
 use lobby_kiosk::ui;
 use lobby_kiosk::view::Screen;
-use lobby_kiosk::worker::{ContentSource, Worker};
 use protocol::text::Lang;
 use slint::platform::{PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition, Model};
@@ -22,20 +19,7 @@ use slint::{ComponentHandle, LogicalPosition, Model};
 /// A kiosk on the demo content, Chinese by default, on a manual idle clock.
 fn kiosk(dir: &std::path::Path, times: IdleTimes) -> (App, Ticks) {
     i_slint_backend_testing::init_no_event_loop();
-    let loc = Arc::new(Localizer::new().expect("locales"));
-    let worker = Worker::open(dir, loc.clone()).expect("cache");
-    let at = NaiveDateTime::parse_from_str("2026-11-24T10:00", "%Y-%m-%dT%H:%M").expect("time");
-    let app = App::new(
-        ContentSource::inline(worker),
-        loc,
-        Clock::fixed(DEFAULT_TZ, at),
-        Lang::Zh,
-    )
-    .expect("window");
-    app.window()
-        .window()
-        .set_size(slint::LogicalSize::new(1080.0, 1920.0));
-    app.window().show().expect("shows");
+    let app = demo_kiosk::demo_app(dir, Lang::Zh);
     let ticks = Ticks::manual();
     app.set_ticks(ticks.clone());
     app.set_idle_times(times);

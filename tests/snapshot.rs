@@ -1,16 +1,12 @@
 //! `kiosk snapshot` renders real screens to PNG without a display, with the embedded font only.
 
+mod demo_kiosk;
+
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
 
-use chrono::NaiveDateTime;
-use lobby_kiosk::app::App;
-use lobby_kiosk::clock::{Clock, DEFAULT_TZ};
-use lobby_kiosk::i18n::Localizer;
 use lobby_kiosk::ui;
 use lobby_kiosk::view::Screen;
-use lobby_kiosk::worker::{ContentSource, Worker};
 use protocol::text::Lang;
 use slint::ComponentHandle;
 
@@ -375,17 +371,7 @@ fn pin_hash_prints_an_argon2_hash_of_a_pin_from_stdin() {
 fn the_streamed_png_holds_the_frame_the_renderer_draws() {
     let dir = tempfile::tempdir().expect("tempdir");
     let window = lobby_kiosk::headless::install(1080, 1920).expect("headless");
-    let loc = Arc::new(Localizer::new().expect("locales"));
-    let worker = Worker::open(dir.path(), loc.clone()).expect("cache");
-    let at = NaiveDateTime::parse_from_str("2026-11-24T10:00", "%Y-%m-%dT%H:%M").expect("time");
-    let app = App::new(
-        ContentSource::inline(worker),
-        loc,
-        Clock::fixed(DEFAULT_TZ, at),
-        Lang::Zh,
-    )
-    .expect("window");
-    app.window().show().expect("shows");
+    let app = demo_kiosk::demo_app(dir.path(), Lang::Zh);
     for name in [
         "home",
         "section:beautiful-zhongshan",

@@ -3,15 +3,15 @@
 //! with it, then home; the idle timeline never interrupts it. Time is Slint's mock time moved
 //! with the app's manual idle clock.
 
+mod demo_kiosk;
+
 use std::cell::Cell;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDateTime;
 use lobby_kiosk::app::App;
 use lobby_kiosk::app::idle::{IdleTimes, Ticks};
-use lobby_kiosk::clock::{Clock, DEFAULT_TZ};
 use lobby_kiosk::i18n::Localizer;
 use lobby_kiosk::store::ContentStore;
 use lobby_kiosk::view::Screen;
@@ -23,8 +23,7 @@ use slint::ComponentHandle;
 fn the_tour_shows_every_screen_once_each_complete_then_home() {
     let dir = tempfile::tempdir().expect("tempdir");
     i_slint_backend_testing::init_no_event_loop();
-    let at = NaiveDateTime::parse_from_str("2026-11-24T10:00", "%Y-%m-%dT%H:%M").expect("time");
-    let clock = Clock::fixed(DEFAULT_TZ, at);
+    let clock = demo_kiosk::demo_clock();
     let screens = {
         let store: ContentStore = worker::open_seeded(dir.path()).expect("demo content");
         lobby_kiosk::view::tour::every_screen(&store, clock.now()).expect("lists")

@@ -1,6 +1,8 @@
 //! The real Slint UI driven through `i-slint-backend-testing`: taps on elements found by their
 //! accessible labels, as a visitor would tap them.
 
+mod demo_kiosk;
+
 use std::sync::Arc;
 
 use chrono::NaiveDateTime;
@@ -21,21 +23,7 @@ fn kiosk(dir: &std::path::Path) -> App {
 
 fn kiosk_at(dir: &std::path::Path, local_time: &str) -> App {
     i_slint_backend_testing::init_no_event_loop();
-    let loc = Arc::new(Localizer::new().expect("locales"));
-    let worker = Worker::open(dir, loc.clone()).expect("cache");
-    let at = NaiveDateTime::parse_from_str(local_time, "%Y-%m-%dT%H:%M").expect("time");
-    let app = App::new(
-        ContentSource::inline(worker),
-        loc,
-        Clock::fixed(DEFAULT_TZ, at),
-        Lang::Zh,
-    )
-    .expect("window");
-    app.window()
-        .window()
-        .set_size(slint::LogicalSize::new(1080.0, 1920.0));
-    app.window().show().expect("shows");
-    app
+    demo_kiosk::demo_app_at(dir, Lang::Zh, local_time)
 }
 
 fn tap(app: &App, label: &str) {
