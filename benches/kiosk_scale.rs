@@ -162,10 +162,9 @@ fn prepare(
             let mut samples: Vec<Duration> = (0..if full { 20 } else { 1 })
                 .map(|_| {
                     let t = Instant::now();
-                    let _ = media::decode(store.blobs(), &spec);
-                    t.elapsed()
+                    media::decode(store.blobs(), &spec).map(|_| t.elapsed())
                 })
-                .collect();
+                .collect::<Result<_, _>>()?;
             println!(
                 "  decode + scale 1080p {kind:<4} to {what:<13}     {}",
                 ms(percentile(&mut samples, 0.5))

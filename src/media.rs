@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use image::imageops::FilterType;
+use fast_image_resize::{PixelType, images as fir};
 use slint::{Rgba8Pixel, SharedPixelBuffer};
 
 use crate::store::{BlobStore, StoreError};
@@ -22,6 +22,8 @@ pub enum MediaError {
     },
     #[error("image {sha256} (JPEG) does not decode: {message}")]
     Jpeg { sha256: String, message: String },
+    #[error("image {sha256} cannot be scaled: {message}")]
+    Scale { sha256: String, message: String },
     #[error("image {sha256} is {width}×{height}; the kiosk decodes at most {MAX_SIDE}×{MAX_SIDE}")]
     TooLarge {
         sha256: String,
@@ -49,28 +51,140 @@ fn limits() -> image::Limits {
 }
 
 /// Decodes the blob `spec` names and scales it to `spec`'s size.
+///
+/// What a decode keeps in memory at once, for a 1920×1080 RGB PNG shown 1000 wide: its pixels
+/// as decoded (RGB, 6.2 MB) and as RGBA (8.3 MB) for a moment, then the RGBA, the scaler's one
+/// intermediate (1000 × 1080, 4.3 MB) and the result at the size shown (2.3 MB). (`image`'s own
+/// resize kept a full-width floating-point copy besides: 17 MB.) A JPEG comes out of the
+/// decoder near the size shown, so its share is a quarter of that or less.
 pub fn decode(
     blobs: &BlobStore,
     spec: &BlobPicture,
 ) -> Result<SharedPixelBuffer<Rgba8Pixel>, MediaError> {
     let bytes = blobs.read(&spec.sha256)?;
-    let image = decode_for(&bytes, spec)?;
-    let scaled = if (image.width(), image.height()) == (spec.width, spec.height) {
-        image
+    let decoded = decode_for(&bytes, spec)?;
+    drop(bytes);
+    scale(decoded, spec).map_err(|message| MediaError::Scale {
+        sha256: spec.sha256.clone(),
+        message,
+    })
+}
+
+/// Pixels as a file decodes, 8 bits a channel, in the layout it has (grey, grey and alpha, RGB,
+/// RGBA): a picture decoded at the size it is shown is widened to RGBA once, into Slint's buffer.
+pub(crate) struct Decoded {
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    pixels: Vec<u8>,
+    layout: PixelType,
+}
+
+impl Decoded {
+    fn new(width: u32, height: u32, pixels: Vec<u8>, layout: PixelType) -> Option<Decoded> {
+        let expected = width as usize * height as usize * layout.size();
+        (pixels.len() == expected).then_some(Decoded {
+            width,
+            height,
+            pixels,
+            layout,
+        })
+    }
+
+    /// The layouts the scaler is given; anything wider (16 bits, floats) is narrowed first.
+    fn from_dynamic(image: image::DynamicImage) -> Decoded {
+        let (width, height) = (image.width(), image.height());
+        let (pixels, layout) = match image {
+            image::DynamicImage::ImageLuma8(b) => (b.into_raw(), PixelType::U8),
+            image::DynamicImage::ImageLumaA8(b) => (b.into_raw(), PixelType::U8x2),
+            image::DynamicImage::ImageRgb8(b) => (b.into_raw(), PixelType::U8x3),
+            image::DynamicImage::ImageRgba8(b) => (b.into_raw(), PixelType::U8x4),
+            other if other.color().has_alpha() => (other.into_rgba8().into_raw(), PixelType::U8x4),
+            other => (other.into_rgb8().into_raw(), PixelType::U8x3),
+        };
+        Decoded {
+            width,
+            height,
+            pixels,
+            layout,
+        }
+    }
+}
+
+/// `decoded` at `spec`'s size as RGBA. Scaling is a bilinear convolution whose kernel widens
+/// with the reduction (every source pixel counts, as `image`'s Triangle filter), straight into
+/// the buffer Slint shows; a picture with transparency is scaled with its colours premultiplied,
+/// so edges do not darken. The scaler is built for RGBA only (`only_u8x4`: its code for every
+/// other layout would add 3 MB to the kiosk's resident pages), so other layouts are widened
+/// first. The errors are the scaler's refusals of a size, which the sizes here never give.
+fn scale(decoded: Decoded, spec: &BlobPicture) -> Result<SharedPixelBuffer<Rgba8Pixel>, String> {
+    let mut out = SharedPixelBuffer::<Rgba8Pixel>::new(spec.width, spec.height);
+    if (decoded.width, decoded.height) == (spec.width, spec.height) {
+        widen(&decoded.pixels, decoded.layout, out.make_mut_bytes());
+        return Ok(out);
+    }
+    let with_alpha = matches!(decoded.layout, PixelType::U8x2 | PixelType::U8x4);
+    let rgba = if decoded.layout == PixelType::U8x4 {
+        decoded.pixels
     } else {
-        image::imageops::resize(&image, spec.width, spec.height, FilterType::Triangle)
+        let mut rgba = vec![0; decoded.width as usize * decoded.height as usize * 4];
+        widen(&decoded.pixels, decoded.layout, &mut rgba);
+        rgba
     };
-    Ok(SharedPixelBuffer::clone_from_slice(
-        scaled.as_raw(),
-        scaled.width(),
-        scaled.height(),
-    ))
+    let mut source = fir::Image::from_vec_u8(decoded.width, decoded.height, rgba, PixelType::U8x4)
+        .map_err(|e| e.to_string())?;
+    let mul_div = fast_image_resize::MulDiv::new();
+    if with_alpha {
+        // In place: the scaler's own premultiplication would copy the whole source first.
+        mul_div
+            .multiply_alpha_inplace(&mut source)
+            .map_err(|e| e.to_string())?;
+    }
+    let options = fast_image_resize::ResizeOptions::new()
+        .resize_alg(fast_image_resize::ResizeAlg::Convolution(
+            fast_image_resize::FilterType::Bilinear,
+        ))
+        .use_alpha(false);
+    let mut target = fir::Image::from_slice_u8(
+        spec.width,
+        spec.height,
+        out.make_mut_bytes(),
+        PixelType::U8x4,
+    )
+    .map_err(|e| e.to_string())?;
+    fast_image_resize::Resizer::new()
+        .resize(&source, &mut target, &options)
+        .map_err(|e| e.to_string())?;
+    if with_alpha {
+        mul_div
+            .divide_alpha_inplace(&mut target)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+/// Copies `pixels` of `layout` into RGBA `out` of as many pixels.
+fn widen(pixels: &[u8], layout: PixelType, out: &mut [u8]) {
+    let rgba = out.chunks_exact_mut(4);
+    match layout {
+        PixelType::U8 => rgba
+            .zip(pixels)
+            .for_each(|(o, &l)| o.copy_from_slice(&[l, l, l, 0xFF])),
+        PixelType::U8x2 => rgba
+            .zip(pixels.chunks_exact(2))
+            .for_each(|(o, p)| o.copy_from_slice(&[p[0], p[0], p[0], p[1]])),
+        PixelType::U8x3 => rgba
+            .zip(pixels.chunks_exact(3))
+            .for_each(|(o, p)| o.copy_from_slice(&[p[0], p[1], p[2], 0xFF])),
+        _ => rgba
+            .zip(pixels.chunks_exact(4))
+            .for_each(|(o, p)| o.copy_from_slice(p)),
+    }
 }
 
 /// The pixels of `bytes`, about as large as `spec` (at least 92 % of it) where the format allows
 /// decoding at a reduced scale (JPEG: 1/2, 1/4 or 1/8 in the inverse DCT, so a 4000×3000 photo
 /// shown 1000 wide never exists at full size in memory), else whole, within [`limits`].
-fn decode_for(bytes: &[u8], spec: &BlobPicture) -> Result<image::RgbaImage, MediaError> {
+pub(crate) fn decode_for(bytes: &[u8], spec: &BlobPicture) -> Result<Decoded, MediaError> {
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF])
         && let Some(image) = decode_jpeg_scaled(bytes, spec)?
     {
@@ -97,7 +211,7 @@ fn decode_for(bytes: &[u8], spec: &BlobPicture) -> Result<image::RgbaImage, Medi
         .with_guessed_format()
         .map_err(|e| decode_err(image::ImageError::IoError(e)))?;
     reader.limits(limits());
-    Ok(reader.decode().map_err(decode_err)?.into_rgba8())
+    Ok(Decoded::from_dynamic(reader.decode().map_err(decode_err)?))
 }
 
 /// How much a JPEG decoded at a reduced DCT scale may be stretched to reach its display size.
@@ -106,10 +220,7 @@ const DCT_STRETCH_PERCENT: u32 = 8;
 /// A JPEG decoded at the smallest scale that still covers `spec`; `None` for the rare kinds
 /// this decoder hands back in a form the kiosk does not convert (CMYK), which then go the
 /// general way.
-fn decode_jpeg_scaled(
-    bytes: &[u8],
-    spec: &BlobPicture,
-) -> Result<Option<image::RgbaImage>, MediaError> {
+fn decode_jpeg_scaled(bytes: &[u8], spec: &BlobPicture) -> Result<Option<Decoded>, MediaError> {
     let err = |message: String| MediaError::Jpeg {
         sha256: spec.sha256.clone(),
         message,
@@ -141,19 +252,14 @@ fn decode_jpeg_scaled(
         .map_err(|e| err(e.to_string()))?;
     let pixels = decoder.decode().map_err(|e| err(e.to_string()))?;
     let (w, h) = (u32::from(w), u32::from(h));
-    let rgba: Vec<u8> = match info.pixel_format {
-        jpeg_decoder::PixelFormat::RGB24 => pixels
-            .chunks_exact(3)
-            .flat_map(|p| [p[0], p[1], p[2], 0xFF])
-            .collect(),
-        jpeg_decoder::PixelFormat::L8 => pixels.iter().flat_map(|&l| [l, l, l, 0xFF]).collect(),
-        jpeg_decoder::PixelFormat::L16 => pixels
-            .chunks_exact(2)
-            .flat_map(|p| [p[0], p[0], p[0], 0xFF])
-            .collect(),
+    let (pixels, layout) = match info.pixel_format {
+        jpeg_decoder::PixelFormat::RGB24 => (pixels, PixelType::U8x3),
+        jpeg_decoder::PixelFormat::L8 => (pixels, PixelType::U8),
+        // Big-endian samples: the high byte of each.
+        jpeg_decoder::PixelFormat::L16 => (pixels.into_iter().step_by(2).collect(), PixelType::U8),
         jpeg_decoder::PixelFormat::CMYK32 => return Ok(None),
     };
-    image::RgbaImage::from_raw(w, h, rgba)
+    Decoded::new(w, h, pixels, layout)
         .map(Some)
         .ok_or_else(|| err(format!("{w}×{h} decoded to the wrong number of bytes")))
 }
@@ -512,7 +618,7 @@ mod tests {
         };
         let size = |s: &BlobPicture| {
             let image = decode_for(&bytes, s).expect("decodes");
-            (image.width(), image.height())
+            (image.width, image.height)
         };
         // Shown 1000 wide: the 1/2 DCT's 960 is near enough (stretched 4 %).
         assert_eq!(size(&spec(1000, 563)), (960, 540));
@@ -575,7 +681,7 @@ mod tests {
         };
         let decoded = decode_for(&bytes, &spec).expect("decodes");
         assert_eq!(
-            decoded.dimensions(),
+            (decoded.width, decoded.height),
             (1000, 750),
             "decoded at 1/4: never 4000×3000 in memory"
         );
@@ -585,10 +691,8 @@ mod tests {
             height: 180,
             ..spec.clone()
         };
-        assert_eq!(
-            decode_for(&bytes, &thumb).expect("decodes").dimensions(),
-            (500, 375)
-        );
+        let decoded = decode_for(&bytes, &thumb).expect("decodes");
+        assert_eq!((decoded.width, decoded.height), (500, 375));
         let dir = tempfile::tempdir().expect("tempdir");
         let blobs = BlobStore::open(dir.path()).expect("blobs");
         blobs.put(&spec.sha256, &bytes).expect("put");
@@ -618,6 +722,122 @@ mod tests {
         lying[16..20].copy_from_slice(&60_000u32.to_be_bytes());
         lying[20..24].copy_from_slice(&60_000u32.to_be_bytes());
         assert!(decode_for(&lying, &spec).is_err());
+    }
+
+    fn encoded(image: image::DynamicImage) -> Vec<u8> {
+        let mut out = Vec::new();
+        image
+            .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .expect("encode png");
+        out
+    }
+
+    fn decode_bytes(bytes: &[u8], width: u32, height: u32) -> SharedPixelBuffer<Rgba8Pixel> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let blobs = BlobStore::open(dir.path()).expect("blobs");
+        let sha256 = sha256_hex(bytes);
+        blobs.put(&sha256, bytes).expect("put");
+        decode(
+            &blobs,
+            &BlobPicture {
+                sha256,
+                width,
+                height,
+            },
+        )
+        .expect("decodes")
+    }
+
+    #[test]
+    fn scaling_matches_a_triangle_filter_in_every_channel() {
+        // A photo-like RGB picture: smooth gradients in each channel, and fine stripes.
+        let source = image::RgbImage::from_fn(640, 360, |x, y| {
+            let stripe = if (x / 3) % 2 == 0 { 40 } else { 0 };
+            image::Rgb([(x * 255 / 639) as u8, (y * 255 / 359) as u8, 120 + stripe])
+        });
+        let shown = decode_bytes(
+            &encoded(image::DynamicImage::ImageRgb8(source.clone())),
+            200,
+            113,
+        );
+        assert_eq!((shown.width(), shown.height()), (200, 113));
+        let reference =
+            image::imageops::resize(&source, 200, 113, image::imageops::FilterType::Triangle);
+        let worst = shown
+            .as_slice()
+            .iter()
+            .zip(reference.pixels())
+            .flat_map(|(got, want)| {
+                [
+                    got.r.abs_diff(want[0]),
+                    got.g.abs_diff(want[1]),
+                    got.b.abs_diff(want[2]),
+                    got.a.abs_diff(0xFF),
+                ]
+            })
+            .max();
+        assert!(
+            worst <= Some(2),
+            "differs by {worst:?} from image's Triangle"
+        );
+    }
+
+    #[test]
+    fn transparent_edges_keep_their_colour_when_scaled() {
+        // Opaque red on the left, fully transparent black on the right.
+        let source = image::RgbaImage::from_fn(100, 10, |x, _| {
+            if x < 50 {
+                image::Rgba([200, 16, 46, 255])
+            } else {
+                image::Rgba([0, 0, 0, 0])
+            }
+        });
+        let shown = decode_bytes(&encoded(image::DynamicImage::ImageRgba8(source)), 10, 1);
+        let px = shown.as_slice();
+        assert_eq!((px[0].r, px[0].a), (200, 255), "opaque stays opaque");
+        assert_eq!(px[9].a, 0, "transparent stays transparent");
+        let edge = px
+            .iter()
+            .find(|p| p.a > 0 && p.a < 255)
+            .expect("a half-covered pixel at the edge");
+        // Without premultiplied scaling the transparent black bleeds in: r ≈ 100.
+        assert!(edge.r >= 195, "edge darkened: {edge:?}");
+    }
+
+    #[test]
+    fn grey_pictures_come_out_as_grey_rgba() {
+        let grey = image::GrayImage::from_fn(64, 32, |x, _| image::Luma([(x * 4) as u8]));
+        for (width, height) in [(64, 32), (16, 8)] {
+            let shown = decode_bytes(
+                &encoded(image::DynamicImage::ImageLuma8(grey.clone())),
+                width,
+                height,
+            );
+            assert!(
+                shown
+                    .as_slice()
+                    .iter()
+                    .all(|p| p.r == p.g && p.g == p.b && p.a == 255)
+            );
+            let row = &shown.as_slice()[..width as usize];
+            assert!(row[0].r < row[row.len() - 1].r, "the gradient survives");
+        }
+        let with_alpha = image::GrayAlphaImage::from_pixel(40, 20, image::LumaA([90, 128]));
+        for (width, height) in [(40, 20), (10, 5)] {
+            let shown = decode_bytes(
+                &encoded(image::DynamicImage::ImageLumaA8(with_alpha.clone())),
+                width,
+                height,
+            );
+            assert!(
+                shown
+                    .as_slice()
+                    .iter()
+                    .all(|p| (p.r, p.g, p.b) == (90, 90, 90) && p.a == 128),
+                "{:?}",
+                shown.as_slice()[0]
+            );
+        }
     }
 
     #[test]
