@@ -456,8 +456,12 @@ mod tests {
 
     fn png(width: u32, height: u32) -> Vec<u8> {
         let img = image::RgbaImage::from_pixel(width, height, image::Rgba([200, 16, 46, 255]));
+        encoded(image::DynamicImage::ImageRgba8(img))
+    }
+
+    fn encoded(image: image::DynamicImage) -> Vec<u8> {
         let mut out = Vec::new();
-        image::DynamicImage::ImageRgba8(img)
+        image
             .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
             .expect("encode png");
         out
@@ -486,13 +490,7 @@ mod tests {
         (0..count)
             .map(|i| {
                 let img = image::RgbaImage::from_pixel(100, 50, image::Rgba([i, 16, 46, 255]));
-                let mut bytes = Vec::new();
-                image::DynamicImage::ImageRgba8(img)
-                    .write_to(
-                        &mut std::io::Cursor::new(&mut bytes),
-                        image::ImageFormat::Png,
-                    )
-                    .expect("encode png");
+                let bytes = encoded(image::DynamicImage::ImageRgba8(img));
                 let sha256 = sha256_hex(&bytes);
                 blobs.put(&sha256, &bytes).expect("put");
                 BlobPicture {
@@ -722,14 +720,6 @@ mod tests {
         lying[16..20].copy_from_slice(&60_000u32.to_be_bytes());
         lying[20..24].copy_from_slice(&60_000u32.to_be_bytes());
         assert!(decode_for(&lying, &spec).is_err());
-    }
-
-    fn encoded(image: image::DynamicImage) -> Vec<u8> {
-        let mut out = Vec::new();
-        image
-            .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
-            .expect("encode png");
-        out
     }
 
     fn decode_bytes(bytes: &[u8], width: u32, height: u32) -> SharedPixelBuffer<Rgba8Pixel> {
