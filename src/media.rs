@@ -72,9 +72,9 @@ pub fn decode(
 
 /// Pixels as a file decodes, 8 bits a channel, in the layout it has (grey, grey and alpha, RGB,
 /// RGBA): a picture decoded at the size it is shown is widened to RGBA once, into Slint's buffer.
-pub(crate) struct Decoded {
-    pub(crate) width: u32,
-    pub(crate) height: u32,
+struct Decoded {
+    width: u32,
+    height: u32,
     pixels: Vec<u8>,
     layout: PixelType,
 }
@@ -184,7 +184,7 @@ fn widen(pixels: &[u8], layout: PixelType, out: &mut [u8]) {
 /// The pixels of `bytes`, about as large as `spec` (at least 92 % of it) where the format allows
 /// decoding at a reduced scale (JPEG: 1/2, 1/4 or 1/8 in the inverse DCT, so a 4000×3000 photo
 /// shown 1000 wide never exists at full size in memory), else whole, within [`limits`].
-pub(crate) fn decode_for(bytes: &[u8], spec: &BlobPicture) -> Result<Decoded, MediaError> {
+fn decode_for(bytes: &[u8], spec: &BlobPicture) -> Result<Decoded, MediaError> {
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF])
         && let Some(image) = decode_jpeg_scaled(bytes, spec)?
     {
