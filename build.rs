@@ -33,6 +33,11 @@ fn main() {
             std::process::exit(1);
         }
     }
+    // Relative relocations packed (DT_RELR, glibc >= 2.36, GNU ld >= 2.38: Debian 12): the
+    // binary is position-independent, and its 1.9 MB table of one 24-byte entry per pointer to
+    // fix at load becomes ~30 KB of bitmaps. The loader reads the whole table at every start and
+    // its pages stayed resident for the process's life (docs/PERFORMANCE.md, "relocations").
+    println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     println!("cargo:rerun-if-changed=locales");
     println!("cargo:rerun-if-changed=assets/demo");
 }
