@@ -363,6 +363,11 @@ impl PictureCache {
         self.held.remove(&page);
     }
 
+    /// Only `page`'s models show pictures now (home: every page below it let go of theirs).
+    pub fn release_all_but(&mut self, page: Page) {
+        self.held.retain(|held, _| *held == page);
+    }
+
     /// Bytes of pixels held now within the budget; never more than the budget.
     pub fn used_bytes(&self) -> usize {
         self.used_bytes

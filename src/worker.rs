@@ -197,7 +197,12 @@ impl Worker {
             .collect();
         let specs = first_thumbs_only(specs);
         let page = std::mem::discriminant(&view);
-        if let Some((Screen::Attract, slideshow)) = &self.shown
+        if matches!(view, ScreenView::Home(_)) {
+            // Home is the bottom of the navigation: no page's last screen can be gone back to
+            // from it, and their models let go of their pictures (`Pages::apply`), so does the
+            // cache's hold for them. Within the budget they stay for the next visitor.
+            self.pictures.release_all_but(page);
+        } else if let Some((Screen::Attract, slideshow)) = &self.shown
             && *slideshow != page
         {
             // The slideshow's slides let go of their pictures when it is left
@@ -930,6 +935,53 @@ mod tests {
             worker.pictures().decodes() > before,
             "after section `{other}`, the first section's thumbnails were decoded again"
         );
+    }
+
+    #[test]
+    fn home_lets_go_of_the_pictures_of_the_pages_below_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let loc = Arc::new(Localizer::new().expect("locales"));
+        let mut worker = Worker::open(dir.path(), loc).expect("opens");
+        // No budget: what the worker keeps is only what pages hold.
+        worker.set_picture_budget(0);
+        answer(&mut worker, Screen::Home);
+        let at_home = worker.pictures().held_bytes();
+        let (section, view) = largest_section(&mut worker);
+        let ScreenView::Section(list) = &view else {
+            panic!("not a section: {view:?}")
+        };
+        let article = list
+            .cards
+            .iter()
+            .find(|c| c.thumb.is_some())
+            .expect("a card with a picture")
+            .id
+            .clone();
+        answer(&mut worker, Screen::Section(section.clone()));
+        answer(&mut worker, Screen::Article(article.clone()));
+        let station = worker
+            .store()
+            .stations()
+            .expect("stations")
+            .into_iter()
+            .next()
+            .expect("a station")
+            .id;
+        answer(&mut worker, Screen::Station(Some(station)));
+        let below = worker.pictures().held_bytes();
+        assert!(
+            below > at_home + 1_000_000,
+            "a section's thumbnails, an article's and a station's pictures: {below} bytes"
+        );
+
+        // Back home: nothing below it can be gone back to, so nothing of it is held.
+        answer(&mut worker, Screen::Home);
+        assert_eq!(worker.pictures().held_bytes(), at_home);
+        // The section opened again (by the next visitor) gets its thumbnails decoded again.
+        let before = worker.pictures().decodes();
+        let (_, again) = answer(&mut worker, Screen::Section(section));
+        assert!(!again.concat().is_empty());
+        assert!(worker.pictures().decodes() > before);
     }
 
     #[test]

@@ -351,3 +351,68 @@ fn an_event_on_a_station_opens_that_stations_week() {
     assert!(schedule.get_detail_open());
     assert_eq!(schedule.get_detail().title, event.title);
 }
+
+/// Home is the bottom of the navigation: the pages below it cannot be gone back to, so their
+/// models let go of their pictures (a section's thumbnails, an article's pictures and QR code,
+/// a station's photo, an event's QR code); opened again, they get them back.
+#[test]
+fn home_lets_go_of_the_pictures_of_the_pages_below_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = kiosk(dir.path());
+    let w = app.window();
+    let section = w.global::<ui::SectionAdapter>();
+    let article = w.global::<ui::ArticleAdapter>();
+    let station = w.global::<ui::StationAdapter>();
+    let schedule = w.global::<ui::ScheduleAdapter>();
+    let thumbs = || {
+        let cards = section.get_cards();
+        cards
+            .as_any()
+            .downcast_ref::<lobby_kiosk::app::SectionCards>()
+            .expect("the section's own model")
+            .rows_with_thumb()
+    };
+    let pictures = || {
+        article
+            .get_pictures()
+            .iter()
+            .filter(|p| p.image.size().width > 0)
+            .count()
+    };
+
+    tap(&app, "民俗文化");
+    assert!(!thumbs().is_empty(), "the cards show thumbnails");
+    let card = section
+        .get_cards()
+        .iter()
+        .find(|c| c.has_thumb)
+        .expect("a card with a picture");
+    tap(&app, card.title.as_str());
+    assert!(pictures() > 0, "the article shows its pictures");
+    app.navigate(Screen::Station(None));
+    assert!(station.get_has_picture(), "the station shows its photo");
+    app.navigate(Screen::schedule());
+    let event = schedule
+        .get_rows()
+        .iter()
+        .find(|r| !r.is_header)
+        .expect("an event this week");
+    tap(&app, event.title.as_str());
+    assert!(schedule.get_detail_open());
+    assert!(schedule.get_has_qr(), "the event's QR code");
+
+    tap(&app, "首页");
+    assert_eq!(app.current(), Screen::Home);
+    assert_eq!(thumbs(), Vec::<usize>::new(), "thumbnails let go of");
+    assert_eq!(pictures(), 0, "the article's pictures let go of");
+    assert!(!article.get_has_qr() && article.get_qr().size().width == 0);
+    assert!(!station.get_has_picture() && station.get_picture().size().width == 0);
+    assert!(!schedule.get_has_qr() && schedule.get_qr().size().width == 0);
+    assert!(!schedule.get_detail_open());
+
+    // The next visitor opens the same section and article: their pictures come back.
+    tap(&app, "民俗文化");
+    assert!(!thumbs().is_empty());
+    tap(&app, card.title.as_str());
+    assert!(pictures() > 0);
+}

@@ -95,4 +95,18 @@ impl Page for ArticlePage {
         );
         *self.shown.borrow_mut() = view.id;
     }
+
+    fn let_go_of_pictures(&self, window: &ui::AppWindow) {
+        for i in 0..self.pictures.row_count() {
+            if let Some(mut picture) = self.pictures.row_data(i)
+                && picture.image.size().width > 0
+            {
+                picture.image = Image::default();
+                self.pictures.set_row_data(i, picture);
+            }
+        }
+        let adapter = window.global::<ui::ArticleAdapter>();
+        adapter.set_has_qr(false);
+        adapter.set_qr(Image::default());
+    }
 }

@@ -48,6 +48,12 @@ pub trait Page: Sized {
     /// Shows a freshly built view. `nav` is where the visitor is (e.g. which event's details are
     /// open).
     fn apply(&self, window: &ui::AppWindow, view: Self::View, nav: &Nav);
+
+    /// Home shows: this page's last screen cannot be gone back to (home is the bottom of the
+    /// navigation), so its models let go of the pictures they hold. A page opened again gets
+    /// them from the worker (its picture cache, or decoded again). Pages without pictures
+    /// have nothing to do.
+    fn let_go_of_pictures(&self, _window: &ui::AppWindow) {}
 }
 
 /// Every page of the kiosk.
@@ -85,6 +91,13 @@ impl Pages {
         if !matches!(view, ScreenView::Attract(_)) {
             // Nothing runs for a slideshow nobody sees.
             self.attract.stop();
+        }
+        if matches!(view, ScreenView::Home(_)) {
+            // The worker lets go of its hold on the same pictures (`Worker::handle`).
+            self.section.let_go_of_pictures(window);
+            self.article.let_go_of_pictures(window);
+            self.schedule.let_go_of_pictures(window);
+            self.station.let_go_of_pictures(window);
         }
         match view {
             ScreenView::Home(v) => show(&self.home, window, v, nav),

@@ -118,4 +118,9 @@ impl Page for SchedulePage {
             .collect();
         self.show_overlay(window, nav.open_event());
     }
+
+    /// The event details close with their QR code (they open again only from the schedule).
+    fn let_go_of_pictures(&self, window: &ui::AppWindow) {
+        self.show_overlay(window, None);
+    }
 }

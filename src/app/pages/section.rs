@@ -216,6 +216,23 @@ impl SectionCards {
         self.notify.row_changed(i);
     }
 
+    /// Every row lets go of its thumbnail (the page is not shown and cannot be gone back to).
+    fn let_go_of_thumbs(&self) {
+        let mut rows = self.rows.borrow_mut();
+        let mut changed = Vec::new();
+        for (i, row) in rows.iter_mut().enumerate() {
+            if row.card.has_thumb {
+                row.card.thumb = Image::default();
+                row.card.has_thumb = false;
+                changed.push(i);
+            }
+        }
+        drop(rows);
+        for i in changed {
+            self.notify.row_changed(i);
+        }
+    }
+
     /// Shows `view`'s cards: rows of the same articles keep their thumbnails when near the
     /// view; a changed row is replaced alone, another length replaces the list (and the view
     /// starts from the top, as Slint's list does).
@@ -343,6 +360,10 @@ impl Page for SectionPage {
             view.wall.iter().flatten().map(wish_row).collect(),
         );
         self.cards.show(&view);
+    }
+
+    fn let_go_of_pictures(&self, _window: &ui::AppWindow) {
+        self.cards.let_go_of_thumbs();
     }
 }
 

@@ -95,4 +95,10 @@ impl Page for StationPage {
         );
         *self.shown.borrow_mut() = view.id;
     }
+
+    fn let_go_of_pictures(&self, window: &ui::AppWindow) {
+        let adapter = window.global::<ui::StationAdapter>();
+        adapter.set_has_picture(false);
+        adapter.set_picture(Image::default());
+    }
 }
