@@ -801,37 +801,37 @@ mod tests {
 
     #[test]
     fn grey_pictures_come_out_as_grey_rgba() {
-        let grey = image::GrayImage::from_fn(64, 32, |x, _| image::Luma([(x * 4) as u8]));
-        for (width, height) in [(64, 32), (16, 8)] {
-            let shown = decode_bytes(
-                &encoded(image::DynamicImage::ImageLuma8(grey.clone())),
-                width,
-                height,
-            );
-            assert!(
-                shown
-                    .as_slice()
-                    .iter()
-                    .all(|p| p.r == p.g && p.g == p.b && p.a == 255)
-            );
-            let row = &shown.as_slice()[..width as usize];
-            assert!(row[0].r < row[row.len() - 1].r, "the gradient survives");
-        }
-        let with_alpha = image::GrayAlphaImage::from_pixel(40, 20, image::LumaA([90, 128]));
-        for (width, height) in [(40, 20), (10, 5)] {
-            let shown = decode_bytes(
-                &encoded(image::DynamicImage::ImageLumaA8(with_alpha.clone())),
-                width,
-                height,
-            );
-            assert!(
-                shown
-                    .as_slice()
-                    .iter()
-                    .all(|p| (p.r, p.g, p.b) == (90, 90, 90) && p.a == 128),
-                "{:?}",
-                shown.as_slice()[0]
-            );
+        let grey = image::DynamicImage::ImageLuma8(image::GrayImage::from_fn(64, 32, |x, _| {
+            image::Luma([(x * 4) as u8])
+        }));
+        let with_alpha = image::DynamicImage::ImageLumaA8(image::GrayAlphaImage::from_pixel(
+            40,
+            20,
+            image::LumaA([90, 128]),
+        ));
+        // Each at its own size and at a quarter of it.
+        for (picture, sizes) in [
+            (grey, [(64, 32), (16, 8)]),
+            (with_alpha, [(40, 20), (10, 5)]),
+        ] {
+            let has_alpha = picture.color().has_alpha();
+            let bytes = encoded(picture);
+            for (width, height) in sizes {
+                let shown = decode_bytes(&bytes, width, height);
+                let px = shown.as_slice();
+                if has_alpha {
+                    assert!(
+                        px.iter()
+                            .all(|p| (p.r, p.g, p.b) == (90, 90, 90) && p.a == 128),
+                        "{:?}",
+                        px[0]
+                    );
+                } else {
+                    assert!(px.iter().all(|p| p.r == p.g && p.g == p.b && p.a == 255));
+                    let row = &px[..width as usize];
+                    assert!(row[0].r < row[row.len() - 1].r, "the gradient survives");
+                }
+            }
         }
     }
 
