@@ -165,19 +165,7 @@ impl SectionCards {
         let before = self.wanted();
         self.view.set(asked);
         let kept = self.kept();
-        let mut dropped = 0;
-        {
-            let mut rows = self.rows.borrow_mut();
-            for (i, row) in rows.iter_mut().enumerate() {
-                if row.card.has_thumb && !kept.contains(&i) {
-                    row.card.thumb = Image::default();
-                    row.card.has_thumb = false;
-                    dropped += 1;
-                    // Not instantiated (far from the view): nothing redraws.
-                    self.notify.row_changed(i);
-                }
-            }
-        }
+        let dropped = self.let_go_of_thumbs_except(|i| kept.contains(&i));
         let wanted = self.wanted();
         if wanted == before && dropped == 0 {
             return;
@@ -216,21 +204,21 @@ impl SectionCards {
         self.notify.row_changed(i);
     }
 
-    /// Every row lets go of its thumbnail (the page is not shown and cannot be gone back to).
-    fn let_go_of_thumbs(&self) {
-        let mut rows = self.rows.borrow_mut();
+    /// Rows `keep` does not want let go of their thumbnails; how many did. The rows are not
+    /// instantiated (far from the view, or the page not shown): nothing redraws.
+    fn let_go_of_thumbs_except(&self, keep: impl Fn(usize) -> bool) -> usize {
         let mut changed = Vec::new();
-        for (i, row) in rows.iter_mut().enumerate() {
-            if row.card.has_thumb {
+        for (i, row) in self.rows.borrow_mut().iter_mut().enumerate() {
+            if row.card.has_thumb && !keep(i) {
                 row.card.thumb = Image::default();
                 row.card.has_thumb = false;
                 changed.push(i);
             }
         }
-        drop(rows);
-        for i in changed {
+        for &i in &changed {
             self.notify.row_changed(i);
         }
+        changed.len()
     }
 
     /// Shows `view`'s cards: rows of the same articles keep their thumbnails when near the
@@ -363,7 +351,8 @@ impl Page for SectionPage {
     }
 
     fn let_go_of_pictures(&self, _window: &ui::AppWindow) {
-        self.cards.let_go_of_thumbs();
+        // The page is not shown and cannot be gone back to: every row lets go.
+        self.cards.let_go_of_thumbs_except(|_| false);
     }
 }
 
